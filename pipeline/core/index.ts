@@ -6,3 +6,4 @@ export * from './log.js';
 export * from './registry.js';
 export * from './rng.js';
 export * from './atomic.js';
+export * from './worker-url.js';
