@@ -1,0 +1,20 @@
+// The command table of the `biglm` CLI.
+
+import { prepareCommand } from './commands/prepare.js';
+import { inspectCommand } from './commands/inspect.js';
+import { taskCommand } from './commands/task.js';
+import { sampleCommand } from './commands/sample.js';
+import { stagesCommand } from './commands/stages.js';
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  prepare: { summary: 'raw dumps → filtered, deduplicated, tokenized Arrow shards', run: prepareCommand },
+  inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: inspectCommand },
+  sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: sampleCommand },
+  stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
+  task: { summary: 'run one (stage, rank) task of a run (executors call this)', run: taskCommand },
+};

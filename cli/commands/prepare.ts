@@ -1,0 +1,99 @@
+// `biglm prepare`: raw dumps → filtered, deduplicated, tokenized Arrow shards with a manifest.
+
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { promises as fs } from 'node:fs';
+import { parseCommand, intOption, UsageError } from '../args.js';
+import { loadConfigFile, resolveConfig } from '../../pipeline/config/resolve.js';
+import { defaultRegistries } from '../../pipeline/registries.js';
+import { openRunDir } from '../../pipeline/executor/run-dir.js';
+import { runLocal } from '../../pipeline/executor/local.js';
+import { runPaths } from '../../pipeline/run/layout.js';
+import { countingLogger } from '../log.js';
+import type { Manifest } from '../../pipeline/run/finalize.js';
+
+export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
+biglm prepare --input PATH... --out DIR [--format auto|warc|jsonl|parquet|arrow] [--tokenizer NAME]
+
+Read raw dumps, run the configured stages (extraction, filters, dedup), tokenize, and write Arrow
+shards with manifest.json, stats.json and report.txt into the run directory.
+
+  --out DIR          run directory (default: runs/<config name>)
+  --workers N        worker threads (default: number of cores); output does not depend on it
+  --force            start over in DIR instead of resuming
+  --strict           exit non-zero when any input was bad (warnings), after finishing the run
+  --input PATH       quick mode without a config: input files, folders or globs (repeatable)
+  --format F         quick mode: input format (default auto, from each file name)
+  --tokenizer NAME   quick mode: tokenizer (default cl100k_base)
+  --text-output F    also write kept documents as text: none|jsonl|parquet
+  --no-progress      no progress bar
+Rerunning the same command resumes: finished tasks are skipped.`;
+
+export async function prepareCommand(argv: string[]): Promise<number> {
+  const { values, positionals, wantsHelp } = parseCommand(
+    argv,
+    {
+      out: { type: 'string' },
+      workers: { type: 'string' },
+      force: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      input: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      tokenizer: { type: 'string' },
+      'text-output': { type: 'string' },
+      'no-progress': { type: 'boolean' },
+    },
+    PREPARE_HELP,
+  );
+  if (wantsHelp) {
+    console.log(PREPARE_HELP);
+    return 0;
+  }
+  const reg = defaultRegistries();
+  let raw: Record<string, unknown>;
+  let configDir: string;
+  let defaultOut: string;
+  if (values.input) {
+    if (positionals.length > 0) throw new UsageError('give either a config file or --input, not both');
+    if (!values.out) throw new UsageError('--out DIR is required with --input');
+    raw = {
+      inputs: values.input,
+      reader: { format: values.format ?? 'auto' },
+      tokenizer: { name: values.tokenizer ?? 'cl100k_base' },
+    };
+    configDir = process.cwd();
+    defaultOut = values.out;
+  } else {
+    if (positionals.length !== 1) throw new UsageError(`expected one config file\n\n${PREPARE_HELP}`);
+    if (values.format || values.tokenizer) throw new UsageError('--format and --tokenizer belong to quick mode (--input); set them in the config');
+    const loaded = await loadConfigFile(positionals[0]);
+    raw = loaded.raw as Record<string, unknown>;
+    configDir = loaded.dir;
+    defaultOut = path.join('runs', path.basename(positionals[0]).replace(/\.json$/, ''));
+  }
+  if (values['text-output']) {
+    raw = { ...raw, output: { ...((raw.output as object) ?? {}), textOutput: values['text-output'] } };
+  }
+  const cfg = await resolveConfig(raw, configDir, reg);
+  const runDir = path.resolve(values.out ?? defaultOut);
+  const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
+  const log = countingLogger();
+  const run = await openRunDir(runDir, cfg, reg, Boolean(values.force));
+  log.info(
+    `${run.resumed ? 'resuming' : 'preparing'} ${runDir}: ${cfg.inputs.length} input file(s), ${run.plan.worldSize} task(s), ` +
+      `${Math.min(workers, run.plan.worldSize)} worker(s), steps ${run.plan.steps.map((s) => s.name).join(' → ')}`,
+  );
+  const t0 = Date.now();
+  const summary = await runLocal(run, { workers, log, progress: !values['no-progress'] });
+  const manifest = JSON.parse(await fs.readFile(runPaths.manifest(runDir), 'utf8')) as Manifest;
+  process.stderr.write(await fs.readFile(runPaths.report(runDir), 'utf8'));
+  log.info(
+    `done in ${((Date.now() - t0) / 1000).toFixed(1)} s (${summary.tasksRun} task(s) run, ${summary.tasksSkipped} already done): ` +
+      `${manifest.totals.kept} of ${manifest.totals.read} documents kept, ${manifest.totals.tokens} tokens → ${path.relative(process.cwd(), runDir) || '.'}/shards`,
+  );
+  if (values.strict && log.warnings > 0) {
+    log.warn(`--strict: ${log.warnings} warning(s) about the input; exiting with status 3`);
+    return 3;
+  }
+  return 0;
+}

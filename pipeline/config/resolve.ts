@@ -1,0 +1,120 @@
+// Config file → ResolvedConfig: parse the frame, expand inputs, check every stage's and reader's options
+// against their own schemas (filling defaults), and name each stage instance.
+
+import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { z } from 'zod';
+import type { Registry } from '../core/registry.js';
+import type { StageDefinition } from '../core/stage.js';
+import type { ReaderDefinition } from '../core/reader.js';
+import { ConfigError, describeIssues, objectKeys } from './errors.js';
+import { expandInputs } from './glob.js';
+import { RunConfig, type RunConfigInput, type ResolvedConfig, type ResolvedStage } from './schema.js';
+
+export interface Registries {
+  readers: Registry<ReaderDefinition>;
+  stages: Registry<StageDefinition>;
+  detectFormat(file: string): string;
+}
+
+export async function loadConfigFile(file: string): Promise<{ raw: unknown; dir: string }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return { raw: JSON.parse(text), dir: path.dirname(path.resolve(file)) };
+  } catch (e) {
+    throw new ConfigError(`config ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export async function resolveConfig(raw: RunConfigInput | unknown, configDir: string, reg: Registries): Promise<ResolvedConfig> {
+  const parsed = RunConfig.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      describeIssues(parsed.error.issues, raw, 'config', (p) => (p.length === 0 ? objectKeys(RunConfig) : [])),
+    );
+  }
+  const cfg = parsed.data;
+
+  const { files, unmatched } = await expandInputs(cfg.inputs, configDir);
+  if (unmatched.length > 0) {
+    throw new ConfigError(
+      `inputs: no file matches ${unmatched.map((u) => JSON.stringify(u)).join(', ')} (relative to ${configDir}); check the path or glob`,
+    );
+  }
+
+  // Reader options: every format used must accept its options.
+  const formats = new Set<string>();
+  for (const f of files) {
+    const format = cfg.reader.format === 'auto' ? detect(reg, f) : cfg.reader.format;
+    reg.readers.get(format);
+    formats.add(format);
+  }
+  const readerOptions: Record<string, Record<string, unknown>> = {};
+  for (const [format, opts] of Object.entries(cfg.reader.options)) {
+    if (!reg.readers.has(format)) {
+      throw new ConfigError(`reader.options.${format}: unknown format; known: ${reg.readers.names().join(', ')}`);
+    }
+  }
+  for (const format of [...formats].sort()) {
+    readerOptions[format] = parseOptions(reg.readers.get(format).schema, cfg.reader.options[format] ?? {}, `reader.options.${format}`);
+  }
+
+  const entries = [...cfg.stages];
+  // WARC responses arrive as HTML: extract text unless the config places the extractor itself.
+  if (formats.has('warc') && !entries.some((s) => s.type === 'html_extract') && reg.stages.has('html_extract')) {
+    entries.unshift({ type: 'html_extract' });
+  }
+  const stages: ResolvedStage[] = [];
+  const seen = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const { type, name, ...options } = entry;
+    if (!reg.stages.has(type)) {
+      throw new ConfigError(`stages[${i}].type = ${JSON.stringify(type)}: unknown stage type; known: ${reg.stages.names().join(', ')}`);
+    }
+    const count = (seen.get(type) ?? 0) + 1;
+    seen.set(type, count);
+    const stageName = name ?? (count === 1 ? type : `${type}#${count}`);
+    if (stages.some((s) => s.name === stageName)) {
+      throw new ConfigError(`stages[${i}].name = ${JSON.stringify(stageName)}: two stages share this name; give one a different "name"`);
+    }
+    stages.push({ type, name: stageName, options: parseOptions(reg.stages.get(type).schema, options, `stages[${i}] (${type})`) });
+  });
+
+  return {
+    configDir,
+    inputs: files,
+    inputPatterns: cfg.inputs,
+    reader: { format: cfg.reader.format, options: readerOptions },
+    tasks: Math.max(1, Math.min(cfg.tasks ?? files.length, files.length)),
+    seed: cfg.seed,
+    stages,
+    tokenizer: cfg.tokenizer,
+    output: cfg.output,
+  };
+}
+
+function detect(reg: Registries, file: string): string {
+  try {
+    return reg.detectFormat(file);
+  } catch (e) {
+    throw new ConfigError(`inputs: ${(e as Error).message}; set reader.format to force one`);
+  }
+}
+
+function parseOptions(schema: z.ZodType, options: unknown, where: string): Record<string, unknown> {
+  const r = schema.safeParse(options);
+  if (!r.success) throw new ConfigError(describeIssues(r.error.issues, options, where, (p) => (p.length === 0 ? objectKeys(schema) : [])));
+  return r.data as Record<string, unknown>;
+}
+
+/** Hash of the resolved config that identifies a run's output (paths made relative to the config folder). */
+export function configHash(cfg: ResolvedConfig): string {
+  const portable = { ...cfg, configDir: '.', inputs: cfg.inputs.map((f) => path.relative(cfg.configDir, f)) };
+  return createHash('sha256').update(JSON.stringify(portable)).digest('hex');
+}

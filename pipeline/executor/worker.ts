@@ -1,0 +1,27 @@
+// The piscina worker: one function on plain data. Runs one (step, rank) task and reports progress
+// through the MessagePort it was handed.
+
+import type { MessagePort } from 'node:worker_threads';
+import { runTask, type TaskRequest, type TaskResult } from '../run/task.js';
+import { defaultRegistries } from '../registries.js';
+import type { Logger } from '../core/log.js';
+
+export interface WorkerTask extends TaskRequest {
+  port?: MessagePort;
+}
+
+export default async function runWorkerTask(task: WorkerTask): Promise<TaskResult> {
+  const { port, ...req } = task;
+  const log: Logger = {
+    info: (msg) => (port ? port.postMessage({ kind: 'log', level: 'info', msg }) : process.stderr.write(msg + '\n')),
+    warn: (msg) => (port ? port.postMessage({ kind: 'log', level: 'warn', msg }) : process.stderr.write(`warning: ${msg}\n`)),
+  };
+  try {
+    return await runTask(req, defaultRegistries(), {
+      log,
+      onProgress: port ? (p) => port.postMessage({ kind: 'progress', ...p }) : undefined,
+    });
+  } finally {
+    port?.close();
+  }
+}

@@ -1,0 +1,93 @@
+// The last step of a run: merge every task's stats into stats.json, check that every document read is
+// accounted for, and write manifest.json. The manifest holds no timings or dates, so the same input,
+// config and seed give a byte-identical manifest whatever the worker count.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../core/log.js';
+import { emptyStats, mergeStats, totalDropped, type Stats } from '../core/stats.js';
+import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../core/atomic.js';
+import type { ResolvedConfig } from '../config/schema.js';
+import { configHash } from '../config/resolve.js';
+import { getEncoding } from '../../tokenizer/index.js';
+import type { ShardInfo } from '../writers/token-shards.js';
+import type { Plan } from './plan.js';
+import type { TaskStatsFile } from './task.js';
+import { runPaths } from './layout.js';
+import { formatReport } from './report.js';
+
+export interface Manifest {
+  kind: 'biglm-run';
+  version: 1;
+  configHash: string;
+  tokenizer: { name: string; vocabSize: number; eosId: number; checksum: string; tokenWidth: 16 | 32 };
+  inputs: { path: string; bytes: number }[];
+  shards: ShardInfo[];
+  totals: { read: number; kept: number; dropped: Record<string, number>; tokens: number; shards: number };
+}
+
+export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Plan, log: Logger): Promise<Manifest> {
+  let stats: Stats = emptyStats();
+  const shards: ShardInfo[] = [];
+  let kept = 0;
+  const lastSegment = `seg${plan.segments.length - 1}`;
+  for (const step of plan.steps) {
+    if (step.kind === 'finalize') continue;
+    for (let rank = 0; rank < step.worldSize; rank++) {
+      const file = runPaths.taskStats(runDir, step.name, rank);
+      let task: TaskStatsFile;
+      try {
+        task = JSON.parse(await fs.readFile(file, 'utf8')) as TaskStatsFile;
+      } catch (e) {
+        throw new Error(`cannot finalize: ${file} is missing or unreadable (${(e as Error).message}); rerun the run to complete task ${step.name}/${rank}`);
+      }
+      stats = mergeStats(stats, task.stats);
+      if (step.name === lastSegment) {
+        kept += task.kept;
+        shards.push(...(task.shards ?? []));
+      }
+    }
+  }
+
+  const dropped = sortKeys(totalDropped(stats));
+  const droppedTotal = Object.values(dropped).reduce((a, b) => a + b, 0);
+  if (stats.read !== kept + droppedTotal) {
+    log.warn(`accounting mismatch: read ${stats.read} ≠ kept ${kept} + dropped ${droppedTotal}; a stage lost documents without a reason`);
+  }
+
+  const enc = getEncoding(cfg.tokenizer.name);
+  const manifest: Manifest = {
+    kind: 'biglm-run',
+    version: 1,
+    configHash: configHash(cfg),
+    tokenizer: {
+      name: enc.name,
+      vocabSize: enc.vocabSize,
+      eosId: enc.eosId,
+      checksum: enc.checksum,
+      tokenWidth: enc.vocabSize <= 65536 ? 16 : 32,
+    },
+    inputs: await Promise.all(
+      cfg.inputs.map(async (f) => ({ path: path.relative(cfg.configDir, f), bytes: (await fs.stat(f)).size })),
+    ),
+    shards,
+    totals: {
+      read: stats.read,
+      kept,
+      dropped,
+      tokens: shards.reduce((n, s) => n + s.tokens, 0),
+      shards: shards.length,
+    },
+  };
+  enc.free();
+
+  await writeJsonAtomic(runPaths.stats(runDir), stats);
+  await writeJsonAtomic(runPaths.manifest(runDir), manifest);
+  await writeFileAtomic(runPaths.report(runDir), formatReport(manifest, stats));
+  for (const dir of ['shards', 'text', path.join('segments')]) await removeStaleTemps(path.join(runDir, dir));
+  return manifest;
+}
+
+function sortKeys(r: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}

@@ -1,0 +1,91 @@
+// A resolved config → the steps of a run. The stage list is cut into segments at every barrier stage
+// (dedup); each barrier contributes its global steps between the segments. Every step is a set of tasks
+// (step, rank, worldSize); the plan is recomputed identically by every task from config.json.
+
+import type { ResolvedConfig, ResolvedStage } from '../config/schema.js';
+import type { Registries } from '../config/resolve.js';
+import type { GlobalStep, StageSetup } from '../core/stage.js';
+
+export interface SegmentPlan {
+  index: number;
+  /** Barrier stage whose own (filter) stage starts this segment. */
+  opensWith?: ResolvedStage;
+  /** Regular stages, in order. */
+  stages: ResolvedStage[];
+  /** Barrier stage whose collect stage ends this segment. */
+  closesWith?: ResolvedStage;
+  /** The last segment tokenizes and writes shards; the others write `segments/<k>/<rank>.jsonl`. */
+  last: boolean;
+}
+
+export type StepPlan =
+  | { name: string; kind: 'segment'; worldSize: number; segment: number }
+  | { name: string; kind: 'global'; worldSize: number; barrier: string; step: string }
+  | { name: 'finalize'; kind: 'finalize'; worldSize: 1 };
+
+export interface Plan {
+  worldSize: number;
+  /** Input file indices of every rank of the segment steps: files[rank::worldSize]. */
+  rankFiles: number[][];
+  segments: SegmentPlan[];
+  steps: StepPlan[];
+}
+
+export function segmentStepName(k: number): string {
+  return `seg${k}`;
+}
+
+export function stageSetup(cfg: ResolvedConfig, runDir: string, stageName: string): StageSetup {
+  return { runDir, stageName, configDir: cfg.configDir, seed: cfg.seed };
+}
+
+export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries): Plan {
+  const worldSize = cfg.tasks;
+  const rankFiles: number[][] = Array.from({ length: worldSize }, () => []);
+  cfg.inputs.forEach((_f, i) => rankFiles[i % worldSize].push(i));
+
+  const segments: SegmentPlan[] = [];
+  let current: SegmentPlan = { index: 0, stages: [], last: false };
+  for (const stage of cfg.stages) {
+    if (reg.stages.get(stage.type).barrier) {
+      current.closesWith = stage;
+      segments.push(current);
+      current = { index: segments.length, opensWith: stage, stages: [], last: false };
+    } else {
+      current.stages.push(stage);
+    }
+  }
+  current.last = true;
+  segments.push(current);
+
+  const steps: StepPlan[] = [];
+  for (const seg of segments) {
+    if (seg.opensWith) {
+      for (const g of globalSteps(cfg, runDir, reg, seg.opensWith, worldSize)) {
+        steps.push({ name: g.planName, kind: 'global', worldSize: g.step.worldSize, barrier: seg.opensWith.name, step: g.step.name });
+      }
+    }
+    steps.push({ name: segmentStepName(seg.index), kind: 'segment', worldSize, segment: seg.index });
+  }
+  steps.push({ name: 'finalize', kind: 'finalize', worldSize: 1 });
+  const names = new Set<string>();
+  for (const s of steps) {
+    if (names.has(s.name)) throw new Error(`two steps of the plan are named '${s.name}'`);
+    names.add(s.name);
+  }
+  return { worldSize, rankFiles, segments, steps };
+}
+
+/** The global steps of one barrier stage, with the names the plan gives them (`<stage>.<step>`). */
+export function globalSteps(
+  cfg: ResolvedConfig,
+  runDir: string,
+  reg: Registries,
+  stage: ResolvedStage,
+  segmentWorldSize: number,
+): { planName: string; step: GlobalStep }[] {
+  const def = reg.stages.get(stage.type);
+  if (!def.barrier) throw new Error(`stage '${stage.name}' is not a barrier stage`);
+  const setup = { ...stageSetup(cfg, runDir, stage.name), segmentWorldSize };
+  return def.barrier.steps(stage.options, setup).map((step) => ({ planName: `${stage.name}.${step.name}`, step }));
+}

@@ -1,0 +1,58 @@
+// `--text-output parquet`: kept documents with their metadata as Parquet (like datatrove's ParquetWriter),
+// written to a temporary name and renamed when complete. Metadata goes in one JSON column so documents
+// from different readers share a schema.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+// parquetjs-lite is CommonJS without types.
+// @ts-expect-error no type declarations
+import parquet from 'parquetjs-lite';
+import type { Doc } from '../core/doc.js';
+import { tempName } from '../core/atomic.js';
+
+const schema = new parquet.ParquetSchema({
+  id: { type: 'UTF8' },
+  text: { type: 'UTF8', compression: 'GZIP' },
+  source: { type: 'UTF8' },
+  file_index: { type: 'INT32' },
+  position: { type: 'INT64' },
+  metadata: { type: 'UTF8', compression: 'GZIP' },
+});
+
+export class DocParquetWriter {
+  private constructor(
+    readonly target: string,
+    private readonly tmp: string,
+    private readonly writer: { appendRow(r: unknown): Promise<void>; close(): Promise<void> },
+  ) {}
+  count = 0;
+
+  static async open(target: string): Promise<DocParquetWriter> {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = tempName(target);
+    const writer = await parquet.ParquetWriter.openFile(schema, tmp);
+    return new DocParquetWriter(target, tmp, writer);
+  }
+
+  async write(doc: Doc): Promise<void> {
+    this.count++;
+    await this.writer.appendRow({
+      id: doc.id,
+      text: doc.text,
+      source: doc.source,
+      file_index: doc.fileIndex,
+      position: doc.position,
+      metadata: JSON.stringify(doc.meta),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+    await fs.rename(this.tmp, this.target);
+  }
+
+  async abort(): Promise<void> {
+    await this.writer.close().catch(() => undefined);
+    await fs.rm(this.tmp, { force: true });
+  }
+}
