@@ -63,6 +63,32 @@ export function maskRow(row: PackedRow, cols: RowColumns, masker: SegmentMasker,
   return masked;
 }
 
+/** The record batches of a token shard; a damaged file is an error naming it (not a per-document drop). */
+async function* readBatches(file: string, handle: fs.FileHandle): AsyncGenerator<RecordBatch> {
+  const damaged = (e: unknown) => new Error(`${file}: not a readable Arrow IPC file (${(e as Error).message})`);
+  let reader;
+  try {
+    reader = await RecordBatchReader.from(handle);
+    await reader.open();
+  } catch (e) {
+    throw damaged(e);
+  }
+  if (!reader.schema.fields.some((f) => f.name === 'tokens')) {
+    throw new Error(`${file}: no 'tokens' column (columns: ${reader.schema.fields.map((f) => f.name).join(', ')})`);
+  }
+  const it = reader[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<RecordBatch>;
+    try {
+      next = await it.next();
+    } catch (e) {
+      throw damaged(e);
+    }
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 /** Deterministic uniform [0,1) hash of a row, deciding its split. */
 export function rowSplitHash(seed: number, shardIndex: number, row: number): number {
   return new Rng(seed, 'valid', shardIndex, row).next();
@@ -135,13 +161,8 @@ export async function maskShard(task: ShardTask): Promise<ShardResult> {
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(task.input, 'r');
-    const reader = await RecordBatchReader.from(handle);
-    await reader.open();
-    if (!reader.schema.fields.some((f) => f.name === 'tokens')) {
-      throw new Error(`${task.input}: no 'tokens' column (columns: ${reader.schema.fields.map((f) => f.name).join(', ')})`);
-    }
     let docIndex = 0;
-    for await (const batch of reader) {
+    for await (const batch of readBatches(task.input, handle)) {
       const tokensColumn = batch.getChild('tokens')!;
       const counts = batch.getChild('n_tokens');
       for (const data of tokensColumn.data as Data[]) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,17 @@ describe('biglm mask edge cases', () => {
   it('fails with a clear message when the run has no manifest', async () => {
     await expect(runMask({ run: path.join(tmp, 'nowhere'), out: path.join(tmp, 'x'), config: resolveMaskConfig({}) })).rejects.toThrow(
       /manifest\.json does not exist: is .* a prepared run directory/,
+    );
+  });
+});
+
+describe('biglm mask on broken input', () => {
+  it('names the shard that is not an Arrow file', async () => {
+    const broken = path.join(tmp, 'broken');
+    writeTokenRun(broken, [tokenizeDocs(brownParagraphs(1)).slice(0, 5)], enc);
+    writeFileSync(path.join(broken, 'shards/part-0-0.arrow'), 'this is not arrow');
+    await expect(runMask({ run: broken, out: path.join(tmp, 'broken-out'), config: resolveMaskConfig({}) })).rejects.toThrow(
+      /part-0-0\.arrow: not a readable Arrow IPC file/,
     );
   });
 });
