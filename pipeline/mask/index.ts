@@ -5,6 +5,7 @@ export * from './spans.js';
 export * from './objectives.js';
 export * from './pack.js';
 export * from './examples.js';
+export * from './attention.js';
 export * from './shard.js';
 export * from './run.js';
 export { maskCommand, MASK_HELP } from './cli.js';

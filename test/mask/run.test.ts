@@ -8,6 +8,7 @@ import { readExampleShard, type ExampleShard } from '../../pipeline/mask/example
 import { runMask, type ExamplesManifest } from '../../pipeline/mask/run.js';
 import { rowSplitHash } from '../../pipeline/mask/shard.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
+import { getEncoding } from '../../tokenizer/index.js';
 import { brownParagraphs, gpt2Encoding, tokenizeDocs, writeTokenRun } from './fixtures.js';
 
 const enc = gpt2Encoding();
@@ -29,6 +30,9 @@ beforeAll(() => {
   writeTokenRun(runDir, shards, enc);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const sharedData = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../shared/data');
+const oscar = path.join(sharedData, 'jsonl/data.jsonl');
 
 /** Original packed tokens of a row: labels where masked, inputs elsewhere. */
 function originalRow(shard: ExampleShard, i: number): number[] {
@@ -184,5 +188,69 @@ describe('biglm mask on broken input', () => {
     await expect(runMask({ run: broken, out: path.join(tmp, 'broken-out'), config: resolveMaskConfig({}) })).rejects.toThrow(
       /part-0-0\.arrow: not a readable Arrow IPC file/,
     );
+  });
+});
+
+/** Every non-pad token of a single-shard output, in row order (train and validation merged back). */
+function unmaskedStream(out: string, m: ExamplesManifest): number[] {
+  const train = readExampleShard(path.join(out, 'examples/part-0.arrow'));
+  const valid = m.valid_shards.length ? readExampleShard(path.join(out, 'valid/part-0.arrow')) : undefined;
+  const stream: number[] = [];
+  let ti = 0;
+  let vi = 0;
+  for (let row = 0; row < m.totals.rows; row++) {
+    const toValid = m.split.movedToValid ? row === m.split.movedToValid.row : rowSplitHash(m.seed, 0, row) < m.split.validFraction;
+    stream.push(...(toValid ? originalRow(valid!, vi++) : originalRow(train, ti++)).filter((t) => t !== m.tokenizer.specials.pad));
+  }
+  return stream;
+}
+
+describe('biglm mask with a vocabulary over 65,536 ids', () => {
+  it('reads List<Uint32> token shards (cl100k_base) and places the specials after the vocabulary', async () => {
+    const cl = getEncoding('cl100k_base');
+    try {
+      const docs = tokenizeDocs(brownParagraphs(3), cl);
+      const dir = path.join(tmp, 'cl100k');
+      writeTokenRun(dir, [docs], cl);
+      const out = path.join(tmp, 'cl100k-out');
+      const m = await runMask({ run: dir, out, config: resolveMaskConfig({}), log: memoryLogger() });
+      expect(m.tokenizer).toEqual({
+        name: 'cl100k_base',
+        vocabSize: 100277,
+        eosId: 100257,
+        specials: { mask: 100277, bos: 100278, pad: 100279 },
+        embeddingSize: 100352,
+      });
+      const expected = docs.filter((d) => d.length - 1 > 20).flatMap((d) => [100278, ...d]);
+      expect(unmaskedStream(out, m)).toEqual(expected);
+    } finally {
+      cl.free();
+    }
+  });
+});
+
+describe.skipIf(!existsSync(oscar))('biglm mask on multilingual web text (shared/data OSCAR sample)', () => {
+  it('packs and masks English, Russian, French and Spanish web pages losing nothing', async () => {
+    const cl = getEncoding('cl100k_base');
+    try {
+      const texts = readFileSync(oscar, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).content as string);
+      expect(texts.length).toBe(63);
+      const docs = tokenizeDocs(texts.slice(0, 30), cl); // the first 30 (en 12, ru 8, fr 7, es 3) keep the test quick
+      const dir = path.join(tmp, 'oscar');
+      writeTokenRun(dir, [docs], cl);
+      const out = path.join(tmp, 'oscar-out');
+      const m = await runMask({ run: dir, out, config: resolveMaskConfig({ seqLen: 512, seed: 2 }), log: memoryLogger() });
+      const kept = docs.filter((d) => d.length - 1 > 20);
+      expect(m.totals.keptDocs).toBe(kept.length);
+      expect(m.totals.keptDocs + m.totals.droppedShortDocs).toBe(30);
+      expect(unmaskedStream(out, m)).toEqual(kept.flatMap((d) => [m.tokenizer.specials.bos, ...d]));
+      expect(m.totals.maskedTokens / m.totals.tokens).toBeGreaterThan(0.2);
+      expect(m.totals.maskedTokens / m.totals.tokens).toBeLessThan(0.5);
+    } finally {
+      cl.free();
+    }
   });
 });
