@@ -63,7 +63,7 @@ const CHROME_WORDS = new Set([
 ]);
 
 // …unless the same names also say content (`<div id="content" class="has-sidebar">` is the page).
-const CONTENT_WORDS = new Set(['content', 'main', 'article', 'post', 'entry', 'story', 'body', 'text', 'page', 'container', 'wrapper']);
+const CONTENT_WORDS = new Set(['content', 'main', 'article', 'post', 'entry', 'story', 'body', 'text']);
 // Never judged by class/id: the document itself and the semantic content containers.
 const NEVER_CHROME_BY_NAME = new Set(['html', 'body', 'main', 'article']);
 
