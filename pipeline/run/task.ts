@@ -118,7 +118,7 @@ async function runSegment(
     const def = reg.stages.get(seg.closesWith.type);
     chain.push({ name: seg.closesWith.name, stage: def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name)) });
   }
-  for (const { name, stage } of chain) docs = stage(docs, { ...ctx, stageName: name });
+  for (const { name, stage } of chain) docs = instrument(stage)(docs, { ...ctx, stageName: name });
 
   if (!seg.last) {
     const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
@@ -133,7 +133,7 @@ async function runSegment(
   }
 
   const encoding = encodingFor(cfg.tokenizer.name);
-  docs = tokenizeStage(encoding)(docs, { ...ctx, stageName: TOKENIZE_STAGE });
+  docs = instrument(tokenizeStage(encoding))(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
   if (text) docs = tee(docs, text);
@@ -155,6 +155,40 @@ async function runSegment(
     throw e;
   }
   return { kept: shards.reduce((n, s) => n + s.documents, 0), shards };
+}
+
+/**
+ * Count every stage's documents in and out and the time spent inside it (upstream and downstream time
+ * excluded), so a stage itself only records drops and its own counters.
+ */
+export function instrument(stage: Stage): Stage {
+  return (docs, ctx) => {
+    const s = ctx.stats.stage(ctx.stageName);
+    let upstreamMs = 0;
+    async function* counted(): AsyncIterable<Doc> {
+      const it = docs[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const r = await it.next();
+        upstreamMs += performance.now() - t;
+        if (r.done) return;
+        s.in++;
+        yield r.value;
+      }
+    }
+    return (async function* () {
+      const it = stage(counted(), ctx)[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const before = upstreamMs;
+        const r = await it.next();
+        s.ms += performance.now() - t - (upstreamMs - before);
+        if (r.done) return;
+        s.out++;
+        yield r.value;
+      }
+    })();
+  };
 }
 
 async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Registries, ctx: TaskContext): AsyncIterable<Doc> {

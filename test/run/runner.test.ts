@@ -63,6 +63,21 @@ describe('the local runner', () => {
     expect(log.lines.some((l) => l.includes('a.txt:4') && l.startsWith('warning'))).toBe(true);
   });
 
+  it('counts every stage in, out, dropped and time: in = out + dropped for each', async () => {
+    const { runDir } = await prepare(corpus());
+    const stats = JSON.parse(readFileSync(runPaths.stats(runDir), 'utf8')) as {
+      stages: Record<string, { in: number; out: number; dropped: Record<string, number>; ms: number }>;
+    };
+    expect(stats.stages.min_length).toMatchObject({ in: 10, out: 8, dropped: { 'min_length:too_short': 2 } });
+    expect(stats.stages.first_of_text).toMatchObject({ in: 16, out: 13, dropped: { 'first_of_text:duplicate': 3 } });
+    expect(stats.stages.tokenize).toMatchObject({ in: 5, out: 5 });
+    for (const [name, s] of Object.entries(stats.stages)) {
+      if (name === 'read') continue;
+      expect(s.in, name).toBe(s.out + Object.values(s.dropped).reduce((a, b) => a + b, 0));
+      expect(s.ms, name).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('keeps the first occurrence by (file, position) and round-trips the kept texts through the shards in order', async () => {
     const { runDir } = await prepare(corpus());
     const m = manifest(runDir);
