@@ -153,3 +153,31 @@ function makeEncoding(p: Parts): Encoding {
     },
   };
 }
+
+/** Manifest data of an encoding without loading its vocabulary into tiktoken. */
+export function describeEncoding(nameOrPath: string): EncodingInfo {
+  if (Object.hasOwn(BUILTINS, nameOrPath)) {
+    const spec = BUILTINS[nameOrPath];
+    const vocabSize = builtinVocabSize(spec);
+    return {
+      name: nameOrPath,
+      source: 'tiktoken',
+      vocabSize,
+      eosId: spec.specialTokens[EOS_TEXT],
+      ...biglmSpecialIds(vocabSize),
+      checksum: builtinChecksum(nameOrPath),
+    };
+  }
+  const files = findVocabFiles(nameOrPath);
+  if (files === undefined) return getEncoding(nameOrPath).describe(); // throws the unknown-name error
+  const { sidecar, rankBytes } = readVocab(files);
+  return {
+    name: sidecar.name,
+    source: 'trained',
+    vocabSize: sidecar.vocabSize,
+    eosId: sidecar.specialTokens[EOS_TEXT],
+    ...biglmSpecialIds(sidecar.vocabSize),
+    checksum: createHash('sha256').update(rankBytes).digest('hex'),
+    path: path.resolve(files.rankFile),
+  };
+}
