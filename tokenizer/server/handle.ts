@@ -56,6 +56,11 @@ function encodingFor(name: string, trained: Record<string, string>): Encoding | 
   return enc;
 }
 
+/** Load an encoding ahead of the first request that needs it. */
+export function preload(name: string, trained: Record<string, string>): void {
+  encodingFor(name, trained);
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 

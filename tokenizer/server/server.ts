@@ -62,10 +62,14 @@ export async function startTokenizerServer(options: ServerOptions = {}): Promise
   }
   const encodingsJson = JSON.stringify({ default: opts.defaultEncoding, encodings: infos });
 
+  const threads = opts.threads ?? availableParallelism();
   const pool = new Piscina({
     filename: workerUrl(import.meta.url, './worker.js'),
-    maxThreads: opts.threads ?? availableParallelism(),
-    minThreads: 1,
+    maxThreads: threads,
+    minThreads: threads,
+    // Workers are long-lived; an idle one keeps its loaded vocabularies.
+    idleTimeout: Infinity,
+    workerData: { defaultEncoding: opts.defaultEncoding, trained },
   });
 
   const server = createServer((req, res) => {
