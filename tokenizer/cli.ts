@@ -2,7 +2,7 @@
 // Each returns an exit status instead of exiting, so tests can call it.
 
 import { parseArgs } from 'node:util';
-import { getEncoding, listEncodings } from './index.js';
+import { describeEncoding, getEncoding, listEncodings } from './index.js';
 import { startTokenizerServer } from './server/server.js';
 import { trainTokenizer } from './train/index.js';
 
@@ -33,7 +33,9 @@ export async function tokenizerCommand(argv: string[]): Promise<number> {
         process.stdout.write(listEncodings().join('\n') + '\n');
         return 0;
       case 'info':
-        return withEncoding(rest, (enc) => process.stdout.write(JSON.stringify(enc.describe(), null, 2) + '\n'));
+        if (rest[0] === undefined) throw new Error('needs an encoding name or vocabulary path');
+        process.stdout.write(JSON.stringify(describeEncoding(rest[0]), null, 2) + '\n');
+        return 0;
       case 'encode':
       case 'count': {
         const text = rest[1] ?? (await readStdin());
