@@ -2,7 +2,7 @@
 // gpt-tokenizer, same text, same run), BPE training time and held-out bytes/token vs HF's trainer,
 // and the HTTP service under 32 concurrent clients. Real text: Brown corpus + SpamAssassin e-mails.
 //
-//   node dist/bench/tokenizer.js [--encode-mb 20] [--vocab-size 8448] [--serve-seconds 10]
+//   node dist/bench/tokenizer.js [--encode-mb 20] [--vocab-size 8449] [--serve-seconds 10]
 //                                [--skip-encode] [--skip-train] [--skip-serve]
 
 // HF's batch encoding would otherwise use every core; this compares one core against one core.
@@ -27,7 +27,7 @@ import { hfFromTiktoken, hfTruncated, hfUntrained } from './tokenizer-hf.js';
 const { values: args } = parseArgs({
   options: {
     'encode-mb': { type: 'string', default: '20' },
-    'vocab-size': { type: 'string', default: '8448' },
+    'vocab-size': { type: 'string', default: '8449' },
     'serve-seconds': { type: 'string', default: '10' },
     'skip-encode': { type: 'boolean', default: false },
     'skip-train': { type: 'boolean', default: false },

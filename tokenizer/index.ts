@@ -7,7 +7,7 @@ import { get_encoding, Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { BUILTINS, builtinChecksum, builtinVocabSize } from './builtin.js';
 import { BIGLM_SPECIAL_TEXT, biglmSpecialIds, type Encoding, type EncodingInfo } from './encoding.js';
 import { PieceCacheEncoder } from './piece-cache.js';
-import { EOS_TEXT, findVocabFiles, readVocab } from './vocab-file.js';
+import { EOS_TEXT, findVocabFiles, readVocab, type VocabFiles } from './vocab-file.js';
 
 export type { Encoding, EncodingInfo, BiglmSpecialIds } from './encoding.js';
 export { BIGLM_SPECIAL_TEXT } from './encoding.js';
@@ -24,7 +24,7 @@ export function listEncodings(): string[] {
 export function getEncoding(nameOrPath: string): Encoding {
   if (Object.hasOwn(BUILTINS, nameOrPath)) return builtinEncoding(nameOrPath);
   const files = findVocabFiles(nameOrPath);
-  if (files !== undefined) return trainedEncoding(files.rankFile);
+  if (files !== undefined) return trainedEncoding(files);
   throw new Error(
     `unknown tokenizer '${nameOrPath}'; known: ${listEncodings().join(', ')}, ` +
       `or the path of a trained vocabulary (a directory with tokenizer.tiktoken + tokenizer.json)`,
@@ -48,8 +48,7 @@ function builtinEncoding(name: string): Encoding {
   });
 }
 
-function trainedEncoding(rankFile: string): Encoding {
-  const files = findVocabFiles(rankFile)!;
+function trainedEncoding(files: VocabFiles): Encoding {
   const vocab = readVocab(files);
   const { sidecar } = vocab;
   const core = new Tiktoken(vocab.rankText, sidecar.specialTokens, sidecar.pattern);

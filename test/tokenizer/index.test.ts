@@ -12,7 +12,10 @@ function open(name: string): Encoding {
 }
 afterAll(() => opened.forEach((e) => e.free()));
 
-/** Random strings over ASCII, Latin, CJK, combining marks, whitespace of all kinds and emoji (astral). */
+/**
+ * Random strings over ASCII, Latin, CJK, combining marks, whitespace of all kinds and emoji (astral),
+ * plus one character in eight drawn from all Unicode scalar values (assigned or not).
+ */
 function randomText(rng: Rng, length: number): string {
   const ranges: [number, number][] = [
     [0x20, 0x7f], [0x09, 0x0e], [0xa0, 0x180], [0x300, 0x370], [0x400, 0x460], [0x2000, 0x2030],
@@ -20,6 +23,11 @@ function randomText(rng: Rng, length: number): string {
   ];
   let s = '';
   for (let i = 0; i < length; i++) {
+    if (rng.next() < 0.125) {
+      const cp = rng.int(0, 0x110000 - 0x800);
+      s += String.fromCodePoint(cp < 0xd800 ? cp : cp + 0x800); // skip the surrogate block
+      continue;
+    }
     const [lo, hi] = ranges[rng.int(0, ranges.length)];
     s += String.fromCodePoint(rng.int(lo, hi));
   }
