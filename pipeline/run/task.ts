@@ -15,7 +15,8 @@ import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
 import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
 import { DocJsonlWriter, readDocJsonl } from '../writers/doc-jsonl.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';
-import { buildPlan, globalSteps, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { buildPlan, globalSteps, runEncodingName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 
@@ -77,6 +78,8 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
+  } else if (stepPlan.kind === 'tokenizer') {
+    await trainRunTokenizer(cfg, plan, runDir, opts.log);
   } else if (stepPlan.kind === 'global') {
     const stage = cfg.stages.find((s) => s.name === stepPlan.barrier)!;
     const g = globalSteps(cfg, runDir, reg, stage, plan.worldSize).find((x) => x.step.name === stepPlan.step)!;
@@ -132,7 +135,7 @@ async function runSegment(
     return { kept: writer.count };
   }
 
-  const encoding = encodingFor(cfg.tokenizer.name);
+  const encoding = encodingFor(runEncodingName(cfg, ctx.runDir));
   docs = instrument(tokenizeStage(encoding))(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
@@ -155,6 +158,18 @@ async function runSegment(
     throw e;
   }
   return { kept: shards.reduce((n, s) => n + s.documents, 0), shards };
+}
+
+/** Train the run's BPE vocabulary on every document the stages kept (the segment before training). */
+async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string, log: Logger): Promise<void> {
+  const train = cfg.tokenizer.train!;
+  const k = plan.segments.findIndex((s) => s.afterTokenizerTraining) - 1;
+  const inputs = Array.from({ length: plan.worldSize }, (_, rank) => runPaths.segment(runDir, k, rank));
+  const result = await trainTokenizer(
+    { inputs, out: runEncodingName(cfg, runDir), vocabSize: train.vocabSize, pattern: train.pattern, name: cfg.tokenizer.name },
+    { info: (m) => log.info(`tokenizer: ${m}`), warn: (m) => log.warn(`tokenizer: ${m}`) },
+  );
+  log.info(`tokenizer: trained ${result.sidecar.vocabSize} tokens on ${result.sidecar.training?.documents ?? 0} documents`);
 }
 
 /**

@@ -118,6 +118,20 @@ describe('the local runner', () => {
     expect(readdirSync(path.join(runDir, 'shards')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('trains a BPE vocabulary on the kept documents when the config asks, and tokenizes with it', async () => {
+    const input = corpus();
+    const cfg = await resolveConfig({ ...config, tokenizer: { name: 'tiny', train: { vocabSize: 300 } } }, input, reg);
+    const { runDir, run } = await prepareInto(mkdtempSync(path.join(os.tmpdir(), 'biglm-runner-bpe-')), cfg);
+    expect(run.plan.steps.map((s) => s.name)).toEqual(['seg0', 'first_of_text.decide', 'seg1', 'tokenizer.train', 'seg2', 'finalize']);
+    const m = manifest(runDir);
+    expect(m.tokenizer).toMatchObject({ name: 'tiny', vocabSize: 300, eosId: 299, tokenWidth: 16 });
+    const enc = getEncoding(path.join(runDir, 'tokenizer'));
+    const texts: string[] = [];
+    for (const s of m.shards) for await (const d of readShardDocs(path.join(runDir, s.path))) texts.push(enc.decode(d.tokens.subarray(0, -1)));
+    expect(texts).toEqual(['the quick brown fox', 'same text here', 'another line of text', 'unique words in b', 'c has its own line']);
+    expect(m.totals.kept).toBe(5);
+  });
+
   it('refuses a different config in the same run directory unless forced', async () => {
     const input = corpus();
     const { runDir } = await prepare(input);
