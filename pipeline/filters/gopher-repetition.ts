@@ -1,12 +1,13 @@
 // Gopher repetition rules (datatrove's GopherRepetitionFilter): duplicate paragraphs and lines, the
 // share of characters covered by the most frequent 2–4-gram, and by all duplicated 5–10-grams.
 //
-// N-grams are compared as sequences of interned token ids hashed into one number, never as joined
-// strings: a document of 10^5 words would otherwise build 10^6 temporary strings.
+// N-grams are compared as 64-bit hashes of their token hashes in a typed-array hash table, never as
+// joined strings: a document of 10^5 words would otherwise build 10^6 temporary strings.
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, tokenIds, findDuplicates, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, tokenHashes, findDuplicates, type TextStats } from './text-stats.js';
+import { U64Table } from './hash-table.js';
 
 const frac = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
 
@@ -31,32 +32,36 @@ export const gopherRepetitionSchema = z
 const PARAGRAPH = /\n{2,}/;
 const LINE = /\n+/;
 
+const table = new U64Table();
+
 /** Characters of the most frequent n-gram times its count (n-gram = tokens joined by one space). */
 export function topNGramChars(stats: TextStats, n: number): number {
-  const { tokens } = stats;
-  const ids = tokenIds(stats);
-  const count = tokens.n - n + 1;
+  const count = stats.tokens.n - n + 1;
   if (count <= 0) return 0;
-  const freq = new Map<number, number>();
-  const first = new Map<number, number>();
+  const { a, b } = tokenHashes(stats);
+  // Value: count << 0 in one table, first position in a parallel array indexed by insertion.
+  table.reset(count);
+  const counts = new Int32Array(count);
+  const firstPos = new Int32Array(count);
+  let distinct = 0;
   for (let i = 0; i < count; i++) {
-    const h = hashGram(ids, i, n);
-    const c = freq.get(h);
-    if (c === undefined) {
-      freq.set(h, 1);
-      first.set(h, i);
-    } else freq.set(h, c + 1);
+    gram(a, b, i, n);
+    if (table.upsert(H[0], H[1], distinct)) counts[table.get()]++;
+    else {
+      counts[distinct] = 1;
+      firstPos[distinct++] = i;
+    }
   }
   // Ties go to the n-gram seen first, like Counter.most_common (insertion order).
   let best = 0;
-  let bestChars = 0;
-  for (const [h, c] of freq) {
-    if (c > best) {
-      best = c;
-      bestChars = gramChars(stats, first.get(h)!, n) + (n - 1);
+  let bestAt = 0;
+  for (let d = 0; d < distinct; d++) {
+    if (counts[d] > best) {
+      best = counts[d];
+      bestAt = firstPos[d];
     }
   }
-  return best * bestChars;
+  return best * (gramChars(stats, bestAt, n) + (n - 1));
 }
 
 /**
@@ -64,20 +69,18 @@ export function topNGramChars(stats: TextStats, n: number): number {
  * (tokens joined without separator, as datatrove does) and the scan jumps past it, so overlaps count once.
  */
 export function duplicatedNGramChars(stats: TextStats, n: number): number {
-  const ids = tokenIds(stats);
   const total = stats.tokens.n;
-  const seen = new Set<number>();
+  if (total - n + 1 <= 0) return 0;
+  const { a, b } = tokenHashes(stats);
+  table.reset(total - n + 1);
   let chars = 0;
   let i = 0;
   while (i < total - n + 1) {
-    const h = hashGram(ids, i, n);
-    if (seen.has(h)) {
+    gram(a, b, i, n);
+    if (table.upsert(H[0], H[1], 0)) {
       chars += gramChars(stats, i, n);
       i += n;
-    } else {
-      seen.add(h);
-      i++;
-    }
+    } else i++;
   }
   return chars;
 }
@@ -88,19 +91,17 @@ function gramChars(stats: TextStats, i: number, n: number): number {
   return c;
 }
 
-/**
- * 52-bit polynomial hash of n token ids, kept exact in a double (two 26-bit halves). Two different
- * n-grams of one document collide with probability ~ pairs / 2^52: negligible against the 0.1 limits.
- */
-function hashGram(ids: Int32Array, i: number, n: number): number {
-  let a = 0x2545f49 | 0;
-  let b = 0x1b873593 | 0;
+/** 64-bit hash (two halves, into H) of the n token hashes starting at i; order matters. */
+const H = new Int32Array(2);
+function gram(a: Int32Array, b: Int32Array, i: number, n: number): void {
+  let x = 0x2545f491 | 0;
+  let y = 0x1b873593 | 0;
   for (let k = i; k < i + n; k++) {
-    const x = ids[k] + 1;
-    a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul(b + x, 0x5bd1e995) ^ (b >>> 13);
+    x = Math.imul(x ^ a[k], 0x01000193) ^ (x >>> 16);
+    y = Math.imul(y + b[k], 0x5bd1e995) ^ (y >>> 13);
   }
-  return (a >>> 6) * 67108864 + (b >>> 6);
+  H[0] = x;
+  H[1] = y;
 }
 
 export interface RepetitionStats {

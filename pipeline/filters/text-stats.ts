@@ -12,8 +12,8 @@ export interface TextStats {
   words: number;
   /** Tokens holding at least one letter. */
   alphaTokens: number;
-  /** Lazily computed: interned id of each token's string (repetition n-grams compare ids, not strings). */
-  ids?: Int32Array;
+  /** Lazily computed: two independent 32-bit hashes of each token's string (n-grams compare these, not strings). */
+  hashes?: { a: Int32Array; b: Int32Array };
 }
 
 const cache = new WeakMap<Doc, TextStats>();
@@ -38,23 +38,28 @@ export function computeTextStats(text: string): TextStats {
   return { text, tokens, words, alphaTokens };
 }
 
-/** Intern every token to a small integer (same string → same id) for n-gram counting. */
-export function tokenIds(stats: TextStats): Int32Array {
-  if (stats.ids) return stats.ids;
+/**
+ * Hash every token twice (FNV-1a and a multiply-xor variant over its UTF-16 units). Two distinct tokens
+ * of one document share both 32-bit hashes with probability ~2^-64: equal hashes stand for equal strings.
+ */
+export function tokenHashes(stats: TextStats): { a: Int32Array; b: Int32Array } {
+  if (stats.hashes) return stats.hashes;
   const { tokens, text } = stats;
-  const ids = new Int32Array(tokens.n);
-  const dict = new Map<string, number>();
+  const a = new Int32Array(tokens.n);
+  const b = new Int32Array(tokens.n);
   for (let k = 0; k < tokens.n; k++) {
-    const s = text.slice(tokens.start[k], tokens.end[k]);
-    let id = dict.get(s);
-    if (id === undefined) {
-      id = dict.size;
-      dict.set(s, id);
+    let h1 = 0x811c9dc5 | 0;
+    let h2 = 0x9747b28c | 0;
+    for (let i = tokens.start[k], e = tokens.end[k]; i < e; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
     }
-    ids[k] = id;
+    a[k] = h1;
+    b[k] = h2;
   }
-  stats.ids = ids;
-  return ids;
+  return (stats.hashes = { a, b });
 }
 
 /**

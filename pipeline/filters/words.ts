@@ -57,67 +57,90 @@ export interface Tokens {
 
 let segmenter: Intl.Segmenter | undefined;
 
+// ASCII classes precomputed: most web text is mostly ASCII, and this keeps the hot loop free of calls.
+const ASCII = new Uint8Array(128);
+for (let u = 0; u < 128; u++) ASCII[u] = classify(String.fromCharCode(u));
+
+/** Growable token buffers, reused by the next call's result only through `slice`, never shared. */
+class TokenBuffer {
+  n = 0;
+  start: Int32Array;
+  end: Int32Array;
+  flags: Uint8Array;
+  constructor(cap: number) {
+    this.start = new Int32Array(cap);
+    this.end = new Int32Array(cap);
+    this.flags = new Uint8Array(cap);
+  }
+  push(s: number, e: number, f: number): void {
+    if (this.n === this.start.length) this.grow();
+    this.start[this.n] = s;
+    this.end[this.n] = e;
+    this.flags[this.n] = f;
+    this.n++;
+  }
+  private grow(): void {
+    const cap = this.start.length * 2;
+    const s = new Int32Array(cap); s.set(this.start); this.start = s;
+    const e = new Int32Array(cap); e.set(this.end); this.end = e;
+    const f = new Uint8Array(cap); f.set(this.flags); this.flags = f;
+  }
+}
+
 /** Split `text` into word and punctuation tokens. */
 export function tokenize(text: string): Tokens {
   const len = text.length;
-  let cap = Math.max(16, len >>> 2);
-  let start = new Int32Array(cap);
-  let end = new Int32Array(cap);
-  let flags = new Uint8Array(cap);
-  let n = 0;
-  const push = (s: number, e: number, f: number): void => {
-    if (n === cap) {
-      cap *= 2;
-      const s2 = new Int32Array(cap); s2.set(start); start = s2;
-      const e2 = new Int32Array(cap); e2.set(end); end = e2;
-      const f2 = new Uint8Array(cap); f2.set(flags); flags = f2;
-    }
-    start[n] = s; end[n] = e; flags[n] = f; n++;
-  };
-
+  // About one token per 5 characters in English; grow when wrong.
+  const buf = new TokenBuffer(Math.max(16, (len / 4) | 0));
   let i = 0;
   while (i < len) {
-    let c = charClass(text, i);
-    let w = isPair(text, i) ? 2 : 1;
-    if (c & SPACE) { i += w; continue; }
+    let u = text.charCodeAt(i);
+    let c = u < 128 ? ASCII[u] : charClass(text, i);
+    if (c & SPACE) { i++; continue; }
     const s = i;
+    i += u >= 0xd800 && u <= 0xdbff && isPair(text, i) ? 2 : 1;
     if (c & WORD) {
       let f = WORD | (c & ALPHA);
       let nospace = c & NOSPACE;
-      i += w;
       while (i < len) {
-        c = charClass(text, i);
-        w = isPair(text, i) ? 2 : 1;
-        if (c & WORD) { f |= c & ALPHA; nospace |= c & NOSPACE; i += w; continue; }
+        u = text.charCodeAt(i);
+        c = u < 128 ? ASCII[u] : charClass(text, i);
+        if (c & WORD) {
+          f |= c & ALPHA;
+          nospace |= c & NOSPACE;
+          i += u >= 0xd800 && u <= 0xdbff && isPair(text, i) ? 2 : 1;
+          continue;
+        }
         // An apostrophe or hyphen between two word characters stays inside the word.
-        if (c & JOINER && i + 1 < len && charClass(text, i + 1) & WORD) { i += 1; continue; }
+        if (c & JOINER && i + 1 < len) {
+          const v = text.charCodeAt(i + 1);
+          if ((v < 128 ? ASCII[v] : charClass(text, i + 1)) & WORD) { i++; continue; }
+        }
         break;
       }
-      if (nospace) segmentRun(text, s, i, push);
-      else push(s, i, f);
+      if (nospace) segmentRun(text, s, i, buf);
+      else buf.push(s, i, f);
     } else {
       // A run of symbols/punctuation is one token ("...", "--", "?!").
-      i += w;
       while (i < len) {
-        c = charClass(text, i);
+        u = text.charCodeAt(i);
+        c = u < 128 ? ASCII[u] : charClass(text, i);
         if (c & (WORD | SPACE)) break;
-        i += isPair(text, i) ? 2 : 1;
+        i += u >= 0xd800 && u <= 0xdbff && isPair(text, i) ? 2 : 1;
       }
-      push(s, i, 0);
+      buf.push(s, i, 0);
     }
   }
-  return { n, start, end, flags };
+  return { n: buf.n, start: buf.start, end: buf.end, flags: buf.flags };
 }
 
 function isPair(text: string, i: number): boolean {
-  const u = text.charCodeAt(i);
-  if (u < 0xd800 || u > 0xdbff) return false;
   const lo = text.charCodeAt(i + 1);
   return lo >= 0xdc00 && lo <= 0xdfff;
 }
 
 /** Cut a run that contains space-less script into dictionary words with Intl.Segmenter. */
-function segmentRun(text: string, s: number, e: number, push: (s: number, e: number, f: number) => void): void {
+function segmentRun(text: string, s: number, e: number, buf: TokenBuffer): void {
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
   for (const seg of segmenter.segment(text.slice(s, e))) {
     if (!seg.isWordLike) continue;
@@ -125,7 +148,7 @@ function segmentRun(text: string, s: number, e: number, push: (s: number, e: num
     const a = s + seg.index;
     const b = a + seg.segment.length;
     for (let k = a; k < b; k++) if (charClass(text, k) & ALPHA) { f |= ALPHA; break; }
-    push(a, b, f);
+    buf.push(a, b, f);
   }
 }
 
