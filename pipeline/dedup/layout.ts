@@ -19,6 +19,10 @@ export class DedupLayout {
   sig(band: number, rank: number): string {
     return path.join(this.dir, 'sigs', `band-${band}`, `${rank}.sig`);
   }
+  /** Low 32 bits of each document's minima (candidate verification). */
+  minima(rank: number): string {
+    return path.join(this.dir, 'minima', `${rank}.min`);
+  }
   keys(rank: number): string {
     return path.join(this.dir, 'keys', `${rank}.keys`);
   }

@@ -8,7 +8,7 @@ import { writeJsonAtomic } from '../core/atomic.js';
 import { DedupLayout } from './layout.js';
 import { MinHasher } from './minhash.js';
 import { radixSortRecords, U32Buffer } from './radix-sort.js';
-import { RecordKind, writeRecords } from './record-file.js';
+import { RecordKind, RecordWriter, recordCheck, writeRecords } from './record-file.js';
 import { firstLine } from './report.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { hashingOptions, minhashParams, type MinHashOptions } from './minhash-options.js';
@@ -22,16 +22,28 @@ export function minhashCollect(options: MinHashOptions, setup: StageSetup): Stag
     const keys = new U32Buffer(4096);
     const meta: string[] = [];
     const out = new Uint32Array(bands * 2);
+    // minima are written as they come (one record per document, in order) for random access later
+    const numPerm = hasher.numPerm;
+    const lows = new Uint32Array(numPerm + 1);
+    const minima = new RecordWriter(layout.minima(ctx.rank), RecordKind.Minima, numPerm + 1, 256);
     let idx = 0;
     let tooShort = 0;
-    for await (const doc of docs) {
-      keys.push(doc.fileIndex, doc.position);
-      if (options.dumpClusters) meta.push(JSON.stringify({ id: doc.id, first: firstLine(doc.text) }));
-      const bh = hasher.bandHashes(doc.text, out);
-      if (bh) for (let b = 0; b < bands; b++) perBand[b].push3(bh[2 * b], bh[2 * b + 1], idx);
-      else tooShort++;
-      idx++;
-      yield doc;
+    try {
+      for await (const doc of docs) {
+        keys.push(doc.fileIndex, doc.position);
+        if (options.dumpClusters) meta.push(JSON.stringify({ id: doc.id, first: firstLine(doc.text) }));
+        lows.fill(0);
+        const bh = hasher.bandHashes(doc.text, out, lows);
+        if (bh) for (let b = 0; b < bands; b++) perBand[b].push3(bh[2 * b], bh[2 * b + 1], idx);
+        else tooShort++;
+        lows[numPerm] = recordCheck(lows, numPerm, idx);
+        minima.pushAll(lows);
+        idx++;
+        yield doc;
+      }
+      minima.commit({ docCount: idx, part: 0, rank: ctx.rank });
+    } finally {
+      minima.abort(); // no-op after commit; removes the temp file if the stream failed or stopped early
     }
     const meta0 = { docCount: idx, rank: ctx.rank };
     for (let b = 0; b < bands; b++) {

@@ -38,8 +38,9 @@ export const minhashDedup: StageDefinition<typeof minhashSchema> = {
           name: bucketsStep,
           worldSize: options.bands,
           run: async (band, ctx) => {
-            const { pairs } = runBuckets(layout, band, setup.segmentWorldSize, index);
-            ctx.stats.count(setup.stageName, 'minhash_candidate_pairs', pairs);
+            const { pairs, rejected } = runBuckets(layout, band, setup.segmentWorldSize, index, options.verifyThreshold);
+            ctx.stats.count(setup.stageName, 'minhash_pairs', pairs);
+            ctx.stats.count(setup.stageName, 'minhash_pairs_rejected', rejected);
           },
         },
         {

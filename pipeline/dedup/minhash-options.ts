@@ -16,6 +16,12 @@ export const minhashSchema = z
     rows: z.number().int().min(1).max(128).default(8).describe('Hashes per band; bands × rows permutations in all (FineWeb: 14 × 8 = 112).'),
     seed: z.number().int().default(1).describe('Seed of the (a·x + b) mod (2^61 − 1) permutations; runs used as each other\'s index need the same seed.'),
     normalization: normalizationSchema.prefault({}).describe('Text normalization before shingling.'),
+    verifyThreshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.7)
+      .describe('Keep an LSH candidate pair only when its signatures agree on at least this fraction of the bands × rows minima (an estimate of Jaccard similarity). Removes the 0.5–0.7 pairs plain LSH lets through; 0 = plain LSH, as datatrove/FineWeb.'),
     index: z
       .array(z.string())
       .default([])

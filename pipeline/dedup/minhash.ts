@@ -124,14 +124,16 @@ export class MinHasher {
 
   /**
    * Band hashes as [hi, lo] u32 pairs per band (2·bands words), or null without shingles.
-   * `out` is reused across calls to avoid allocation in the hot loop.
+   * `out` is reused across calls to avoid allocation in the hot loop. When `lows` is given, it
+   * receives the low 32 bits of every minimum (numPerm words) for candidate verification.
    */
-  bandHashes(text: string, out: Uint32Array = new Uint32Array(this.params.bands * 2)): Uint32Array | null {
+  bandHashes(text: string, out: Uint32Array = new Uint32Array(this.params.bands * 2), lows?: Uint32Array): Uint32Array | null {
     const n = this.loadShingles(text);
     if (n === 0) return null;
     const mem = this.kernel.run(n);
     const { bands, rows } = this.params;
     let at = this.kernel.outIndex;
+    if (lows) for (let k = 0; k < this.numPerm; k++) lows[k] = mem[at + 2 * k];
     for (let band = 0; band < bands; band++) {
       let a = LANE1 ^ band, b = LANE2 + band;
       for (let r = 0; r < rows; r++) {

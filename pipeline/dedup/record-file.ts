@@ -29,6 +29,8 @@ export const RecordKind = {
   Keys: 4,
   /** Exact-dedup text hashes: (hi, lo, fileIndex, position, idx). */
   Hashes: 5,
+  /** Low 32 bits of every MinHash minimum, one record per document in order, + a check word. */
+  Minima: 6,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
@@ -113,8 +115,13 @@ export class RecordWriter {
 
   /** Append many records at once (length a multiple of width). */
   pushAll(words: Uint32Array): void {
-    this.flush();
-    this.writePayload(words);
+    if (this.used + words.length <= this.buf.length) {
+      this.buf.set(words, this.used);
+      this.used += words.length;
+    } else {
+      this.flush();
+      this.writePayload(words);
+    }
     this.count += words.length / this.width;
   }
 
@@ -130,7 +137,10 @@ export class RecordWriter {
     this.used = 0;
   }
 
+  private done = false;
+
   commit(meta: { docCount: number; part: number; rank: number }): void {
+    this.done = true;
     this.flush();
     const header = encodeHeader({ kind: this.kind, width: this.width, count: this.count, ...meta });
     header.set(finishChecksum(this.hash, header), 48);
@@ -142,6 +152,8 @@ export class RecordWriter {
 
   /** Abandon the output (the temporary file is removed). */
   abort(): void {
+    if (this.done) return;
+    this.done = true;
     try {
       closeSync(this.fd);
     } finally {
@@ -254,4 +266,54 @@ export function readHeader(file: string, producer: Producer, expectKind: RecordK
   const s = new RecordStream(file, producer, expectKind, 1);
   s.close();
   return s.header;
+}
+
+/** Check word of a random-access record: murmur-style hash of its words and its index. */
+export function recordCheck(words: Uint32Array, n: number, idx: number): number {
+  let h = 0x2545f491 ^ idx;
+  for (let i = 0; i < n; i++) {
+    let k = Math.imul(words[i], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/**
+ * Random access to fixed-width records by index (the per-document minima files). The whole-file
+ * checksum cannot be checked on random reads, so every record carries a check word (its last word,
+ * `recordCheck` of the others and its index) and the file size is checked against the header.
+ */
+export class RecordLookup {
+  readonly header: RecordHeader;
+  private readonly fd: number;
+  private readonly buf: Uint32Array;
+
+  constructor(readonly file: string, readonly producer: Producer, expectKind: RecordKind) {
+    const s = new RecordStream(file, producer, expectKind, 1); // validates header and size
+    s.close();
+    this.header = s.header;
+    this.fd = openSync(file, 'r');
+    this.buf = new Uint32Array(this.header.width);
+  }
+
+  /** Record `idx` (a view, valid until the next call); throws CorruptTaskOutputError on a bad check word. */
+  get(idx: number): Uint32Array {
+    const w = this.header.width;
+    if (idx >= this.header.count) throw new CorruptTaskOutputError(this.file, this.producer, `record ${idx} asked for, file holds ${this.header.count}`);
+    const bytes = new Uint8Array(this.buf.buffer);
+    const n = readSync(this.fd, bytes, 0, bytes.length, HEADER_BYTES + idx * w * 4);
+    if (n !== bytes.length || recordCheck(this.buf, w - 1, idx) !== this.buf[w - 1]) {
+      throw new CorruptTaskOutputError(this.file, this.producer, `record ${idx} fails its check word (file corrupted after it was written)`);
+    }
+    return this.buf;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
