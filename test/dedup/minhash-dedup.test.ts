@@ -161,3 +161,35 @@ describe.skipIf(!existsSync(path.join(sharedData, 'dedup/cs336-fuzzy-duplicates'
     expect(keptIds(res.kept)).toEqual(['pytorch_license.txt', 'rails_mit_license.txt']);
   });
 });
+
+describe('minhash_dedup candidate verification', () => {
+  it('names the minima file and its producer when a record fails its check word', async () => {
+    const run = tempRun();
+    const ranks = dealByFile(corpus(), 2);
+    await runDedupLocally(ranks, { type: 'minhash_dedup' }, run);
+    const layout = new DedupLayout(run, 'minhash_dedup');
+    const res = await runDedupLocally(ranks, { type: 'minhash_dedup' }, tempRun());
+    // corrupt every minima record of rank 0 (any candidate pair touching rank 0 must notice)
+    const f = layout.minima(0);
+    const bytes = readFileSync(f);
+    for (let i = 64; i < bytes.length; i += 4 * 113) bytes[i] ^= 0x55;
+    writeFileSync(f, bytes);
+    const step = minhashDedup.barrier!.steps(minhashDedup.schema.parse({}), { runDir: run, stageName: 'minhash_dedup', configDir: run, seed: 0, segmentWorldSize: 2 })[0];
+    const { StatsRecorder } = await import('../../pipeline/core/stats.js');
+    const errors = [];
+    for (let b = 0; b < 14; b++) {
+      errors.push(await step.run(b, { runDir: run, stats: new StatsRecorder(), log: console, signal: new AbortController().signal, seed: 0 }).catch((e) => e));
+    }
+    const err = errors.find((e) => e instanceof CorruptTaskOutputError);
+    expect(err?.file).toBe(f);
+    expect(err?.message).toMatch(/fails its check word/);
+    expect(res.report.removed).toBe(4);
+  });
+
+  it('lets plain LSH (verifyThreshold 0) report at least the verified pairs', async () => {
+    const verified = await runDedupLocally(dealByFile(corpus(), 2), { type: 'minhash_dedup' }, tempRun());
+    const plain = await runDedupLocally(dealByFile(corpus(), 2), { type: 'minhash_dedup', verifyThreshold: 0 }, tempRun());
+    expect(plain.report.removed).toBeGreaterThanOrEqual(verified.report.removed);
+    expect(plain.stats.stages.minhash_dedup.counters.minhash_pairs_rejected ?? 0).toBe(0);
+  });
+});
