@@ -10,6 +10,7 @@
 import { Rng } from '../core/rng.js';
 import { fmix32, hashString32, mix32 } from './hash32.js';
 import { MinHashKernel } from './mersenne.js';
+import { WordHasher } from './word-hashes.js';
 import { normalizeText, splitChars, splitWords, type NormalizationOptions, type Segmentation } from './normalize.js';
 
 export interface MinHashParams {
@@ -55,11 +56,14 @@ export class MinHasher {
   private readonly kernel: MinHashKernel;
   private h1 = new Int32Array(1024);
   private h2 = new Int32Array(1024);
+  private readonly words: WordHasher;
 
-  constructor(params: MinHashParams) {
+  /** `simd: false` forces the scalar kernel (tests compare both). */
+  constructor(params: MinHashParams, opts: { simd?: boolean } = {}) {
     this.params = params;
     this.numPerm = params.bands * params.rows;
-    this.kernel = new MinHashKernel(permutationParams(this.numPerm, params.seed));
+    this.kernel = new MinHashKernel(permutationParams(this.numPerm, params.seed), opts);
+    this.words = new WordHasher(params.normalization, params.segmentation, LANE1, LANE2);
   }
 
   /** Units (words or characters) of a document after normalization. */
@@ -73,21 +77,30 @@ export class MinHasher {
    * 0 when the document has fewer units than one shingle (such documents are only exact-deduped).
    */
   private loadShingles(text: string): number {
-    const units = this.units(text);
     const size = this.params.shingleSize;
-    const n = units.length - size + 1;
+    let h1: Int32Array, h2: Int32Array, count: number;
+    if (this.params.unit === 'word') {
+      count = this.words.hash(text);
+      h1 = this.words.h1;
+      h2 = this.words.h2;
+    } else {
+      const units = this.units(text);
+      count = units.length;
+      if (this.h1.length < count) {
+        this.h1 = new Int32Array(count * 2);
+        this.h2 = new Int32Array(count * 2);
+      }
+      h1 = this.h1;
+      h2 = this.h2;
+      for (let i = 0; i < count; i++) {
+        h1[i] = hashString32(units[i], LANE1);
+        h2[i] = hashString32(units[i], LANE2);
+      }
+    }
+    const n = count - size + 1;
     if (n <= 0) return 0;
-    if (this.h1.length < units.length) {
-      this.h1 = new Int32Array(units.length * 2);
-      this.h2 = new Int32Array(units.length * 2);
-    }
-    const h1 = this.h1, h2 = this.h2;
-    for (let i = 0; i < units.length; i++) {
-      h1[i] = hashString32(units[i], LANE1);
-      h2[i] = hashString32(units[i], LANE2);
-    }
-    const mem = this.kernel.ensure(n);
-    let at = this.kernel.xIndex;
+    const kernel = this.kernel;
+    const mem = kernel.ensure(n);
     for (let i = 0; i < n; i++) {
       let a = LANE1, b = LANE2;
       for (let j = 0; j < size; j++) {
@@ -97,8 +110,7 @@ export class MinHasher {
       let hi = fmix32(a ^ size) & 0x1fffffff;
       let lo = fmix32(b ^ size);
       if (hi === 0x1fffffff && lo === 0xffffffff) hi = lo = 0; // x ≡ p ≡ 0 (mod p)
-      mem[at++] = lo;
-      mem[at++] = hi;
+      kernel.setX(mem, i, lo, hi);
     }
     return n;
   }
@@ -108,8 +120,10 @@ export class MinHasher {
     const n = this.loadShingles(text);
     const mem = this.kernel.ensure(n);
     const out = new BigUint64Array(n);
-    const x = this.kernel.xIndex;
-    for (let i = 0; i < n; i++) out[i] = (BigInt(mem[x + 2 * i + 1]) << 32n) | BigInt(mem[x + 2 * i]);
+    for (let i = 0; i < n; i++) {
+      const [lo, hi] = this.kernel.getX(mem, i);
+      out[i] = (BigInt(hi) << 32n) | BigInt(lo);
+    }
     return out;
   }
 

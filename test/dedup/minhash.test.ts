@@ -20,18 +20,19 @@ function toU32Pairs(values: bigint[]): Uint32Array {
 const fromPair = (m: Uint32Array, i: number) => (BigInt(m[i + 1]) << 32n) | BigInt(m[i]);
 
 describe('the mod-Mersenne WebAssembly kernel', () => {
-  it('matches a BigInt reference of min (a·x + b) mod (2^61 − 1), including extreme values', () => {
+  it.each([true, false])('matches a BigInt reference of min (a·x + b) mod (2^61 − 1), including extreme values (simd %s)', (simd) => {
     const rng = new Rng('kernel-test');
     const r61 = () => ((BigInt(rng.int(0, 0x20000000)) << 32n) | BigInt(rng.int(0, 0x100000000))) % MERSENNE_61;
     const p1 = MERSENNE_61 - 1n;
     const as = [1n, 2n, p1, p1 - 1n, 1n << 60n, (1n << 32n) - 1n, 1n << 32n, ...Array.from({ length: 40 }, r61)];
     const bs = [0n, p1, 1n, p1, 0n, p1, 12345n, ...Array.from({ length: 40 }, r61)];
     const params = toU32Pairs(as.flatMap((a, i) => [a, bs[i]]));
-    const kernel = new MinHashKernel(params);
+    const kernel = new MinHashKernel(params, { simd });
+    expect(kernel.simd).toBe(simd); // Node 20 has WebAssembly SIMD
     const xs = [0n, 1n, p1, p1 - 1n, (1n << 32n) - 1n, 1n << 32n, 1n << 60n, ...Array.from({ length: 200 }, r61)];
     for (const take of [1, 3, xs.length]) {
       const mem = kernel.ensure(take);
-      mem.set(toU32Pairs(xs.slice(0, take)), kernel.xIndex);
+      xs.slice(0, take).forEach((x, i) => kernel.setX(mem, i, Number(x & 0xffffffffn), Number(x >> 32n)));
       const out = kernel.run(take);
       as.forEach((a, k) => {
         let min = MERSENNE_61;
@@ -44,8 +45,8 @@ describe('the mod-Mersenne WebAssembly kernel', () => {
     }
   });
 
-  it('gives every document signature the BigInt reference values', () => {
-    const h = new MinHasher(defaults);
+  it.each([true, false])('gives every document signature the BigInt reference values (simd %s)', (simd) => {
+    const h = new MinHasher(defaults, { simd });
     const text = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.';
     const xs = [...h.shingleHashes(text)];
     expect(xs.length).toBe(splitWords(normalizeText(text), 'auto').length - 4);
@@ -101,5 +102,29 @@ describe('MinHasher', () => {
   it('has the catch probabilities the FineWeb setting promises', () => {
     expect(lshCatchProbability(0.7, 14, 8)).toBeCloseTo(0.56, 2);
     expect(lshCatchProbability(0.85, 14, 8)).toBeCloseTo(0.988, 3);
+  });
+});
+
+describe('the one-pass word hasher', () => {
+  it('gives the same word hashes as hashing the words of the normalized text', async () => {
+    const { WordHasher } = await import('../../pipeline/dedup/word-hashes.js');
+    const { hashString32 } = await import('../../pipeline/dedup/hash32.js');
+    const texts = [
+      'Hello, World!! 1,000,000 dollars -- in 1999: a12b UPPER lower\tTabs\nNewlines  ',
+      "It's 5 o'clock; x=3+4*2 [edit] {json} <tag> ~tilde~ `tick` _under_score_ |pipe|",
+      'Café naïve RÉSUMÉ — “quoted” text with ümlauts and 12½ digits ٣٤ (Arabic-Indic)',
+      'Mixed 東京 and English words in one line',
+      'odd', 'ab', '', '   ', '!!!',
+    ];
+    for (const normalization of [DEFAULT_NORMALIZATION, { lowercase: false, numbers: false, punctuation: false, diacritics: false }]) {
+      const wh = new WordHasher(normalization, 'auto', 11, 22);
+      for (const t of texts) {
+        const words = splitWords(normalizeText(t, normalization), 'auto');
+        const n = wh.hash(t);
+        expect(n).toBe(words.length);
+        expect([...wh.h1.subarray(0, n)]).toEqual(words.map((w) => hashString32(w, 11) | 0));
+        expect([...wh.h2.subarray(0, n)]).toEqual(words.map((w) => hashString32(w, 22) | 0));
+      }
+    }
   });
 });
