@@ -5,7 +5,7 @@ import type { StageDefinition } from '../core/stage.js';
 import { exactDedup } from './exact-dedup.js';
 import { minhashDedup } from './minhash-dedup.js';
 
-export const definitions: StageDefinition[] = [exactDedup as unknown as StageDefinition, minhashDedup as unknown as StageDefinition];
+export const definitions: StageDefinition[] = [exactDedup, minhashDedup];
 
 export { exactDedup, exactSchema, type ExactOptions } from './exact-dedup.js';
 export { minhashDedup } from './minhash-dedup.js';
