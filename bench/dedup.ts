@@ -193,11 +193,14 @@ async function endToEnd(): Promise<void> {
     const dir = path.join(benchDir, 'e2e');
     rmSync(dir, { recursive: true, force: true });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await runDedupLocally(docs, stage, dir);
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1e6;
     const label = `${stage.type}${'verifyThreshold' in stage ? ' (plain LSH)' : ''}`;
     console.log(
-      `  ${label.padEnd(28)} ${s.toFixed(2)} s  ${(mb(bytes) / s).toFixed(1)} MB/s  ${(all.length / s).toFixed(0)} docs/s  removed ${res.report.removed} (${((100 * res.report.removed) / all.length).toFixed(1)} %)  clusters ${JSON.stringify(res.report.clusterSizes)}`,
+      `  ${label.padEnd(28)} wall ${s.toFixed(2)} s (${(mb(bytes) / s).toFixed(1)} MB/s, ${(all.length / s).toFixed(0)} docs/s), CPU ${cpu.toFixed(2)} s (${(mb(bytes) / cpu).toFixed(1)} MB per CPU-second)  removed ${res.report.removed} (${((100 * res.report.removed) / all.length).toFixed(1)} %)  clusters ${JSON.stringify(res.report.clusterSizes)}`,
     );
   }
   rmSync(path.join(benchDir, 'e2e'), { recursive: true, force: true });

@@ -16,11 +16,10 @@ import { normalizationSchema, normalizeText } from './normalize.js';
 import { radixSortRecords, U32Buffer } from './radix-sort.js';
 import { RecordKind, RecordStream, writeRecords } from './record-file.js';
 import { RecordMerger, type RecordOrder } from './merge.js';
-import { removalFilter } from './filter.js';
+import { removalFilter, REMOVED_BY_INDEX, REMOVED_DUPLICATE } from './filter.js';
 import { resolveIndexSources, type IndexSource } from './index-runs.js';
 import { addToHistogram, countReport, dumpClusters, firstLine, type ClusterMember, type DedupReport } from './report.js';
 import { removeOwnTemps } from './files.js';
-import { REMOVED_BY_INDEX, REMOVED_DUPLICATE } from './minhash-clusters.js';
 
 export const exactSchema = z
   .object({

@@ -4,6 +4,10 @@
 import type { Stage } from '../core/stage.js';
 import { readRecords, RecordKind, type Producer } from './record-file.js';
 
+/** Reason codes stored next to each removed index in the removal lists (index into `reasons`). */
+export const REMOVED_DUPLICATE = 0;
+export const REMOVED_BY_INDEX = 1;
+
 export interface RemovalSource {
   file: string;
   producer: Producer;

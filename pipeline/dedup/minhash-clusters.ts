@@ -11,12 +11,10 @@ import { RecordKind, RecordStream, readHeader, readRecords, writeRecords, Corrup
 import { KeepOrderUnionFind } from './union-find.js';
 import { addToHistogram, countReport, dumpClusters, type ClusterToDump, type DedupReport } from './report.js';
 import { removeOwnTemps } from './files.js';
+import { REMOVED_BY_INDEX, REMOVED_DUPLICATE } from './filter.js';
 import type { MinHashOptions } from './minhash-options.js';
 import { hashingOptions } from './minhash-options.js';
 
-/** Removal reasons stored next to each removed index. */
-export const REMOVED_DUPLICATE = 0;
-export const REMOVED_BY_INDEX = 1;
 
 export async function runClusters(
   layout: DedupLayout,
