@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Tiktoken } from 'tiktoken';
 import { memoryLogger } from '../../../pipeline/core/log.js';
 import { Rng } from '../../../pipeline/core/rng.js';
 import { getEncoding } from '../../../tokenizer/index.js';
@@ -75,6 +76,19 @@ describe('training a tokenizer', () => {
       expect(enc.decode([enc.eosId])).toBe('<|endoftext|>');
     } finally {
       enc.free();
+    }
+  });
+
+  it('encodes a trained vocabulary exactly as tiktoken does with the same files', () => {
+    const sidecar = JSON.parse(readFileSync(path.join(dir, 'a', 'tokenizer.json'), 'utf8'));
+    const raw = new Tiktoken(readFileSync(path.join(dir, 'a', 'tokenizer.tiktoken'), 'utf8'), sidecar.specialTokens, sidecar.pattern);
+    const enc = getEncoding(path.join(dir, 'a'));
+    try {
+      const text = readFileSync(textFile, 'utf8') + " Überraschung!! it'S 12345 \r\n\t 🙂";
+      expect([...enc.encode(text)]).toEqual([...raw.encode_ordinary(text)]);
+    } finally {
+      enc.free();
+      raw.free();
     }
   });
 
