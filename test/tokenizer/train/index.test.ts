@@ -127,6 +127,18 @@ describe('training a tokenizer', () => {
     expect([...streamed.counts].sort()).toEqual([...whole.counts].sort());
   });
 
+  it('bounds memory by pruning the rarest pieces, keeping frequent ones exact', async () => {
+    const letters = (i: number) => [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676)].map((d) => String.fromCharCode(97 + d)).join('');
+    const texts = Array.from({ length: 3000 }, (_, i) => `the model reads tok${letters(i)} `);
+    const { counts, pieces, pruned } = await countPieces(texts, CL100K_PATTERN, 256, 1000);
+    expect(counts.size).toBeLessThanOrEqual(1000);
+    expect(counts.get(' model')).toBe(3000);
+    expect(counts.get('the')).toBe(3000);
+    expect(pruned.distinct).toBeGreaterThan(1500);
+    // Every counted occurrence is either still held or accounted for as pruned.
+    expect([...counts.values()].reduce((a, b) => a + b, 0) + pruned.occurrences).toBe(pieces);
+  });
+
   it('is reachable as `biglm tokenizer train`', async () => {
     const out = path.join(dir, 'cli');
     expect(await tokenizerCommand(['train', textFile, '--out', out, '--vocab-size', '300'])).toBe(0);
