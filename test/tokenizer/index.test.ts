@@ -137,18 +137,18 @@ describe('ids identical to tiktoken’s', () => {
       for (const t of texts) expect([...enc.encode(t)], JSON.stringify(t)).toEqual([...ref.encode_ordinary(t)]);
     });
 
-    it.skipIf(!hasWet)(`matches encode_ordinary on 300 KB of multilingual Common Crawl text (${name})`, () => {
+    it.skipIf(!hasWet)(`matches encode_ordinary on 200 KB of multilingual Common Crawl text (${name})`, () => {
       const enc = open(name);
       const ref = reference(name);
       let tokens = 0;
-      for (const doc of wetDocuments(300_000)) {
+      for (const doc of wetDocuments(200_000)) {
         const ours = enc.encode(doc);
         const theirs = ref.encode_ordinary(doc);
         expect(ours.length).toBe(theirs.length);
         expect(Buffer.from(ours.buffer, ours.byteOffset, ours.byteLength).equals(Buffer.from(theirs.buffer, theirs.byteOffset, theirs.byteLength))).toBe(true);
         tokens += ours.length;
       }
-      expect(tokens).toBeGreaterThan(50_000);
+      expect(tokens).toBeGreaterThan(30_000);
     });
   }
 });
