@@ -1,0 +1,55 @@
+// The partial epoch of a source: a seeded, uniformly random subset of its documents whose tokens add
+// up to the budget (within half a document). Needs every document's length, so it keeps two typed
+// arrays of one entry per source document (8 bytes each) — the only memory that grows with a source.
+
+import * as path from 'node:path';
+import { Rng } from '../core/rng.js';
+import { openShard } from '../shards/read.js';
+import type { SourceRun } from './source-run.js';
+
+/** Token count of every document of a run, in manifest order (reads only the n_tokens column's batches). */
+export async function documentLengths(run: SourceRun): Promise<Uint32Array> {
+  const lengths = new Uint32Array(run.documents);
+  let at = 0;
+  for (const shard of run.manifest.shards) {
+    const reader = await openShard(path.join(run.dir, shard.path));
+    for await (const batch of reader) {
+      const n = batch.getChild('n_tokens');
+      if (!n) throw new Error(`${shard.path} has no n_tokens column; it is not a biglm token shard`);
+      const values = n.toArray() as Uint32Array;
+      if (at + values.length > lengths.length) throw new Error(`${run.dir}: ${shard.path} holds more documents than the manifest records`);
+      lengths.set(values, at);
+      at += values.length;
+    }
+  }
+  if (at !== lengths.length) throw new Error(`${run.dir}: shards hold ${at} documents but the manifest records ${lengths.length}`);
+  return lengths;
+}
+
+/**
+ * Marks (1) the documents of a seeded random permutation's prefix whose tokens come closest to
+ * `budget`. Stops at the first document that would overshoot by more than it helps, so the subset is
+ * a uniform random prefix, not biased towards short documents.
+ */
+export function selectPartial(lengths: Uint32Array, budget: number, rng: Rng): { selected: Uint8Array; tokens: number; documents: number } {
+  const n = lengths.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const selected = new Uint8Array(n);
+  let tokens = 0;
+  let documents = 0;
+  for (let k = 0; k < n && tokens < budget; k++) {
+    const len = lengths[order[k]];
+    if (tokens + len - budget > budget - tokens) break;
+    selected[order[k]] = 1;
+    tokens += len;
+    documents++;
+  }
+  return { selected, tokens, documents };
+}
