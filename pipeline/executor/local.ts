@@ -11,6 +11,7 @@ import { runTask } from '../run/task.js';
 import { runPaths } from '../run/layout.js';
 import { defaultRegistries } from '../registries.js';
 import type { OpenedRun } from './run-dir.js';
+import type { Registries } from '../config/resolve.js';
 import { Progress } from './progress.js';
 import type { WorkerTask } from './worker.js';
 
@@ -20,6 +21,8 @@ export interface LocalOptions {
   progress?: boolean;
   /** Stop after this many tasks have run (tests use it to simulate a killed run). */
   stopAfterTasks?: number;
+  /** Registries for inline runs (workers = 1); worker threads always use the default ones. */
+  registries?: Registries;
 }
 
 export interface LocalRunSummary {
@@ -28,6 +31,8 @@ export interface LocalRunSummary {
 }
 
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
+  if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
+  const registries = opts.registries ?? defaultRegistries();
   const pool =
     opts.workers > 1
       ? new Piscina({ filename: workerUrl(import.meta.url, './worker.js'), minThreads: 1, maxThreads: opts.workers, idleTimeout: 1000 })
@@ -52,7 +57,7 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
       };
       const runOne = async (rank: number) => {
         if (!pool || ranks.length === 1) {
-          await runTask({ runDir: run.runDir, step: step.name, rank }, defaultRegistries(), {
+          await runTask({ runDir: run.runDir, step: step.name, rank }, registries, {
             log,
             onProgress: (p) => progress.add(p.docs, p.bytes),
           });
