@@ -5,7 +5,7 @@
 // Documents keep their EOS at the end. Streaming in both files.
 
 import * as path from 'node:path';
-import { readShardDocs } from '../shards/read.js';
+import { shardDocs } from '../mix/shard-reader.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile } from './binary-file.js';
@@ -21,7 +21,7 @@ export async function exportDatatrove(run: SourceRun, prefix: string): Promise<E
   let tokens = 0;
   try {
     for (const shard of run.manifest.shards) {
-      for await (const doc of readShardDocs(path.join(run.dir, shard.path))) {
+      for await (const doc of shardDocs(path.join(run.dir, shard.path))) {
         ds.write(doc.tokens);
         tokens += doc.tokens.length;
         end[0] = BigInt(tokens);

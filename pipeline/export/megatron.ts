@@ -10,7 +10,7 @@
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { readShardDocs } from '../shards/read.js';
+import { shardDocs } from '../mix/shard-reader.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile, type ExportedFile } from './binary-file.js';
 
@@ -38,7 +38,7 @@ export async function exportMegatron(run: SourceRun, prefix: string): Promise<Ex
   const one = new Int32Array(1);
   try {
     for (const shard of run.manifest.shards) {
-      for await (const doc of readShardDocs(path.join(run.dir, shard.path))) {
+      for await (const doc of shardDocs(path.join(run.dir, shard.path))) {
         bin.write(doc.tokens);
         one[0] = doc.tokens.length;
         lengths.write(one);

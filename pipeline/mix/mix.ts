@@ -10,7 +10,7 @@ import { ConfigError } from '../config/errors.js';
 import { Rng } from '../core/rng.js';
 import type { Logger } from '../core/log.js';
 import type { Manifest } from '../run/finalize.js';
-import { readShardDocs } from '../shards/read.js';
+import { shardDocs } from './shard-reader.js';
 import { BucketWriter, bucketPath, decodeRecord, readBucket, removeBuckets } from './buckets.js';
 import { planMixture, type MixturePlan } from './plan.js';
 import type { ResolvedMixFile, ResolvedMixture } from './schema.js';
@@ -125,6 +125,8 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
   await fs.rm(stage, { recursive: true, force: true });
   await fs.mkdir(stage, { recursive: true });
 
+  const t0 = performance.now();
+  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(2)} s`;
   // 1. Which documents, how many times: whole epochs for everything, plus a seeded partial epoch.
   // One source at a time, so only one source's length array is alive.
   const picks: { selected?: Uint8Array; tokens: number; documents: number }[] = [];
@@ -136,6 +138,9 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
     const lengths = await documentLengths(runs[i]);
     picks.push(selectPartial(lengths, s.partialTokens, new Rng(m.seed, 'mix-select', m.name, s.name)));
   }
+
+  log.info(`  ${m.name}: picked the partial epochs in ${seconds(t0)}`);
+  const t1 = performance.now();
 
   // 2. Scatter every copy to a random bucket on disk.
   const expectedBytes = plan.sources.reduce((n, s) => n + s.target * tokenBytes + (s.target / s.sourceTokens) * s.sourceDocuments * 48, 0);
@@ -150,7 +155,7 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
       const selected = picks[i].selected;
       let j = 0;
       for (const shard of runs[i].manifest.shards) {
-        for await (const doc of readShardDocs(path.join(runs[i].dir, shard.path))) {
+        for await (const doc of shardDocs(path.join(runs[i].dir, shard.path))) {
           const copies = s.fullEpochs + (selected ? selected[j] : 0);
           for (let k = 0; k < copies; k++) {
             // Repeats get distinct ids (the k-th repeat: "<id>~rep<k>") so ids stay unique in the mixture.
@@ -166,6 +171,8 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
   } finally {
     writer.close();
   }
+  log.info(`  ${m.name}: scattered to ${buckets} shuffle bucket(s) in ${seconds(t1)}`);
+  const t2 = performance.now();
 
   // 3. Shuffle each bucket in memory, in bucket order, straight into the shard writer.
   async function* shuffled(): AsyncIterable<TokenDoc> {
@@ -240,6 +247,7 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
     batchDocs: m.output.batchDocs,
     extra: { mix: lineage },
   });
+  log.info(`  ${m.name}: shuffled and wrote ${manifest.totals.shards} shard(s) in ${seconds(t2)}`);
   removeBuckets(bucketDir);
   await fs.rm(p.outDir, { recursive: true, force: true });
   await fs.rename(stage, p.outDir);

@@ -4,7 +4,7 @@
 
 import * as path from 'node:path';
 import { Rng } from '../core/rng.js';
-import { openShard } from '../shards/read.js';
+import { shardBatches } from './shard-reader.js';
 import type { SourceRun } from './source-run.js';
 
 /** Token count of every document of a run, in manifest order (reads only the n_tokens column's batches). */
@@ -12,8 +12,7 @@ export async function documentLengths(run: SourceRun): Promise<Uint32Array> {
   const lengths = new Uint32Array(run.documents);
   let at = 0;
   for (const shard of run.manifest.shards) {
-    const reader = await openShard(path.join(run.dir, shard.path));
-    for await (const batch of reader) {
+    for await (const batch of shardBatches(path.join(run.dir, shard.path))) {
       const n = batch.getChild('n_tokens');
       if (!n) throw new Error(`${shard.path} has no n_tokens column; it is not a biglm token shard`);
       const values = n.toArray() as Uint32Array;
