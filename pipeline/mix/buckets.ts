@@ -96,14 +96,18 @@ function writeAll(fd: number, data: Uint8Array): void {
   while (off < data.length) off += writeSync(fd, data, off, data.length - off);
 }
 
-/** Reads a whole bucket into one buffer and returns the byte offset of every record. */
-export function readBucket(file: string, tokenBytes: 2 | 4): { buf: Uint8Array; offsets: Uint32Array } {
+/**
+ * Reads a whole bucket into `into` (when it is large enough; else into a new buffer) and returns the
+ * filled part and the byte offset of every record. Reusing one buffer for every bucket keeps the
+ * shuffle's memory at one bucket instead of a bucket's worth of garbage per bucket.
+ */
+export function readBucket(file: string, tokenBytes: 2 | 4, into?: Uint8Array): { buf: Uint8Array; offsets: Uint32Array } {
   const fd = openSync(file, 'r');
   let buf: Uint8Array;
   try {
     const size = fstatSync(fd).size;
-    // A fresh ArrayBuffer (never Node's shared pool), so record offsets keep their 4-byte alignment.
-    buf = new Uint8Array(new ArrayBuffer(size));
+    // Buffers start on their own ArrayBuffer (never Node's shared pool), so records keep their 4-byte alignment.
+    buf = into && into.byteOffset === 0 && into.length >= size ? into.subarray(0, size) : new Uint8Array(new ArrayBuffer(size));
     let off = 0;
     while (off < size) {
       const n = readSync(fd, buf, off, size - off, off);

@@ -174,11 +174,16 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
   log.info(`  ${m.name}: scattered to ${buckets} shuffle bucket(s) in ${seconds(t1)}`);
   const t2 = performance.now();
 
-  // 3. Shuffle each bucket in memory, in bucket order, straight into the shard writer.
-  async function* shuffled(): AsyncIterable<TokenDoc> {
+  // 3. Shuffle each bucket in memory, in bucket order, straight into the shard writer. One buffer,
+  // sized for the largest bucket, is reused: each chunk is written before the next is produced.
+  const largest = Math.max(...writer.bytes);
+  const batchDocs = m.output.batchDocs;
+  async function* shuffled(): AsyncIterable<TokenDoc[]> {
+    let reuse: Uint8Array = new Uint8Array(new ArrayBuffer(largest));
     for (let b = 0; b < buckets; b++) {
       const file = bucketPath(bucketDir, b);
-      const { buf, offsets } = readBucket(file, tokenBytes);
+      const { buf, offsets } = readBucket(file, tokenBytes, reuse);
+      reuse = buf.byteLength > reuse.byteLength ? buf : reuse;
       const rng = new Rng(m.seed, 'mix-bucket', m.name, b);
       for (let i = offsets.length - 1; i > 0; i--) {
         const r = Math.floor(rng.next() * (i + 1));
@@ -187,7 +192,11 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
         offsets[r] = t;
       }
       await fs.rm(file);
-      for (let i = 0; i < offsets.length; i++) yield decodeRecord(buf, offsets[i], tokenBytes);
+      for (let i = 0; i < offsets.length; i += batchDocs) {
+        const chunk: TokenDoc[] = [];
+        for (let k = i; k < Math.min(i + batchDocs, offsets.length); k++) chunk.push(decodeRecord(buf, offsets[k], tokenBytes));
+        yield chunk;
+      }
     }
   }
 

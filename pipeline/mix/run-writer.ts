@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { writeJsonAtomic } from '../core/atomic.js';
 import type { Manifest } from '../run/finalize.js';
 import { runPaths } from '../run/layout.js';
-import { ArrowFileSink } from '../writers/arrow-file.js';
-import { recordBatch, tokenListData, tokenShardSchema, uint32Data, utf8Data } from '../writers/arrow-columns.js';
+import { ArrowSyncFileSink } from './arrow-sync-file.js';
+import { Field, List, makeData, type Data, type Uint16, type Uint32 } from 'apache-arrow';
+import { recordBatch, tokenShardSchema, tokenType, uint32Data, utf8Data, type TokenWidth } from '../writers/arrow-columns.js';
 import { shardFileName, type ShardInfo } from '../writers/token-shards.js';
 
 export interface TokenDoc {
@@ -36,9 +37,9 @@ export function hashConfig(config: unknown): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex');
 }
 
-/** Writes `docs` as the run's shards, then config.json and manifest.json. */
+/** Writes `docs` (single documents, or chunks of them) as the run's shards, then config.json and manifest.json. */
 export async function writeTokenRun<E extends Record<string, unknown>>(
-  docs: AsyncIterable<TokenDoc> | Iterable<TokenDoc>,
+  docs: AsyncIterable<TokenDoc | TokenDoc[]> | Iterable<TokenDoc | TokenDoc[]>,
   spec: TokenRunSpec & { extra?: E },
 ): Promise<Manifest & E> {
   const shards = await writeShards(docs, spec);
@@ -59,7 +60,13 @@ export async function writeTokenRun<E extends Record<string, unknown>>(
   return manifest;
 }
 
-async function writeShards(docs: AsyncIterable<TokenDoc> | Iterable<TokenDoc>, spec: TokenRunSpec): Promise<ShardInfo[]> {
+/**
+ * Writes shards from single documents or from chunks of documents. A chunk is written out before the
+ * next item is asked for, so its producer may reuse the memory behind it (the mixer reuses one bucket
+ * buffer); token values go through one scratch buffer for the same reason, so writing allocates no
+ * per-batch garbage.
+ */
+async function writeShards(input: AsyncIterable<TokenDoc | TokenDoc[]> | Iterable<TokenDoc | TokenDoc[]>, spec: TokenRunSpec): Promise<ShardInfo[]> {
   const dir = path.join(spec.runDir, 'shards');
   await fs.mkdir(dir, { recursive: true });
   const width = spec.tokenizer.tokenWidth;
@@ -69,33 +76,25 @@ async function writeShards(docs: AsyncIterable<TokenDoc> | Iterable<TokenDoc>, s
     new Map([['biglm.tokenizer', JSON.stringify({ name: tok.name, vocabSize: tok.vocabSize, eosId: tok.eosId })]]),
   );
   const shards: ShardInfo[] = [];
-  let sink: ArrowFileSink | undefined;
+  const scratch = new TokenScratch(width);
+  let sink: ArrowSyncFileSink | undefined;
   let batch: TokenDoc[] = [];
   let shardDocs = 0;
   let shardTokens = 0;
 
   const flush = () => {
     if (batch.length === 0) return;
-    sink ??= new ArrowFileSink(path.join(dir, shardFileName(0, shards.length)), schema);
+    sink ??= new ArrowSyncFileSink(path.join(dir, shardFileName(0, shards.length)), schema);
     const counts = new Uint32Array(batch.length);
     for (let i = 0; i < batch.length; i++) counts[i] = batch[i].tokens.length;
-    sink.write(
-      recordBatch(schema, [
-        utf8Data(batch.map((d) => d.id)),
-        utf8Data(batch.map((d) => d.source)),
-        tokenListData(
-          batch.map((d) => d.tokens),
-          width,
-        ),
-        uint32Data(counts),
-      ]),
-    );
+    // The sink writes synchronously, so the scratch buffer is free again once write() returns.
+    sink.write(recordBatch(schema, [utf8Data(batch.map((d) => d.id)), utf8Data(batch.map((d) => d.source)), scratch.listData(batch), uint32Data(counts)]));
     batch = [];
   };
-  const roll = async () => {
+  const roll = () => {
     flush();
     if (!sink) return;
-    const written = await sink.close();
+    const written = sink.close();
     shards.push({ path: path.relative(spec.runDir, written.path), documents: shardDocs, tokens: shardTokens, bytes: written.bytes, sha256: written.sha256 });
     sink = undefined;
     shardDocs = 0;
@@ -103,17 +102,45 @@ async function writeShards(docs: AsyncIterable<TokenDoc> | Iterable<TokenDoc>, s
   };
 
   try {
-    for await (const doc of docs) {
-      batch.push(doc);
-      shardDocs++;
-      shardTokens += doc.tokens.length;
-      if (batch.length >= spec.batchDocs) flush();
-      if (shardTokens * (width / 8) >= spec.shardMaxBytes) await roll();
+    for await (const item of input) {
+      const chunk = Array.isArray(item) ? item : [item];
+      for (const doc of chunk) {
+        batch.push(doc);
+        shardDocs++;
+        shardTokens += doc.tokens.length;
+        if (batch.length >= spec.batchDocs) flush();
+        if (shardTokens * (width / 8) >= spec.shardMaxBytes) roll();
+      }
+      if (Array.isArray(item)) flush();
     }
-    await roll();
+    roll();
   } catch (e) {
-    await sink?.abort();
+    sink?.abort();
     throw e;
   }
   return shards;
+}
+
+/** List<Uint16|Uint32> column data over a reusable values buffer (grown when a batch needs more). */
+class TokenScratch {
+  private values: Uint16Array | Uint32Array;
+  constructor(private readonly width: TokenWidth) {
+    this.values = width === 16 ? new Uint16Array(1 << 20) : new Uint32Array(1 << 20);
+  }
+
+  listData(docs: readonly TokenDoc[]): Data<List<Uint16 | Uint32>> {
+    const offsets = new Int32Array(docs.length + 1);
+    let total = 0;
+    for (let i = 0; i < docs.length; i++) {
+      total += docs[i].tokens.length;
+      offsets[i + 1] = total;
+    }
+    if (total > this.values.length) {
+      const size = Math.max(total, this.values.length * 2);
+      this.values = this.width === 16 ? new Uint16Array(size) : new Uint32Array(size);
+    }
+    for (let i = 0; i < docs.length; i++) this.values.set(docs[i].tokens, offsets[i]);
+    const child = makeData({ type: tokenType(this.width), length: total, nullCount: 0, data: this.values.subarray(0, total) });
+    return makeData({ type: new List(new Field('item', tokenType(this.width), false)), length: docs.length, nullCount: 0, valueOffsets: offsets, child });
+  }
 }
