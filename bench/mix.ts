@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '../pipeline/core/rng.js';
 import { memoryLogger } from '../pipeline/core/log.js';
-import { readShardDocs } from '../pipeline/shards/read.js';
+import { shardDocs } from '../pipeline/mix/shard-reader.js';
 import { parseMixFile, type ResolvedMixFile } from '../pipeline/mix/schema.js';
 import { buildMixture, prepareMixtures } from '../pipeline/mix/mix.js';
 import { documentLengths, selectPartial } from '../pipeline/mix/select.js';
@@ -48,7 +48,7 @@ async function child(mode: Mode, dir: string, size: number): Promise<void> {
   if (mode === 'read') {
     for (const name of ['news', 'fiction']) {
       const manifest = JSON.parse(await fs.readFile(path.join(dir, name, 'manifest.json'), 'utf8')) as { shards: { path: string }[] };
-      for (const s of manifest.shards) for await (const d of readShardDocs(path.join(dir, name, s.path))) tokens += d.tokens.length;
+      for (const s of manifest.shards) for await (const d of shardDocs(path.join(dir, name, s.path))) tokens += d.tokens.length;
     }
   } else {
     const out = path.join(dir, `out-${mode}`);
@@ -63,7 +63,7 @@ async function child(mode: Mode, dir: string, size: number): Promise<void> {
         const picked = s.partialTokens > 0 ? selectPartial(await documentLengths(p.runs[i]), s.partialTokens, new Rng(1, s.name)).selected : undefined;
         let j = 0;
         for (const shard of p.runs[i].manifest.shards) {
-          for await (const d of readShardDocs(path.join(p.runs[i].dir, shard.path))) {
+          for await (const d of shardDocs(path.join(p.runs[i].dir, shard.path))) {
             const copies = s.fullEpochs + (picked ? picked[j] : 0);
             for (let k = 0; k < copies; k++) all.push({ id: d.id, source: d.source, tokens: d.tokens.slice() });
             j++;

@@ -1,5 +1,6 @@
 // `biglm export`: write a run's token shards in the formats other trainers read (Megatron-LM, datatrove).
 
+import * as path from 'node:path';
 import { parseCommand, UsageError } from '../args.js';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../pipeline/export/index.js';
 
@@ -33,7 +34,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const t0 = performance.now();
   const record = await exportRun(positionals[0], format, values.out, values.quick ? 'size' : 'sha256');
   const s = (performance.now() - t0) / 1000;
-  for (const f of record.files) console.log(`${f.path}  ${f.bytes} bytes  sha256 ${f.sha256.slice(0, 16)}…`);
+  const dir = path.dirname(values.out);
+  for (const f of record.files) console.log(`${path.join(dir, f.path)}  ${f.bytes} bytes  sha256 ${f.sha256.slice(0, 16)}…`);
   console.error(
     `exported ${record.documents.toLocaleString('en-US')} documents, ${record.tokens.toLocaleString('en-US')} tokens (${format}) in ${s.toFixed(1)} s → ${values.out}.export.json`,
   );
