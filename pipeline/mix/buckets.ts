@@ -6,7 +6,7 @@
 // Record layout (little-endian, every record starts 4-byte aligned so token views need no copy):
 //   u32 nTokens, u32 idBytes, u32 sourceBytes, tokens (nTokens × width/8), id, source, pad to 4.
 
-import { closeSync, openSync, readSync, writeSync, fstatSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readSync, writeFileSync, fstatSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 const HEADER = 12;
@@ -24,14 +24,14 @@ export function bucketPath(dir: string, b: number): string {
 }
 
 export class BucketWriter {
-  private readonly fds: number[] = [];
+  private readonly files: string[] = [];
   private readonly bufs: Uint8Array[] = [];
   private readonly used: number[] = [];
   readonly bytes: number[] = [];
 
   /**
-   * `bufferBytes` is split across the buckets (at least 64 KiB each), so write buffers stay bounded
-   * however many buckets a large mixture needs.
+   * `bufferBytes` is split across the buckets (at least 64 KiB each). Buckets are appended to by path
+   * rather than held open, so a mixture of thousands of buckets stays within the open-file limit.
    */
   constructor(
     readonly dir: string,
@@ -41,7 +41,8 @@ export class BucketWriter {
   ) {
     const each = Math.max(64 * 1024, Math.floor(bufferBytes / count / 4) * 4);
     for (let b = 0; b < count; b++) {
-      this.fds.push(openSync(bucketPath(dir, b), 'w'));
+      this.files.push(bucketPath(dir, b));
+      writeFileSync(this.files[b], new Uint8Array(0));
       this.bufs.push(new Uint8Array(each));
       this.used.push(0);
       this.bytes.push(0);
@@ -69,7 +70,7 @@ export class BucketWriter {
     view.setUint32(4, idBytes, true);
     view.setUint32(8, sourceBytes, true);
     if (big) {
-      writeAll(this.fds[b], buf.subarray(0, end));
+      appendFileSync(this.files[b], buf.subarray(0, end));
       this.bytes[b] += end;
     } else {
       this.used[b] = end;
@@ -78,22 +79,14 @@ export class BucketWriter {
 
   private flush(b: number): void {
     if (this.used[b] === 0) return;
-    writeAll(this.fds[b], this.bufs[b].subarray(0, this.used[b]));
+    appendFileSync(this.files[b], this.bufs[b].subarray(0, this.used[b]));
     this.bytes[b] += this.used[b];
     this.used[b] = 0;
   }
 
   close(): void {
-    for (let b = 0; b < this.count; b++) {
-      this.flush(b);
-      closeSync(this.fds[b]);
-    }
+    for (let b = 0; b < this.count; b++) this.flush(b);
   }
-}
-
-function writeAll(fd: number, data: Uint8Array): void {
-  let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
 }
 
 /**
