@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors.js';
+import { writeFileAtomic } from '../core/atomic.js';
 import { Rng } from '../core/rng.js';
 import type { Logger } from '../core/log.js';
 import type { Manifest } from '../run/finalize.js';
@@ -17,6 +18,7 @@ import type { ResolvedMixFile, ResolvedMixture } from './schema.js';
 import { documentLengths, selectPartial } from './select.js';
 import { checkSameTokenizer, readRunManifest, type SourceRun } from './source-run.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';
+import { formatMixTable } from './table.js';
 
 export interface MixSourceLineage {
   name: string;
@@ -256,6 +258,7 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
     batchDocs: m.output.batchDocs,
     extra: { mix: lineage },
   });
+  await writeFileAtomic(path.join(stage, 'report.txt'), mixReport(manifest));
   log.info(`  ${m.name}: shuffled and wrote ${manifest.totals.shards} shard(s) in ${seconds(t2)}`);
   removeBuckets(bucketDir);
   await fs.rm(p.outDir, { recursive: true, force: true });
@@ -275,3 +278,15 @@ export async function runMixFile(file: ResolvedMixFile, opts: MixOptions): Promi
   return out;
 }
 
+/** report.txt of a mixed run (what `biglm inspect` shows first): totals, the mixture table, the lineage. */
+function mixReport(m: MixedManifest): string {
+  return [
+    `mixture ${m.mix.name} (seed ${m.mix.seed}): ${m.totals.tokens.toLocaleString('en-US')} tokens of ${m.mix.requestedTokens.toLocaleString('en-US')} requested, ` +
+      `${m.totals.kept.toLocaleString('en-US')} documents in ${m.totals.shards} shard(s), tokenizer ${m.tokenizer.name}`,
+    '',
+    formatMixTable([m]),
+    '',
+    'sources',
+    ...m.mix.sources.map((s) => `  ${s.name}: ${s.manifest.path} sha256 ${s.manifest.sha256.slice(0, 16)}… (config ${s.configHash.slice(0, 12)}…)`),
+  ].join('\n') + '\n';
+}

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mixCommand } from '../../cli/commands/mix.js';
 import { exportCommand } from '../../cli/commands/export.js';
+import { inspectCommand } from '../../cli/commands/inspect.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { UsageError } from '../../cli/args.js';
 
@@ -69,6 +70,15 @@ describe('biglm mix', () => {
     await expect(run(mixCommand, [mixFile, '--out', out, '--only', 'even'])).rejects.toThrow(/already exists; pass --force/);
     expect((await run(mixCommand, [mixFile, '--out', out, '--only', 'even', '--force'])).code).toBe(0);
     await expect(run(mixCommand, [mixFile, '--only', 'nope'])).rejects.toThrow(UsageError);
+  });
+
+  it('leaves a run that biglm inspect shows like any other, with the mixture report and decoded documents', async () => {
+    const { code, out } = await run(inspectCommand, [path.join(root, 'sweep', 'fiction-heavy'), '--docs', '1']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/mixture fiction-heavy \(seed 0\): 3\d,\d{3} tokens of 30,000 requested/);
+    expect(out).toMatch(/fiction: \.\.\/runs\/fiction\/manifest\.json sha256 [0-9a-f]{16}/);
+    expect(out).toMatch(/schema: id: Utf8, source: Utf8, tokens: List<Uint16>, n_tokens: Uint32/);
+    expect(out).toMatch(/--- (news|fiction)\/\d+(~rep1)? \(brown\/c[ak]\d\d, \d+ tokens\)/);
   });
 });
 
