@@ -5,6 +5,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { taskCommand } from './commands/task.js';
 import { sampleCommand } from './commands/sample.js';
 import { stagesCommand } from './commands/stages.js';
+import { maskCommand } from '../pipeline/mask/cli.js';
 
 export interface Command {
   summary: string;
@@ -16,5 +17,6 @@ export const commands: Record<string, Command> = {
   inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: inspectCommand },
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: sampleCommand },
   stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
+  mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: maskCommand },
   task: { summary: 'run one (stage, rank) task of a run (executors call this)', run: taskCommand },
 };

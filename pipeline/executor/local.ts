@@ -50,7 +50,7 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
       const budget = opts.stopAfterTasks !== undefined ? opts.stopAfterTasks - summary.tasksRun : Infinity;
       const ranks = pending.slice(0, budget);
 
-      const progress = new Progress({ label: step.name.padEnd(8), totalTasks: pending.length, enabled: opts.progress ?? true });
+      const progress = new Progress({ label: step.name.padEnd(8), totalTasks: pending.length, enabled: (opts.progress ?? true) && step.kind === 'segment' });
       const log: Logger = {
         info: (m) => (progress.clear(), opts.log.info(m)),
         warn: (m) => (progress.clear(), opts.log.warn(m)),
