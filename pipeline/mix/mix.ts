@@ -114,7 +114,8 @@ export async function prepareMixtures(file: ResolvedMixFile, opts: MixOptions): 
     }
     if (plan) prepared.push({ mixture: m, runs, plan, outDir });
   }
-  if (errors.length > 0) throw new ConfigError(`cannot build the mixtures:\n  ${errors.join('\n  ')}`);
+  // A broken source shared by several mixtures is reported once.
+  if (errors.length > 0) throw new ConfigError(`cannot build the mixtures:\n  ${[...new Set(errors)].join('\n  ')}`);
   return prepared;
 }
 
