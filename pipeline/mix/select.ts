@@ -1,27 +1,23 @@
 // The partial epoch of a source: a seeded, uniformly random subset of its documents whose tokens add
-// up to the budget (within half a document). Needs every document's length, so it keeps two typed
-// arrays of one entry per source document (8 bytes each) — the only memory that grows with a source.
+// up to the budget (within half a document). Needs every document's length (read from the n_tokens
+// column alone), so it keeps two typed arrays of one entry per source document (8 bytes each) — the
+// only memory that grows with a source.
 
 import * as path from 'node:path';
 import { Rng } from '../core/rng.js';
-import { shardBatches } from './shard-reader.js';
+import { shardLengths } from './shard-reader.js';
 import type { SourceRun } from './source-run.js';
 
-/** Token count of every document of a run, in manifest order (reads only the n_tokens column's batches). */
+/** Token count of every document of a run, in manifest order (from the n_tokens columns only). */
 export async function documentLengths(run: SourceRun): Promise<Uint32Array> {
   const lengths = new Uint32Array(run.documents);
   let at = 0;
   for (const shard of run.manifest.shards) {
-    for await (const batch of shardBatches(path.join(run.dir, shard.path))) {
-      const n = batch.getChild('n_tokens');
-      if (!n) throw new Error(`${shard.path} has no n_tokens column; it is not a biglm token shard`);
-      const values = n.toArray() as Uint32Array;
-      if (at + values.length > lengths.length) throw new Error(`${run.dir}: ${shard.path} holds more documents than the manifest records`);
-      lengths.set(values, at);
-      at += values.length;
-    }
+    const values = await shardLengths(path.join(run.dir, shard.path));
+    if (values.length !== shard.documents) throw new Error(`${run.dir}: ${shard.path} holds ${values.length} documents but the manifest records ${shard.documents}`);
+    lengths.set(values, at);
+    at += values.length;
   }
-  if (at !== lengths.length) throw new Error(`${run.dir}: shards hold ${at} documents but the manifest records ${lengths.length}`);
   return lengths;
 }
 
