@@ -37,7 +37,7 @@ export class BucketWriter {
     readonly dir: string,
     readonly count: number,
     private readonly tokenBytes: 2 | 4,
-    bufferBytes = 32 * 1024 * 1024,
+    bufferBytes = 8 * 1024 * 1024,
   ) {
     const each = Math.max(64 * 1024, Math.floor(bufferBytes / count / 4) * 4);
     for (let b = 0; b < count; b++) {
