@@ -119,14 +119,29 @@ export async function prepareMixtures(file: ResolvedMixFile, opts: MixOptions): 
   return prepared;
 }
 
-/** Builds one prepared mixture; the run directory appears (renamed into place) only when complete. */
+/**
+ * Builds one prepared mixture in a hidden staging folder next to its run directory, which appears
+ * (renamed into place) only when complete; a failed build leaves nothing behind.
+ */
 export async function buildMixture(p: PreparedMixture, configDir: string, log: Logger): Promise<MixedManifest> {
+  const stage = path.join(path.dirname(p.outDir), `.${p.mixture.name}.partial`);
+  await fs.rm(stage, { recursive: true, force: true });
+  await fs.mkdir(stage, { recursive: true });
+  try {
+    const manifest = await buildInto(p, stage, configDir, log);
+    await fs.rm(p.outDir, { recursive: true, force: true });
+    await fs.rename(stage, p.outDir);
+    return manifest;
+  } catch (e) {
+    await fs.rm(stage, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function buildInto(p: PreparedMixture, stage: string, configDir: string, log: Logger): Promise<MixedManifest> {
   const { mixture: m, runs, plan } = p;
   const tokenizer = runs[0].manifest.tokenizer;
   const tokenBytes = (tokenizer.tokenWidth / 8) as 2 | 4;
-  const stage = path.join(path.dirname(p.outDir), `.${m.name}.partial`);
-  await fs.rm(stage, { recursive: true, force: true });
-  await fs.mkdir(stage, { recursive: true });
 
   const t0 = performance.now();
   const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(2)} s`;
@@ -262,8 +277,6 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
   await writeFileAtomic(path.join(stage, 'report.txt'), mixReport(manifest));
   log.info(`  ${m.name}: shuffled and wrote ${manifest.totals.shards} shard(s) in ${seconds(t2)}`);
   removeBuckets(bucketDir);
-  await fs.rm(p.outDir, { recursive: true, force: true });
-  await fs.rename(stage, p.outDir);
   return manifest;
 }
 

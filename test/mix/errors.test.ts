@@ -3,7 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseMixFile } from '../../pipeline/mix/schema.js';
-import { runMixFile } from '../../pipeline/mix/mix.js';
+import { buildMixture, prepareMixtures, runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { ConfigError } from '../../pipeline/config/errors.js';
@@ -122,6 +122,17 @@ describe('bad mix files and sources are refused before any output, naming the so
     expect(schemaError({ mixtures: [{ name: 'm', sources: [{ run: 'news', weight: 0.5 }, { run: 'fiction', tokens: 10 }] }] })).toContain('all shares or all fixed budgets');
     expect(schemaError({ mixtures: [{ name: 'm', sources: [{ run: 'news', weight: 0.5 }, { run: 'x/news', weight: 0.5 }] }] })).toContain("two sources are named 'news'");
     expect(schemaError({ mixtures: [{ name: 'm', sources: [{ run: 'news', weight: 1 }] }, { name: 'm', sources: [{ run: 'news', weight: 1 }] }] })).toContain('two mixtures share this name');
+  });
+
+  it('leaves neither the run nor its staging folder behind when a build fails midway', async () => {
+    await writeTextRun({ runDir: path.join(root, 'vanishing'), texts: await brownTexts(/^ca/, 1), tokens: 10_000 });
+    const file = parseMixFile({ mixtures: [{ name: 'm', sources: [{ run: 'vanishing', weight: 1 }] }] }, root);
+    const out = path.join(root, 'midway');
+    const [prepared] = await prepareMixtures(file, { out, log: memoryLogger() });
+    await fs.rm(path.join(root, 'vanishing', 'shards'), { recursive: true }); // the source disappears after the checks
+    await expect(buildMixture(prepared, root, memoryLogger())).rejects.toThrow(/ENOENT/);
+    expect(existsSync(path.join(out, 'm'))).toBe(false);
+    expect(existsSync(path.join(out, '.m.partial'))).toBe(false);
   });
 
   it('fills in the defaults', () => {
