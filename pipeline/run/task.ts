@@ -3,6 +3,7 @@
 // to temporary names first; the stats file and then the marker are written last.
 
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Doc } from '../core/doc.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import type { Logger } from '../core/log.js';
@@ -15,7 +16,8 @@ import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
 import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
 import { DocJsonlWriter, readDocJsonl } from '../writers/doc-jsonl.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';
-import { buildPlan, globalSteps, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { buildPlan, globalSteps, runEncodingName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 
@@ -77,6 +79,8 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
+  } else if (stepPlan.kind === 'tokenizer') {
+    await trainRunTokenizer(cfg, plan, runDir, opts.log);
   } else if (stepPlan.kind === 'global') {
     const stage = cfg.stages.find((s) => s.name === stepPlan.barrier)!;
     const g = globalSteps(cfg, runDir, reg, stage, plan.worldSize).find((x) => x.step.name === stepPlan.step)!;
@@ -106,7 +110,9 @@ async function runSegment(
     seg.index === 0 ? readInputs(cfg, plan.rankFiles[rank], reg, ctx) : readDocJsonl(runPaths.segment(ctx.runDir, seg.index - 1, rank));
   docs = reportProgress(docs, opts.onProgress);
 
-  const chain: { name: string; stage: Stage }[] = [];
+  // A barrier's collect stage passes every document through and reports under the barrier's name:
+  // it adds its time there but not its documents, which the barrier's own stage counts next segment.
+  const chain: { name: string; stage: Stage; countDocs?: false }[] = [];
   if (seg.opensWith) {
     const def = reg.stages.get(seg.opensWith.type);
     chain.push({ name: seg.opensWith.name, stage: def.create(seg.opensWith.options, stageSetup(cfg, ctx.runDir, seg.opensWith.name)) });
@@ -116,9 +122,10 @@ async function runSegment(
   }
   if (seg.closesWith) {
     const def = reg.stages.get(seg.closesWith.type);
-    chain.push({ name: seg.closesWith.name, stage: def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name)) });
+    const collect = def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name));
+    chain.push({ name: seg.closesWith.name, stage: collect, countDocs: false });
   }
-  for (const { name, stage } of chain) docs = stage(docs, { ...ctx, stageName: name });
+  for (const { name, stage, countDocs } of chain) docs = instrument(stage, countDocs)(docs, { ...ctx, stageName: name });
 
   if (!seg.last) {
     const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
@@ -132,8 +139,8 @@ async function runSegment(
     return { kept: writer.count };
   }
 
-  const encoding = encodingFor(cfg.tokenizer.name);
-  docs = tokenizeStage(encoding)(docs, { ...ctx, stageName: TOKENIZE_STAGE });
+  const encoding = encodingFor(runEncodingName(cfg, ctx.runDir));
+  docs = instrument(tokenizeStage(encoding))(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
   if (text) docs = tee(docs, text);
@@ -157,12 +164,63 @@ async function runSegment(
   return { kept: shards.reduce((n, s) => n + s.documents, 0), shards };
 }
 
+/** Train the run's BPE vocabulary on every document the stages kept (the segment before training). */
+async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string, log: Logger): Promise<void> {
+  const train = cfg.tokenizer.train!;
+  const k = plan.segments.findIndex((s) => s.afterTokenizerTraining) - 1;
+  const inputs = Array.from({ length: plan.worldSize }, (_, rank) => runPaths.segment(runDir, k, rank));
+  const result = await trainTokenizer(
+    { inputs, out: runEncodingName(cfg, runDir), vocabSize: train.vocabSize, pattern: train.pattern, name: cfg.tokenizer.name },
+    { info: (m) => log.info(`tokenizer: ${m}`), warn: (m) => log.warn(`tokenizer: ${m}`) },
+  );
+  log.info(`tokenizer: trained ${result.sidecar.vocabSize} tokens on ${result.sidecar.training?.documents ?? 0} documents`);
+}
+
+/**
+ * Count every stage's documents in and out and the time spent inside it (upstream and downstream time
+ * excluded), so a stage itself only records drops and its own counters.
+ */
+export function instrument(stage: Stage, countDocs = true): Stage {
+  return (docs, ctx) => {
+    const s = ctx.stats.stage(ctx.stageName);
+    let upstreamMs = 0;
+    async function* counted(): AsyncIterable<Doc> {
+      const it = docs[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const r = await it.next();
+        upstreamMs += performance.now() - t;
+        if (r.done) return;
+        if (countDocs) s.in++;
+        yield r.value;
+      }
+    }
+    return (async function* () {
+      const it = stage(counted(), ctx)[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const before = upstreamMs;
+        const r = await it.next();
+        s.ms += performance.now() - t - (upstreamMs - before);
+        if (r.done) return;
+        if (countDocs) s.out++;
+        yield r.value;
+      }
+    })();
+  };
+}
+
 async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Registries, ctx: TaskContext): AsyncIterable<Doc> {
   for (const fileIndex of fileIndices) {
     const file = cfg.inputs[fileIndex];
     const format = cfg.reader.format === 'auto' ? reg.detectFormat(file) : cfg.reader.format;
     const reader = reg.readers.get(format);
-    yield* reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' });
+    // Sources are recorded relative to the config, so shards do not depend on where the checkout lives.
+    const source = path.relative(cfg.configDir, file);
+    for await (const doc of reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
+      doc.source = source;
+      yield doc;
+    }
   }
 }
 
