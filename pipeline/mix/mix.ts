@@ -140,7 +140,9 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
 
 async function buildInto(p: PreparedMixture, stage: string, configDir: string, log: Logger): Promise<MixedManifest> {
   const { mixture: m, runs, plan } = p;
-  const tokenizer = runs[0].manifest.tokenizer;
+  const tokenizer = { ...runs[0].manifest.tokenizer };
+  // A trained vocabulary lives in its source run: point at it from the mixed run's own directory.
+  if (tokenizer.path !== undefined) tokenizer.path = path.relative(p.outDir, path.resolve(runs[0].dir, tokenizer.path));
   const tokenBytes = (tokenizer.tokenWidth / 8) as 2 | 4;
 
   const t0 = performance.now();

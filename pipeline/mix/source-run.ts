@@ -81,7 +81,9 @@ export async function readRunManifest(dir: string, opts: ReadRunOptions = {}): P
     const issue = parsed.error.issues[0];
     throw new ConfigError(`${label}: ${manifestPath} is not a biglm run manifest (${issue.path.join('.') || 'top level'}: ${issue.message}); point the source at a run directory written by \`biglm prepare\` or \`biglm mix\``);
   }
-  const manifest = parsed.data as unknown as Manifest;
+  // The shape is checked, but the manifest is kept as written: fields this check does not list
+  // (a trained tokenizer's path, a mixed run's lineage) must survive.
+  const manifest = raw as Manifest;
 
   for (const shard of manifest.shards) {
     const file = path.join(abs, shard.path);
