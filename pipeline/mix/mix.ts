@@ -1,123 +1,23 @@
-// Building mixtures: check every source of every mixture (manifests, shard hashes, tokenizers, budgets,
-// existing outputs) before writing anything; then, per mixture, pick each source's documents (whole
-// epochs + a seeded partial epoch), scatter them to shuffle buckets on disk, shuffle each bucket in
-// memory and write the result as a run directory with a manifest that records the realized mixture
-// and its lineage back to the source runs.
+// Building mixtures (after prepare.ts has checked them): per mixture, pick each source's documents
+// (whole epochs + a seeded partial epoch), scatter them to shuffle buckets on disk, shuffle each bucket
+// in memory and write the result as a run directory whose manifest records the realized mixture and
+// its lineage back to the source runs (lineage.ts).
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '../config/errors.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import { Rng } from '../core/rng.js';
 import type { Logger } from '../core/log.js';
-import type { Manifest } from '../run/finalize.js';
 import { shardDocs } from './shard-reader.js';
 import { BucketWriter, bucketPath, decodeRecord, readBucket, removeBuckets } from './buckets.js';
-import { planMixture, type MixturePlan } from './plan.js';
-import type { ResolvedMixFile, ResolvedMixture } from './schema.js';
+import type { ResolvedMixFile } from './schema.js';
 import { documentLengths, selectPartial } from './select.js';
-import { checkSameTokenizer, readRunManifest, type SourceRun } from './source-run.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';
-import { formatMixTable } from './table.js';
+import { mixConfig, mixLineage, mixReport, type MixedManifest } from './lineage.js';
+import { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
 
-export interface MixSourceLineage {
-  name: string;
-  /** The source run directory as written in the mix file. */
-  run: string;
-  /** The source's manifest.json (path relative to the mix file's folder) and its sha256. */
-  manifest: { path: string; sha256: string };
-  /** The source run's configHash: which prepare config produced it. */
-  configHash: string;
-  /** As written in the mix file, and what it came to: a share of the mixture and a token count. */
-  requested: { weight?: number; tokens?: number };
-  requestedShare: number;
-  requestedTokens: number;
-  maxEpochs: number;
-  sourceTokens: number;
-  sourceDocuments: number;
-  /** Whole passes over the source, and the tokens / documents of the seeded partial pass. */
-  fullEpochs: number;
-  partialTokens: number;
-  partialDocuments: number;
-  /** What the mixture holds from this source. */
-  tokens: number;
-  documents: number;
-  share: number;
-  /** tokens / sourceTokens. */
-  epochs: number;
-}
-
-export interface MixLineage {
-  name: string;
-  seed: number;
-  /** Requested token budget of the mixture, and the tokens it holds. */
-  requestedTokens: number;
-  tokens: number;
-  documents: number;
-  shuffle: { buckets: number; bucketBytes: number };
-  sources: MixSourceLineage[];
-}
-
-export type MixedManifest = Manifest & { mix: MixLineage };
-
-export interface PreparedMixture {
-  mixture: ResolvedMixture;
-  runs: SourceRun[];
-  plan: MixturePlan;
-  outDir: string;
-}
-
-export interface MixOptions {
-  /** Folder that receives one run directory per mixture. */
-  out: string;
-  force?: boolean;
-  log: Logger;
-  /** 'sha256' (default) re-hashes every source shard before mixing. */
-  verify?: 'sha256' | 'size';
-}
-
-/** Every check that can fail, for every mixture, before any output exists. Throws one ConfigError listing all problems. */
-export async function prepareMixtures(file: ResolvedMixFile, opts: MixOptions): Promise<PreparedMixture[]> {
-  const cache = new Map<string, Promise<SourceRun>>();
-  const errors: string[] = [];
-  const prepared: PreparedMixture[] = [];
-  for (const m of file.mixtures) {
-    const runs: SourceRun[] = [];
-    for (const s of m.sources) {
-      const label = `mixture '${m.name}', source '${s.name}' (${s.runAsWritten})`;
-      let pending = cache.get(s.run);
-      if (!pending) {
-        pending = readRunManifest(s.run, { label, verify: opts.verify });
-        cache.set(s.run, pending);
-      }
-      try {
-        runs.push(await pending);
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
-    }
-    if (runs.length !== m.sources.length) continue;
-    try {
-      checkSameTokenizer(
-        m.sources.map((s, i) => ({ name: s.name, run: runs[i] })),
-        `mixture '${m.name}'`,
-      );
-    } catch (e) {
-      errors.push((e as Error).message);
-      continue;
-    }
-    const { plan, errors: planErrors } = planMixture(m, runs);
-    errors.push(...planErrors);
-    const outDir = path.resolve(opts.out, m.name);
-    if (!opts.force && (await fs.stat(outDir).catch(() => undefined))) {
-      errors.push(`mixture '${m.name}': ${outDir} already exists; pass --force to rebuild it, or choose another --out`);
-    }
-    if (plan) prepared.push({ mixture: m, runs, plan, outDir });
-  }
-  // A broken source shared by several mixtures is reported once.
-  if (errors.length > 0) throw new ConfigError(`cannot build the mixtures:\n  ${[...new Set(errors)].join('\n  ')}`);
-  return prepared;
-}
+export type { MixedManifest, MixLineage, MixSourceLineage } from './lineage.js';
+export { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
 
 /**
  * Builds one prepared mixture in a hidden staging folder next to its run directory, which appears
@@ -220,51 +120,8 @@ async function buildInto(p: PreparedMixture, stage: string, configDir: string, l
     }
   }
 
-  const total = realized.reduce((n, r) => n + r.tokens, 0);
-  const documents = realized.reduce((n, r) => n + r.documents, 0);
-  const lineage: MixLineage = {
-    name: m.name,
-    seed: m.seed,
-    requestedTokens: plan.totalTokens,
-    tokens: total,
-    documents,
-    shuffle: { buckets, bucketBytes: m.output.shuffleBucketBytes },
-    sources: plan.sources.map((s, i) => ({
-      name: s.name,
-      run: m.sources[i].runAsWritten,
-      manifest: { path: path.relative(configDir, runs[i].manifestPath), sha256: runs[i].manifestSha256 },
-      configHash: runs[i].manifest.configHash,
-      requested: m.sources[i].weight !== undefined ? { weight: m.sources[i].weight } : { tokens: m.sources[i].tokens },
-      requestedShare: s.requestedShare,
-      requestedTokens: s.target,
-      maxEpochs: s.maxEpochs,
-      sourceTokens: s.sourceTokens,
-      sourceDocuments: s.sourceDocuments,
-      fullEpochs: s.fullEpochs,
-      partialTokens: picks[i].tokens,
-      partialDocuments: picks[i].documents,
-      tokens: realized[i].tokens,
-      documents: realized[i].documents,
-      share: total > 0 ? realized[i].tokens / total : 0,
-      epochs: realized[i].tokens / s.sourceTokens,
-    })),
-  };
-
-  const config = {
-    kind: 'biglm-mix',
-    name: m.name,
-    seed: m.seed,
-    totalTokens: m.totalTokens ?? null,
-    tokenizer: { name: tokenizer.name },
-    output: { ...m.output, textOutput: 'none' },
-    sources: m.sources.map((s, i) => ({
-      name: s.name,
-      run: s.runAsWritten,
-      ...(s.weight !== undefined ? { weight: s.weight } : { tokens: s.tokens }),
-      maxEpochs: s.maxEpochs,
-      manifestSha256: runs[i].manifestSha256,
-    })),
-  };
+  const lineage = mixLineage(p, configDir, { picks, sources: realized, buckets });
+  const config = mixConfig(p, tokenizer);
   const manifest = await writeTokenRun(shuffled(), {
     runDir: stage,
     tokenizer,
@@ -292,17 +149,4 @@ export async function runMixFile(file: ResolvedMixFile, opts: MixOptions): Promi
     out.push(await buildMixture(p, file.configDir, opts.log));
   }
   return out;
-}
-
-/** report.txt of a mixed run (what `biglm inspect` shows first): totals, the mixture table, the lineage. */
-function mixReport(m: MixedManifest): string {
-  return [
-    `mixture ${m.mix.name} (seed ${m.mix.seed}): ${m.totals.tokens.toLocaleString('en-US')} tokens of ${m.mix.requestedTokens.toLocaleString('en-US')} requested, ` +
-      `${m.totals.kept.toLocaleString('en-US')} documents in ${m.totals.shards} shard(s), tokenizer ${m.tokenizer.name}`,
-    '',
-    formatMixTable([m]),
-    '',
-    'sources',
-    ...m.mix.sources.map((s) => `  ${s.name}: ${s.manifest.path} sha256 ${s.manifest.sha256.slice(0, 16)}… (config ${s.configHash.slice(0, 12)}…)`),
-  ].join('\n') + '\n';
 }

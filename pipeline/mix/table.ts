@@ -1,8 +1,8 @@
 // The comparison table `biglm mix` prints for a sweep: per mixture and source, the tokens, requested and
 // realized shares, documents and epochs — the numbers a mixing experiment reports next to its results.
 
-import type { MixedManifest } from './mix.js';
-import type { PreparedMixture } from './mix.js';
+import type { MixedManifest } from './lineage.js';
+import type { PreparedMixture } from './prepare.js';
 
 const int = (n: number) => n.toLocaleString('en-US');
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
