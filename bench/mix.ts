@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   console.log(`mixing benchmark (${os.cpus().length} cores, node ${process.version}): 60% news (downsampled) + 40% fiction (1.33 epochs)`);
   console.log('mode   mixed tokens   seconds   M tokens/s   peak RSS MB   vs read');
   const texts = { news: await brownTexts(/^ca/, 20), fiction: await brownTexts(/^ck/, 20) };
+  const rss: Record<Mode, number[]> = { read: [], mix: [], naive: [] };
   for (const size of sizes) {
     const dir = values.keep ? path.resolve(values.keep, String(size)) : await fs.mkdtemp(path.join(os.tmpdir(), 'biglm-bench-mix-'));
     try {
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       const read = await measure('read', dir, size);
       const rows = [read, await measure('mix', dir, size), await measure('naive', dir, size)];
       for (const r of rows) {
+        rss[r.mode].push(r.maxRssMB);
         const rate = r.tokens / r.seconds / 1e6;
         console.log(
           `${r.mode.padEnd(6)} ${r.tokens.toLocaleString('en-US').padStart(13)}   ${r.seconds.toFixed(2).padStart(7)}   ${rate.toFixed(1).padStart(10)}   ${r.maxRssMB.toFixed(0).padStart(11)}   ${(rate / (read.tokens / read.seconds / 1e6)).toFixed(2).padStart(7)}`,
@@ -119,6 +121,10 @@ async function main(): Promise<void> {
     } finally {
       if (!values.keep) await fs.rm(dir, { recursive: true, force: true });
     }
+  }
+  if (sizes.length > 1) {
+    const growth = (m: Mode) => (rss[m][rss[m].length - 1] / rss[m][0]).toFixed(2);
+    console.log(`peak RSS from ${sizes[0] / 1e6}M to ${sizes[sizes.length - 1] / 1e6}M tokens: mix ×${growth('mix')}, naive ×${growth('naive')}, read ×${growth('read')}`);
   }
   console.log('read: one pass over the source shards (I/O ceiling; tokens = source tokens). mix: biglm mix (bounded memory).');
   console.log('naive: every picked document held in memory, shuffled, written. Peak RSS of mix should stay flat as size grows.');
