@@ -6,6 +6,8 @@ import { taskCommand } from './commands/task.js';
 import { sampleCommand } from './commands/sample.js';
 import { stagesCommand } from './commands/stages.js';
 import { maskCommand } from '../pipeline/mask/cli.js';
+import { mixCommand } from './commands/mix.js';
+import { exportCommand } from './commands/export.js';
 import { tokenizerCommand, serveCommand } from '../tokenizer/cli.js';
 
 export interface Command {
@@ -18,6 +20,8 @@ export const commands: Record<string, Command> = {
   inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: inspectCommand },
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: sampleCommand },
   stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
+  mix: { summary: 'blend prepared runs by token share into mixed runs (sweeps, capped upsampling, bounded-memory shuffle)', run: mixCommand },
+  export: { summary: "write a run's tokens for Megatron-LM (.bin/.idx) or datatrove (.ds)", run: exportCommand },
   tokenizer: { summary: 'train a BPE vocabulary, encode/decode/count, list encodings', run: tokenizerCommand },
   serve: { summary: 'the tokenizer HTTP service (loopback by default)', run: serveCommand },
   mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: maskCommand },
