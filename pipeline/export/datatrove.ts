@@ -5,7 +5,7 @@
 // Documents keep their EOS at the end. Streaming in both files.
 
 import * as path from 'node:path';
-import { shardDocs } from '../mix/shard-reader.js';
+import { shardDocs } from '../shards/read.js';
 import { writeFileAtomic } from '../core/atomic.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile } from './binary-file.js';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { Rng } from '../core/rng.js';
 import type { Logger } from '../core/log.js';
-import { shardDocs } from './shard-reader.js';
+import { shardDocs } from '../shards/read.js';
 import { BucketWriter, bucketPath, decodeRecord, readBucket, removeBuckets } from './buckets.js';
 import type { ResolvedMixFile } from './schema.js';
 import { documentLengths, selectPartial } from './select.js';

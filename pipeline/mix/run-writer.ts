@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { writeJsonAtomic } from '../core/atomic.js';
 import type { Manifest } from '../run/finalize.js';
 import { runPaths } from '../run/layout.js';
-import { ArrowSyncFileSink } from './arrow-sync-file.js';
+import { ArrowFileSink } from '../writers/arrow-file.js';
 import { Field, List, makeData, type Data, type Uint16, type Uint32 } from 'apache-arrow';
 import { recordBatch, tokenShardSchema, tokenType, uint32Data, utf8Data, type TokenWidth } from '../writers/arrow-columns.js';
 import { shardFileName, type ShardInfo } from '../writers/token-shards.js';
@@ -77,14 +77,14 @@ async function writeShards(input: AsyncIterable<TokenDoc | TokenDoc[]> | Iterabl
   );
   const shards: ShardInfo[] = [];
   const scratch = new TokenScratch(width);
-  let sink: ArrowSyncFileSink | undefined;
+  let sink: ArrowFileSink | undefined;
   let batch: TokenDoc[] = [];
   let shardDocs = 0;
   let shardTokens = 0;
 
   const flush = () => {
     if (batch.length === 0) return;
-    sink ??= new ArrowSyncFileSink(path.join(dir, shardFileName(0, shards.length)), schema);
+    sink ??= new ArrowFileSink(path.join(dir, shardFileName(0, shards.length)), schema);
     const counts = new Uint32Array(batch.length);
     for (let i = 0; i < batch.length; i++) counts[i] = batch[i].tokens.length;
     // The sink writes synchronously, so the scratch buffer is free again once write() returns.

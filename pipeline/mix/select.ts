@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { Rng } from '../core/rng.js';
-import { shardLengths } from './shard-reader.js';
+import { shardLengths } from '../shards/read.js';
 import type { SourceRun } from './source-run.js';
 
 /** Token count of every document of a run, in manifest order (from the n_tokens columns only). */

@@ -157,10 +157,10 @@ describe('mixing prepared runs', () => {
 
   it('writes the same shard columns and tokenizer metadata as a prepared run', async () => {
     const [m] = await build('format', [{ name: 'small', sources: [{ run: 'fiction', tokens: 50_000 }] }]);
-    const { openShard } = await import('../../pipeline/shards/read.js');
-    const reader = await openShard(path.join(root, 'format', 'small', m.shards[0].path));
-    expect(reader.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Utf8', 'source:Utf8', 'tokens:List<Uint16>', 'n_tokens:Uint32']);
-    expect(JSON.parse(reader.schema.metadata.get('biglm.tokenizer')!)).toEqual({ name: 'gpt2', vocabSize: 50257, eosId: 50256 });
+    const { readShardSchema } = await import('../../pipeline/shards/read.js');
+    const schema = await readShardSchema(path.join(root, 'format', 'small', m.shards[0].path));
+    expect(schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Utf8', 'source:Utf8', 'tokens:List<Uint16>', 'n_tokens:Uint32']);
+    expect(JSON.parse(schema.metadata.get('biglm.tokenizer')!)).toEqual({ name: 'gpt2', vocabSize: 50257, eosId: 50256 });
     for await (const d of readShardDocs(path.join(root, 'format', 'small', m.shards[0].path))) {
       expect(d.tokens[d.tokens.length - 1]).toBe(50256);
       expect(d.source).toMatch(/^brown\/ck\d\d$/);

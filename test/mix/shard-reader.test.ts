@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { shardDocs, shardLengths } from '../../pipeline/mix/shard-reader.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs, shardDocs, shardLengths } from '../../pipeline/shards/read.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 
