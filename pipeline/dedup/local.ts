@@ -75,7 +75,8 @@ export async function runDedupLocally(
   };
   for (let r = 0; r < W; r++) if (!existsSync(markerPath(runDir, collectStep, r))) await runCollect(r);
 
-  const steps = def.barrier.steps(options, { ...setup, segmentWorldSize: W });
+  // plan names as the runner gives them (`<stage>.<step>`): markers and error producers use these
+  const steps = def.barrier.steps(options, { ...setup, segmentWorldSize: W }).map((s) => ({ ...s, name: `${stageName}.${s.name}` }));
   const runStepRank = async (stepIndex: number, rank: number, attempt = 0): Promise<void> => {
     const step = steps[stepIndex];
     try {

@@ -44,9 +44,14 @@ export interface RecordHeader {
   rank: number;
 }
 
-/** Who wrote a file: a global step's rank, or (step null) the barrier's collect stage in segment task `rank`. */
+/** Who wrote a file, so an executor can rerun it. */
 export interface Producer {
+  /** The dedup stage (or, for an index run's file, its folder). */
   stageName: string;
+  /**
+   * Plan name of the global step (`<stage>.buckets`, `<stage>.groups`), or null for the barrier's
+   * collect stage: the segment task that closes with `stageName`.
+   */
   step: string | null;
   rank: number;
 }

@@ -55,7 +55,7 @@ describe('minhash_dedup end to end', () => {
 
   it('plans one buckets task per band and one clustering task', () => {
     const steps = minhashDedup.barrier!.steps(minhashDedup.schema.parse({}), { runDir: '/r', stageName: 'mh', configDir: '/r', seed: 0, segmentWorldSize: 3 });
-    expect(steps.map((s) => [s.name, s.worldSize])).toEqual([['mh.buckets', 14], ['mh.clusters', 1]]);
+    expect(steps.map((s) => [s.name, s.worldSize])).toEqual([['buckets', 14], ['clusters', 1]]);
   });
 
   it('rejects misspelt options', () => {
