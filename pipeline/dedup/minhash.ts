@@ -1,8 +1,9 @@
 // MinHash signatures and LSH band hashes of one document (datatrove/FineWeb defaults: 5-word
 // shingles, 14 bands × 8 rows, permutations (a·x + b) mod (2^61 − 1)).
 //
-// A shingle's 64-bit hash comes from two independent murmur3 lanes over its units' hashes; it is
-// reduced to the field [0, 2^61 − 1). The 112 minima are computed by the WebAssembly kernel. Each band's
+// Each unit (word or character) gets two independent 32-bit murmur3 hashes; a shingle's 64-bit hash is
+// a rolling polynomial hash per lane over its units' hashes, finalized with fmix32 and reduced to the
+// field [0, 2^61 − 1). The 112 minima are computed by the WebAssembly kernel. Each band's
 // 8 minima are then hashed to one 64-bit band hash: two documents share a bucket when those hashes are
 // equal (a false collision needs a 64-bit hash clash, ~2^-64 per pair and band, which we accept in
 // exchange for 12-byte bucket records instead of 68).
