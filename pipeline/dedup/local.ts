@@ -82,9 +82,10 @@ export async function runDedupLocally(
     try {
       await step.run(rank, { runDir, stats, log, signal, seed: setup.seed });
     } catch (e) {
-      if (!(e instanceof CorruptTaskOutputError) || attempt >= 2) throw e;
-      log.warn(e.message);
-      const p = e.producer;
+      const corrupt = CorruptTaskOutputError.from(e);
+      if (!corrupt || attempt >= 2) throw e;
+      log.warn(corrupt.message);
+      const p = corrupt.producer;
       if (p.step === null) {
         if (p.stageName !== stageName) throw e; // an index run's file: nothing here can rewrite it
         rmSync(markerPath(runDir, collectStep, p.rank), { force: true });

@@ -95,6 +95,10 @@ describe('minhash_dedup after failures', () => {
     expect(err.file).toBe(sig);
     expect(err.producer).toEqual({ stageName: 'minhash_dedup', step: null, rank: 1 });
     expect(err.message).toMatch(/checksum mismatch/);
+    // what an executor sees after the error crossed a worker thread: a plain Error with the message
+    const rebuilt = CorruptTaskOutputError.from(structuredClone(err));
+    expect(rebuilt).toMatchObject({ file: sig, producer: { stageName: 'minhash_dedup', step: null, rank: 1 } });
+    expect(CorruptTaskOutputError.from(new Error('something else'))).toBeNull();
   });
 
   it('reruns the producing task when a signature file is truncated, instead of using bad data', async () => {
