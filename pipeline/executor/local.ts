@@ -14,6 +14,8 @@ import type { OpenedRun } from './run-dir.js';
 import type { Registries } from '../config/resolve.js';
 import { Progress } from './progress.js';
 import type { WorkerTask } from './worker.js';
+import { rm } from 'node:fs/promises';
+import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
 
 export interface LocalOptions {
   workers: number;
@@ -55,9 +57,9 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
         info: (m) => (progress.clear(), opts.log.info(m)),
         warn: (m) => (progress.clear(), opts.log.warn(m)),
       };
-      const runOne = async (rank: number) => {
+      const execute = async (stepName: string, rank: number) => {
         if (!pool || ranks.length === 1) {
-          await runTask({ runDir: run.runDir, step: step.name, rank }, registries, {
+          await runTask({ runDir: run.runDir, step: stepName, rank }, registries, {
             log,
             onProgress: (p) => progress.add(p.docs, p.bytes),
           });
@@ -69,13 +71,27 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
             else log.info(m.msg!);
           });
           try {
-            const task: WorkerTask = { runDir: run.runDir, step: step.name, rank, port: port2 };
+            const task: WorkerTask = { runDir: run.runDir, step: stepName, rank, port: port2 };
             await pool.run(task, { transferList: [port2] });
           } finally {
             // Let the last messages arrive before closing our end.
             await new Promise((r) => setImmediate(r));
             port1.close();
           }
+        }
+      };
+      const runOne = async (rank: number) => {
+        try {
+          await execute(step.name, rank);
+        } catch (e) {
+          // An earlier task's output is corrupt: rerun the task that wrote it, then this one — once.
+          const corrupt = CorruptTaskOutputError.from(e);
+          const producer = corrupt && producerStep(run, corrupt.producer);
+          if (!corrupt || !producer) throw e;
+          log.warn(`${corrupt.message.split(' corrupt-task-output:')[0]}; rerunning ${producer}/${corrupt.producer.rank}, then ${step.name}/${rank}`);
+          await rm(runPaths.marker(run.runDir, producer, corrupt.producer.rank), { force: true });
+          await execute(producer, corrupt.producer.rank);
+          await execute(step.name, rank);
         }
         summary.tasksRun++;
         progress.taskDone();
@@ -91,4 +107,11 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
     await pool?.destroy();
   }
   return summary;
+}
+
+/** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */
+function producerStep(run: OpenedRun, p: Producer): string | undefined {
+  if (p.step !== null) return run.plan.steps.some((s) => s.name === p.step) ? p.step : undefined;
+  const seg = run.plan.segments.find((s) => s.closesWith?.name === p.stageName);
+  return seg ? `seg${seg.index}` : undefined; // an index run's file: nothing here can rewrite it
 }
