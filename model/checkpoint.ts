@@ -16,6 +16,8 @@ import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safeten
 export interface CheckpointConfig {
   model: ModelConfig;
   tokenizer: ExamplesManifest['tokenizer'];
+  /** getEncoding() argument that loads the tokenizer: a built-in name or a vocabulary path. */
+  tokenizerRef: string;
   objective: string;
   train?: TrainConfig;
 }

@@ -42,6 +42,7 @@ options:
   --iterations T     refinement iterations (default 10)
   --beam K           candidate lengths from the length head (default 3)
   --backend B        auto | tensorflow | wasm | cpu (default auto)
+  --tokenizer T      tokenizer name or vocabulary path (default: the one recorded in the checkpoint)
   --json             print all candidates as JSON
   -h, --help         this text
 `;
@@ -121,6 +122,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
       iterations: { type: 'string', default: '10' },
       beam: { type: 'string', default: '3' },
       backend: { type: 'string', default: 'auto' },
+      tokenizer: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -137,10 +139,10 @@ export async function generateCommand(argv: string[]): Promise<number> {
   if (!dir) throw new Error(`${values.checkpoint}: no checkpoint (neither model.safetensors nor checkpoints/latest)`);
   const ck = await loadCheckpoint(dir);
   const tok = ck.config.tokenizer;
-  const enc = getEncoding(tok.name);
+  const enc = getEncoding(values.tokenizer ?? ck.config.tokenizerRef ?? tok.name);
   try {
     if (enc.vocabSize !== tok.vocabSize) {
-      throw new Error(`tokenizer '${tok.name}' has ${enc.vocabSize} ids but the checkpoint was trained with ${tok.vocabSize}`);
+      throw new Error(`tokenizer '${enc.name}' has ${enc.vocabSize} ids but the checkpoint was trained with '${tok.name}' (${tok.vocabSize}); pass --tokenizer`);
     }
     const source = Array.from(enc.encode(values.prompt));
     const maxSource = ck.config.model.maxSeqLen - 4;

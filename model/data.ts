@@ -50,6 +50,27 @@ export async function readExamplesManifest(dir: string): Promise<ExamplesManifes
   return parsed.data;
 }
 
+/**
+ * What to pass to getEncoding() to get the examples' tokenizer back: a built-in name, or the absolute
+ * path of a trained vocabulary — from the manifest's tokenizer.path, else from the prepared run the
+ * examples were made from (source.run → its manifest's tokenizer.path), else the name.
+ */
+export async function tokenizerRef(dir: string, manifest: ExamplesManifest): Promise<string> {
+  const own = (manifest.tokenizer as { path?: unknown }).path;
+  if (typeof own === 'string') return path.resolve(dir, own);
+  const run = (manifest as { source?: { run?: unknown } }).source?.run;
+  if (typeof run === 'string') {
+    const runDir = path.resolve(dir, run);
+    try {
+      const runManifest = JSON.parse(await fs.readFile(path.join(runDir, 'manifest.json'), 'utf8')) as { tokenizer?: { path?: unknown } };
+      if (typeof runManifest.tokenizer?.path === 'string') return path.resolve(runDir, runManifest.tokenizer.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return manifest.tokenizer.name;
+}
+
 /** Where a reader stands: shard `shard` of epoch `epoch`'s order, row `row` of that shard's order. */
 export interface LoaderPosition {
   epoch: number;

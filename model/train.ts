@@ -13,7 +13,7 @@ import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
 import { loadCheckpoint, loadOptimizerState, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
-import { ExampleLoader, readExamplesManifest, type ExamplesManifest } from './data.js';
+import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
 import { AdamW } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
@@ -123,7 +123,13 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   const runDir = path.resolve(cfg.out);
   await fs.mkdir(runDir, { recursive: true });
   const metricsFile = path.join(runDir, 'metrics.jsonl');
-  const ckptConfig: CheckpointConfig = { model, tokenizer: manifest.tokenizer, objective: manifest.objective, train: cfg };
+  const ckptConfig: CheckpointConfig = {
+    model,
+    tokenizer: manifest.tokenizer,
+    tokenizerRef: await tokenizerRef(cfg.examples, manifest),
+    objective: manifest.objective,
+    train: cfg,
+  };
 
   // Fresh start or resume.
   const existing = await resolveCheckpointDir(runDir);
