@@ -99,7 +99,7 @@ describe('training a tiny BiGLM', () => {
     beforeAll(() => {
       params = initParams(c, 3);
       const opt = new AdamW(params, optim);
-      for (let s = 0; s < 120; s++) trainStep(c, params, opt, hostBatch(rows), 1e-2);
+      for (let s = 0; s < 90; s++) trainStep(c, params, opt, hostBatch(rows), 1e-2);
       opt.dispose();
     });
     afterAll(() => disposeParams(params));
