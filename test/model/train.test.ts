@@ -89,6 +89,23 @@ describe('training a tiny BiGLM', () => {
     disposeParams(params);
   });
 
+  it('applies dropout only when asked, reproducibly from its seed', () => {
+    const c = resolveModelConfig({ ...tinyModel(32), dropout: 0.2 });
+    const params = initParams(c, 4);
+    const bt = toTensors(hostBatch([makeRow(new Rng(13), 32, 2)]), 0);
+    const at = (training: boolean, dropoutSeed: number) => {
+      const t = tf.tidy(() => lossParts(c, params, bt, { training, dropoutSeed }).total);
+      const v = t.dataSync()[0];
+      t.dispose();
+      return v;
+    };
+    expect(at(true, 1)).toBe(at(true, 1));
+    expect(at(true, 1)).not.toBe(at(true, 2));
+    expect(at(false, 1)).toBe(at(false, 2));
+    bt.dispose();
+    disposeParams(params);
+  });
+
   describe('on a repeated batch', () => {
     const T = 16;
     const c = tinyModel(T, 8);
