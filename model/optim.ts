@@ -35,10 +35,11 @@ export class AdamW {
     const gradNorm = normT.dataSync()[0];
     normT.dispose();
     const scale = gradClip > 0 && gradNorm > gradClip ? gradClip / (gradNorm + 1e-6) : 1;
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const g0 = grads[p.name];
-        if (!g0) throw new Error(`no gradient for parameter '${name}'`);
+    // One tidy per parameter: temporaries of a large matrix are freed before the next one's are made.
+    for (const [name, p] of this.params) {
+      const g0 = grads[p.name];
+      if (!g0) throw new Error(`no gradient for parameter '${name}'`);
+      tf.tidy(() => {
         const g = scale === 1 ? g0 : tf.mul(g0, scale);
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
@@ -48,8 +49,8 @@ export class AdamW {
         let update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), eps));
         if (weightDecay > 0 && decays(name, p.shape)) update = tf.add(update, tf.mul(p, weightDecay));
         p.assign(tf.sub(p, tf.mul(update, lr)));
-      }
-    });
+      });
+    }
     this.step++;
     return gradNorm;
   }
