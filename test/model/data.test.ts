@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../pipeline/core/log.js';
 import { Rng } from '../../pipeline/core/rng.js';
-import { ExampleLoader, readExamplesManifest } from '../../model/data.js';
+import { ExampleLoader, readExamplesManifest, tokenizerRef } from '../../model/data.js';
 import { makeRow, writeExamplesDir, writeShard } from './fixtures.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'biglm-data-'));
@@ -52,6 +52,16 @@ describe('reading masked example shards', () => {
     l.nextBatch(3);
     expect(log.lines).toEqual([`warning: ${path.join(dir, 'train-0.arrow')}: row 1: input_ids has ${T - 1} values, expected seqLen ${T}; row skipped`]);
     expect(l.dropped.get('data:bad_row_length')).toBe(1);
+  });
+
+  it('finds the tokenizer to load: a trained vocabulary through the source run, else the name', async () => {
+    const manifest = await readExamplesManifest(dir);
+    expect(await tokenizerRef(dir, manifest)).toBe('toy');
+    const run = path.join(dir, 'run');
+    mkdirSync(run, { recursive: true });
+    writeFileSync(path.join(run, 'manifest.json'), JSON.stringify({ tokenizer: { name: 'toy', path: 'tokenizer' } }));
+    expect(await tokenizerRef(dir, { ...manifest, source: { run } } as typeof manifest)).toBe(path.join(run, 'tokenizer'));
+    expect(await tokenizerRef(dir, { ...manifest, tokenizer: { ...manifest.tokenizer, path: 'vocab' } } as typeof manifest)).toBe(path.join(dir, 'vocab'));
   });
 
   it('refuses a directory whose manifest is not an examples manifest', async () => {
