@@ -1,0 +1,231 @@
+// The training loop, linear like nanoGPT's train.py: backend, data, model, AdamW, then for each step:
+// learning rate from the schedule, batch, loss and gradients, clipped update, metrics; held-out loss
+// every evalEvery steps; checkpoints every checkpointEvery steps; --resume restarts from the newest
+// checkpoint with the same data order, so the loss curve is identical to an uninterrupted run.
+
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeFileAtomic, writeJsonAtomic } from '../pipeline/core/atomic.js';
+import type { Logger } from '../pipeline/core/log.js';
+import { initBackend, type BackendInfo } from './backend.js';
+import { toTensors, type HostBatch } from './batch.js';
+import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
+import { loadCheckpoint, loadOptimizerState, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
+import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
+import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
+import { AdamW } from './optim.js';
+import { lossCurveSvg } from './plot.js';
+import { learningRate } from './schedule.js';
+
+export interface StepResult {
+  loss: number;
+  mlmLoss: number;
+  lengthLoss: number;
+  gradNorm: number;
+  maskedTokens: number;
+}
+
+/** One optimizer step on a host batch. Every tensor it creates is disposed before it returns. */
+export function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBatch, lr: number, dropoutSeed = 0): StepResult {
+  const bt = toTensors(hb, c.lengthClasses);
+  try {
+    let parts: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const p = lossParts(c, params, bt, { training: true, dropoutSeed });
+      parts = tf.keep(tf.stack([p.total, p.mlm, p.length]));
+      return p.total;
+    }, [...params.values()]);
+    const [loss, mlmLoss, lengthLoss] = parts!.dataSync();
+    tf.dispose([value, parts!]);
+    const gradNorm = opt.apply(grads, lr);
+    tf.dispose(grads);
+    return { loss, mlmLoss, lengthLoss, gradNorm, maskedTokens: bt.maskedIdx.shape[0] };
+  } finally {
+    bt.dispose();
+  }
+}
+
+/** Held-out loss: sum(CE·w)/sum(w) over `batches` batches of the validation split, in manifest order. */
+export function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, B: number, batches: number): { mlmLoss: number; lengthLoss: number } {
+  loader.position = { epoch: 0, shard: 0, row: 0 };
+  let weighted = 0;
+  let weights = 0;
+  let lengthSum = 0;
+  for (let i = 0; i < batches; i++) {
+    const hb = loader.nextBatch(B);
+    const bt = toTensors(hb, c.lengthClasses);
+    const out = tf.tidy(() => {
+      const p = lossParts(c, params, bt);
+      return tf.stack([p.mlm, p.length, tf.sum(bt.maskedWeights)]);
+    });
+    const [mlm, len, w] = out.dataSync();
+    out.dispose();
+    bt.dispose();
+    weighted += mlm * w;
+    weights += w;
+    lengthSum += len;
+  }
+  return { mlmLoss: weights > 0 ? weighted / weights : 0, lengthLoss: lengthSum / batches };
+}
+
+export interface TrainOptions {
+  resume?: boolean;
+  /** Stop after this many completed steps (as if interrupted); the schedule still spans cfg.steps. */
+  stopAfter?: number;
+  log: Logger;
+}
+
+export interface TrainResult {
+  runDir: string;
+  backend: BackendInfo;
+  step: number;
+  lastLoss: number;
+  lastEvalLoss?: number;
+  tokensPerSecond: number;
+  params: number;
+}
+
+interface MetricLine {
+  type: 'train' | 'eval';
+  step: number;
+  [k: string]: number | string;
+}
+
+async function readMetrics(file: string): Promise<MetricLine[]> {
+  try {
+    return (await fs.readFile(file, 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as MetricLine);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function writePlot(runDir: string, metrics: MetricLine[], title: string): Promise<void> {
+  const train = metrics.filter((m) => m.type === 'train').map((m) => [m.step, m.loss as number] as [number, number]);
+  const evals = metrics.filter((m) => m.type === 'eval').map((m) => [m.step, m.eval_loss as number] as [number, number]);
+  const svg = lossCurveSvg(title, [
+    { label: 'train loss', color: '#1f77b4', points: train },
+    { label: 'held-out MLM loss', color: '#d62728', points: evals },
+  ]);
+  await writeFileAtomic(path.join(runDir, 'loss.svg'), svg);
+}
+
+export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
+  const { log } = opts;
+  const backend = await initBackend(cfg.backend);
+  log.info(`backend: ${backend.detail}`);
+  const manifest: ExamplesManifest = await readExamplesManifest(cfg.examples);
+  const model = resolveModelConfig({ ...cfg.model, vocabSize: manifest.tokenizer.embeddingSize, maxSeqLen: manifest.seqLen });
+  const runDir = path.resolve(cfg.out);
+  await fs.mkdir(runDir, { recursive: true });
+  const metricsFile = path.join(runDir, 'metrics.jsonl');
+  const ckptConfig: CheckpointConfig = {
+    model,
+    tokenizer: manifest.tokenizer,
+    tokenizerRef: await tokenizerRef(cfg.examples, manifest),
+    objective: manifest.objective,
+    train: cfg,
+  };
+
+  // Fresh start or resume.
+  const existing = await resolveCheckpointDir(runDir);
+  let params: Params;
+  let startStep = 0;
+  const trainData = new ExampleLoader({ dir: cfg.examples, manifest, split: 'train', seed: cfg.seed, shuffle: true, log });
+  let opt: AdamW;
+  if (opts.resume && existing) {
+    const ck = await loadCheckpoint(existing);
+    if (JSON.stringify(ck.config.model) !== JSON.stringify(model)) {
+      throw new Error(`--resume: ${existing} was trained with a different model config; use another --out`);
+    }
+    params = ck.params;
+    opt = new AdamW(params, cfg.optim);
+    await loadOptimizerState(existing, model, opt);
+    startStep = ck.state.step;
+    trainData.position = ck.state.loader;
+    for (const [k, v] of Object.entries(ck.state.dropped)) trainData.dropped.set(k, v);
+    // Lines logged after the checkpoint by the interrupted run will be logged again.
+    const kept = (await readMetrics(metricsFile)).filter((m) => m.step <= startStep);
+    await writeFileAtomic(metricsFile, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+    log.info(`resumed from ${existing} at step ${startStep}`);
+  } else {
+    if (existing) throw new Error(`${runDir} already holds checkpoints; pass --resume to continue, or choose another --out`);
+    if (opts.resume) log.warn(`--resume: no checkpoint in ${runDir}; starting from step 0`);
+    params = initParams(model, cfg.seed);
+    opt = new AdamW(params, cfg.optim);
+    await writeFileAtomic(metricsFile, '');
+  }
+  await writeJsonAtomic(path.join(runDir, 'config.json'), { ...cfg, model, backend: backend.name, tokenizer: manifest.tokenizer });
+  const nParams = countParams(params);
+  log.info(`model: ${(nParams / 1e6).toFixed(2)}M parameters, ${model.nLayers}×${model.dModel}, ${model.nHeads} heads, ffn ${model.ffnWidth}, vocab ${model.vocabSize}, seqLen ${manifest.seqLen}`);
+  const validData = manifest.valid_shards.length > 0 ? new ExampleLoader({ dir: cfg.examples, manifest, split: 'valid', seed: cfg.seed, shuffle: false, log }) : null;
+  if (!validData) log.warn(`${cfg.examples}: no valid_shards in the manifest; held-out loss is not computed`);
+
+  const stopAt = Math.min(cfg.steps, opts.stopAfter ?? cfg.steps);
+  const tokensPerStep = cfg.batchSize * manifest.seqLen;
+  let lastLoss = NaN;
+  let lastEval: number | undefined;
+  let timedTokens = 0;
+  let timedMs = 0;
+  for (let step = startStep; step < stopAt; step++) {
+    const lr = learningRate(step, cfg.steps, cfg.optim);
+    const t0 = performance.now();
+    const hb = trainData.nextBatch(cfg.batchSize);
+    const r = trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    const ms = performance.now() - t0;
+    if (step > startStep) {
+      // The first step of a process includes kernel warm-up; leave it out of the throughput.
+      timedTokens += tokensPerStep;
+      timedMs += ms;
+    }
+    if (!Number.isFinite(r.loss)) throw new Error(`step ${step + 1}: loss is ${r.loss}; lower optim.lr or check the data`);
+    lastLoss = r.loss;
+    const done = step + 1;
+    const line: MetricLine = {
+      type: 'train',
+      step: done,
+      loss: r.loss,
+      mlm_loss: r.mlmLoss,
+      length_loss: r.lengthLoss,
+      lr,
+      grad_norm: r.gradNorm,
+      masked_tokens: r.maskedTokens,
+      tokens: done * tokensPerStep,
+      step_ms: Math.round(ms),
+      tokens_per_s: Math.round(tokensPerStep / (ms / 1000)),
+    };
+    await fs.appendFile(metricsFile, JSON.stringify(line) + '\n');
+    if (done % cfg.logEvery === 0 || done === startStep + 1 || done === stopAt) {
+      log.info(`step ${done}/${cfg.steps} loss ${r.loss.toFixed(4)} (mlm ${r.mlmLoss.toFixed(4)}) lr ${lr.toExponential(2)} |g| ${r.gradNorm.toFixed(3)} ${Math.round(ms)} ms ${line.tokens_per_s} tok/s`);
+    }
+    if (validData && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
+      const ev = evaluate(model, params, validData, cfg.batchSize, cfg.evalBatches);
+      lastEval = ev.mlmLoss;
+      await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, eval_loss: ev.mlmLoss, eval_length_loss: ev.lengthLoss }) + '\n');
+      log.info(`step ${done}: held-out MLM loss ${ev.mlmLoss.toFixed(4)}`);
+    }
+    if (done % cfg.checkpointEvery === 0 || done === cfg.steps) {
+      const state = { step: done, loader: trainData.position, dropped: Object.fromEntries(trainData.dropped), backend: backend.name };
+      const dir = await saveCheckpoint(runDir, ckptConfig, params, opt, state, cfg.keepCheckpoints);
+      log.info(`checkpoint ${dir}`);
+    }
+  }
+  await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`);
+  for (const [reason, n] of trainData.dropped) log.warn(`${n} training rows skipped (${reason})`);
+  const result: TrainResult = {
+    runDir,
+    backend,
+    step: Math.max(startStep, stopAt),
+    lastLoss,
+    lastEvalLoss: lastEval,
+    tokensPerSecond: timedMs > 0 ? timedTokens / (timedMs / 1000) : 0,
+    params: nParams,
+  };
+  opt.dispose();
+  disposeParams(params);
+  return result;
+}

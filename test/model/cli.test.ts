@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { generateCommand, trainCommand } from '../../model/cli.js';
+import { writeExamplesDir } from './fixtures.js';
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-cli-'));
+
+describe('biglm train / generate', () => {
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints help', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await trainCommand(['--help'])).toBe(0);
+    expect(await generateCommand(['--help'])).toBe(0);
+    expect(out.mock.calls.map((c) => String(c[0])).join('')).toMatch(/usage: biglm train[\s\S]*usage: biglm generate/);
+    out.mockRestore();
+  });
+
+  it('runs a smoke training from a config file, with command-line overrides', async () => {
+    const examples = path.join(tmp, 'examples');
+    writeExamplesDir(examples, { T: 32, trainShards: 1, rowsPerShard: 8, validRows: 4, seed: 9 });
+    const config = path.join(tmp, 'train.json');
+    writeFileSync(config, JSON.stringify({ examples: 'ignored', batchSize: 2, model: { dModel: 32, nLayers: 1, nHeads: 2 } }));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await trainCommand([config, '--examples', examples, '--out', path.join(tmp, 'run'), '--smoke', '--steps', '4', '--backend', 'wasm']);
+    const printed = out.mock.calls.map((c) => String(c[0])).join('');
+    const logged = err.mock.calls.map((c) => String(c[0])).join('');
+    out.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    expect(logged).toContain('backend: wasm (SIMD');
+    expect(JSON.parse(printed.trim().split('\n').pop()!)).toMatchObject({ backend: 'wasm', step: 4 });
+    const metrics = readFileSync(path.join(tmp, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.type === 'train')).toHaveLength(4);
+    expect(existsSync(path.join(tmp, 'run', 'checkpoints', 'step-00000004', 'model.safetensors'))).toBe(true);
+  });
+
+  it('names the problem in bad arguments', async () => {
+    await expect(trainCommand([])).rejects.toThrow(/--examples DIR/);
+    await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, wasm, cpu/);
+    await expect(generateCommand(['--prompt', 'x'])).rejects.toThrow(/--checkpoint and --prompt are required/);
+  });
+});
