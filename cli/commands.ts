@@ -7,6 +7,7 @@ import { sampleCommand } from './commands/sample.js';
 import { stagesCommand } from './commands/stages.js';
 import { maskCommand } from '../pipeline/mask/cli.js';
 import { mixCommand } from './commands/mix.js';
+import { trainCommand, generateCommand } from '../model/cli.js';
 import { exportCommand } from './commands/export.js';
 import { tokenizerCommand, serveCommand } from '../tokenizer/cli.js';
 
@@ -25,5 +26,7 @@ export const commands: Record<string, Command> = {
   tokenizer: { summary: 'train a BPE vocabulary, encode/decode/count, list encodings', run: tokenizerCommand },
   serve: { summary: 'the tokenizer HTTP service (loopback by default)', run: serveCommand },
   mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: maskCommand },
+  train: { summary: 'train a BiGLM encoder on masked examples (TensorFlow.js: GPU, WASM or CPU)', run: trainCommand },
+  generate: { summary: 'mask-predict generation from a trained checkpoint', run: generateCommand },
   task: { summary: 'run one (stage, rank) task of a run (executors call this)', run: taskCommand },
 };
