@@ -68,6 +68,28 @@ function splitSentences(text: string): string[] {
   return out;
 }
 
+const WORDS = { count: 0, longest: 0 };
+/** Whitespace-separated words of a line: how many, and the longest (Python's str.split()), without allocating. */
+function scanWords(line: string): { count: number; longest: number } {
+  let count = 0;
+  let longest = 0;
+  let start = -1;
+  for (let i = 0; i <= line.length; i++) {
+    const c = i < line.length ? line.charCodeAt(i) : 32;
+    const space = c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85 || (c >= 0x1c && c <= 0x1f);
+    if (space) {
+      if (start >= 0) {
+        count++;
+        if (i - start > longest) longest = i - start;
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  WORDS.count = count;
+  WORDS.longest = longest;
+  return WORDS;
+}
+
 export interface C4Result {
   text: string;
   sentences: number;
@@ -84,16 +106,22 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
   const removed: Record<string, number> = {};
   const remove = (why: string) => (removed[why] = (removed[why] ?? 0) + 1);
   let sentences = 0;
+  // Lowercase the whole text once: lines are lowercased only when a word the line rules look for occurs at all.
+  const lowerAll = o.filterJavascript || o.filterPolicy ? text.toLowerCase() : '';
+  const checkJs = o.filterJavascript && lowerAll.includes('javascript');
+  const policies = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
   for (const raw of lines) {
     let line = raw.trim();
-    const words = line.length ? line.split(/\s+/) : [];
-    if (o.maxWordLength !== null && words.some((w) => w.length > o.maxWordLength!)) { remove('too_long_word'); continue; }
+    const words = scanWords(line);
+    if (o.maxWordLength !== null && words.longest > o.maxWordLength) { remove('too_long_word'); continue; }
     if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
     if (o.filterNoTerminalPunct && (!END_PUNCT.some((p) => line.endsWith(p)) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
-    if (o.minWordsPerLine !== null && words.length < o.minWordsPerLine) { remove('too_few_words'); continue; }
-    const lower = line.toLowerCase();
-    if (o.filterJavascript && lower.includes('javascript')) { remove('javascript'); continue; }
-    if (o.filterPolicy && o.policySubstrings.some((p) => lower.includes(p))) { remove('policy'); continue; }
+    if (o.minWordsPerLine !== null && words.count < o.minWordsPerLine) { remove('too_few_words'); continue; }
+    if (checkJs || policies.length) {
+      const lower = line.toLowerCase();
+      if (checkJs && lower.includes('javascript')) { remove('javascript'); continue; }
+      if (policies.some((p) => lower.includes(p))) { remove('policy'); continue; }
+    }
     if (o.minNumSentences !== null) sentences += o.splitParagraph ? countSentences(line) : 1;
     kept.push(line);
   }
