@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, splitLines, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, forEachLine, type TextStats } from './text-stats.js';
 import { WORD } from './words.js';
 
 const limit = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
@@ -54,15 +54,20 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
       if (stopWords.has(w)) foundStop.add(w);
     }
   }
-  const lines = splitLines(text);
+  // Lines as index ranges (Python's splitlines boundaries), checked without allocating trimmed copies.
+  let lines = 0;
   let bullets = 0;
   let ellipsisLines = 0;
-  for (const line of lines) {
-    const l = line.trimStart();
-    if (l.startsWith('•') || l.startsWith('-')) bullets++;
-    const r = line.trimEnd();
-    if (r.endsWith('...') || r.endsWith('…')) ellipsisLines++;
-  }
+  forEachLine(text, (a, b) => {
+    lines++;
+    let i = a;
+    while (i < b && isSpace(text.charCodeAt(i))) i++;
+    const first = text.charCodeAt(i);
+    if (i < b && (first === 0x2022 || first === 0x2d)) bullets++; // • or -
+    let j = b;
+    while (j > a && isSpace(text.charCodeAt(j - 1))) j--;
+    if ((j - a >= 1 && text.charCodeAt(j - 1) === 0x2026) || (j - a >= 3 && text.startsWith('...', j - 3))) ellipsisLines++;
+  });
   const n = tokens.n;
   return {
     tokens: n,
@@ -70,8 +75,8 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
     meanWordLength: stats.words ? wordChars / stats.words : 0,
     hashRatio: n ? count(text, '#') / n : 0,
     ellipsisRatio: n ? (count(text, '...') + count(text, '…')) / n : 0,
-    bulletLinesRatio: lines.length ? bullets / lines.length : 0,
-    ellipsisLinesRatio: lines.length ? ellipsisLines / lines.length : 0,
+    bulletLinesRatio: lines ? bullets / lines : 0,
+    ellipsisLinesRatio: lines ? ellipsisLines / lines : 0,
     alphaWordsRatio: n ? stats.alphaTokens / n : 0,
     stopWords: foundStop.size,
   };
@@ -86,6 +91,12 @@ function maxStopLen(words: ReadonlySet<string>): number {
     maxLenCache.set(words, m);
   }
   return m;
+}
+
+/** Python's str.isspace for one UTF-16 unit (what str.strip removes). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 /** Non-overlapping occurrences, like Python's str.count. */
