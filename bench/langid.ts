@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { loadDetector, prepareText, ELD_MODELS } from '../pipeline/langid/detector.js';
 import { normalizeLanguage } from '../pipeline/langid/iso639.js';
 import { linguaSentences, labelledDocuments, sentenceAccuracy, englishDecision } from '../pipeline/langid/evaluate.js';
@@ -25,7 +26,7 @@ const repoRoot = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here
 const dataDir = path.resolve(arg('data', path.join(repoRoot, '../shared/data')));
 const peersDir = arg('peers', '');
 const every = Number(arg('every', '1'));
-const CAP = 2000;
+const CAP = 1000; // ELD reads at most 1000 UTF-16 units itself
 
 interface Candidate {
   name: string;
@@ -106,7 +107,7 @@ for (const c of candidates) {
 const med = await loadDetector('medium');
 console.log('\ncap (eld-medium): | chars | en vs not (docs ≥ 200) | agreement with uncapped on WET | WET MB/s per core |');
 const full = wet.map((d) => med.detect(prepareText(d.text, 1e9)).language);
-for (const cap of [250, 500, 1000, 2000, 5000, 1e9]) {
+for (const cap of [100, 250, 500, 1000, 1e9]) {
   const detect = (t: string) => med.detect(prepareText(t, cap)).language;
   const e = englishDecision(detect, docs);
   const t0 = cpuMs();
@@ -117,4 +118,15 @@ for (const cap of [250, 500, 1000, 2000, 5000, 1e9]) {
   const cpu = (cpuMs() - t0) / 1000;
   console.log(`| ${cap >= 1e9 ? 'none' : cap} | ${pct(e.accuracy)} | ${pct(agree / wet.length)} | ${(wetMB / cpu).toFixed(2)} |`);
 }
-console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all databases loaded)`);
+// Memory per database size: each loaded alone in a fresh process (a worker pays this once).
+const detectorUrl = pathToFileURL(path.join(here, '../pipeline/langid/detector.js')).href;
+console.log('\n| ELD database | RSS of a process with it loaded |');
+console.log('|---|---|');
+for (const m of ELD_MODELS) {
+  const code = `const d = await import(${JSON.stringify(detectorUrl)}); await d.loadDetector(${JSON.stringify(m)}); globalThis.gc?.(); process.stdout.write(String(process.memoryUsage().rss));`;
+  const rss = Number(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', code]).toString());
+  console.log(`| ${m} | ${(rss / 1e6).toFixed(0)} MB |`);
+}
+const base = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.memoryUsage().rss))']).toString());
+console.log(`| (empty node process) | ${(base / 1e6).toFixed(0)} MB |`);
+console.log(`\npeak RSS of this run ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (all databases and peers loaded)`);
