@@ -30,20 +30,35 @@ export const c4QualitySchema = z
 export type C4QualityOptions = z.output<typeof c4QualitySchema>;
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
-const END_PUNCT = ['.', '?', '!', '"', "'"];
+/** Ends in . ? ! " or ' (C4's END_PUNCTUATION). */
+function endsWithTerminal(line: string): boolean {
+  const c = line.charCodeAt(line.length - 1);
+  return c === 46 || c === 63 || c === 33 || c === 34 || c === 39;
+}
 const SENTENCE_END = /[.!?。！？]+(?=\s|$)/g;
 
-/** Sentences in a line: runs of . ! ? followed by space or end, plus a trailing unterminated piece. */
+/** Sentences in a line: runs of . ! ? (。！？) followed by space or end, plus a trailing unterminated piece. */
 export function countSentences(line: string): number {
   let n = 0;
   let last = 0;
-  SENTENCE_END.lastIndex = 0;
-  for (let m = SENTENCE_END.exec(line); m !== null; m = SENTENCE_END.exec(line)) {
-    if (hasWordChar(line, last, m.index)) n++;
-    last = m.index + m[0].length;
+  const len = line.length;
+  for (let i = 0; i < len; i++) {
+    if (!isSentenceEnd(line.charCodeAt(i))) continue;
+    let j = i + 1;
+    while (j < len && isSentenceEnd(line.charCodeAt(j))) j++;
+    const after = j < len ? line.charCodeAt(j) : 32;
+    if (after === 32 || (after >= 9 && after <= 13) || after === 0xa0 || after === 0x3000) {
+      if (hasWordChar(line, last, i)) n++;
+      last = j;
+    }
+    i = j - 1;
   }
-  if (hasWordChar(line, last, line.length)) n++;
+  if (hasWordChar(line, last, len)) n++;
   return n;
+}
+
+function isSentenceEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f; // . ! ? 。 ！ ？
 }
 
 function hasWordChar(s: string, a: number, b: number): boolean {
@@ -115,7 +130,7 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
     const words = scanWords(line);
     if (o.maxWordLength !== null && words.longest > o.maxWordLength) { remove('too_long_word'); continue; }
     if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
-    if (o.filterNoTerminalPunct && (!END_PUNCT.some((p) => line.endsWith(p)) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
+    if (o.filterNoTerminalPunct && (!endsWithTerminal(line) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
     if (o.minWordsPerLine !== null && words.count < o.minWordsPerLine) { remove('too_few_words'); continue; }
     if (checkJs || policies.length) {
       const lower = line.toLowerCase();

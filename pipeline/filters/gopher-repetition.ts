@@ -33,9 +33,9 @@ const PARAGRAPH = /\n{2,}/;
 const LINE = /\n+/;
 
 const table = new U64Table();
-// Scratch arrays of topNGramChars, grown as needed and reused (one document at a time per thread).
-let scratch = new Int32Array(1024);
-let scratchPos = new Int32Array(1024);
+// Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
+let scratchCount = new Int32Array(1024);
+let scratchFirst = new Int32Array(1024);
 let scratchIdx = new Int32Array(1024);
 
 /**
@@ -43,9 +43,10 @@ let scratchIdx = new Int32Array(1024);
  * by one token in place, and n-gram character counts come from prefix sums of token lengths.
  *
  * Pruning: an n-gram can occur twice only if its (n-1)-gram prefix does, so after each counting pass
- * `rep` keeps just the positions whose n-gram repeats; longer n-grams are hashed, counted and looked up
- * only there. Most pages repeat little, so the passes for n = 3…10 touch a small fraction of positions.
- * Results are identical to counting every position (tests compare both on real text).
+ * the candidate list `cand` keeps just the positions (ascending) whose n-gram repeats; longer n-grams
+ * are hashed, counted and looked up only there. Most pages repeat little, so the passes for n = 3…10
+ * touch a small fraction of positions. Results are identical to counting every position (tests compare
+ * both on real text).
  */
 export class NGrams {
   n = 1;
@@ -54,10 +55,12 @@ export class NGrams {
   /** prefix[k] = characters in tokens 0..k-1. */
   readonly prefix: Float64Array;
   readonly total: number;
-  /** 1 where the current n-gram may occur more than once (a superset until `count` refines it). */
-  readonly rep: Uint8Array;
+  /** Candidate positions, ascending: cand[0..nc) may start an n-gram that occurs more than once. */
+  readonly cand: Int32Array;
+  nc: number;
   private readonly tokA: Int32Array;
   private readonly tokB: Int32Array;
+  private readonly prune: boolean;
 
   constructor(stats: TextStats, prune = true) {
     const h = tokenHashes(stats);
@@ -68,10 +71,11 @@ export class NGrams {
     this.b = Int32Array.from(h.b);
     this.prefix = new Float64Array(this.total + 1);
     for (let k = 0; k < this.total; k++) this.prefix[k + 1] = this.prefix[k] + stats.tokens.end[k] - stats.tokens.start[k];
-    this.rep = new Uint8Array(this.total).fill(1);
+    this.cand = new Int32Array(this.total);
+    for (let k = 0; k < this.total; k++) this.cand[k] = k;
+    this.nc = this.total;
     this.prune = prune;
   }
-  private readonly prune: boolean;
 
   /** Number of n-gram positions at the current n. */
   get positions(): number {
@@ -81,13 +85,13 @@ export class NGrams {
   /** Advance to n-grams of length `n` (only forwards). */
   advanceTo(n: number): void {
     if (n < this.n) throw new Error(`NGrams can only grow (at ${this.n}, asked ${n})`);
-    const { a, b, tokA, tokB, rep } = this;
+    const { a, b, tokA, tokB, cand } = this;
     while (this.n < n) {
       const m = this.n; // extend the m-gram at i by token i + m
-      const count = this.total - m;
-      if (count >= 0 && count < this.total) rep[count] = 0; // that position has no (m+1)-gram
-      for (let i = 0; i < count; i++) {
-        if (rep[i] === 0) continue;
+      const last = this.total - m; // positions ≥ last have no (m+1)-gram
+      while (this.nc > 0 && cand[this.nc - 1] >= last) this.nc--;
+      for (let c = 0; c < this.nc; c++) {
+        const i = cand[c];
         a[i] = Math.imul(a[i] ^ tokA[i + m], 0x01000193) ^ (a[i] >>> 16);
         b[i] = Math.imul(b[i] + tokB[i + m], 0x5bd1e995) ^ (b[i] >>> 13);
       }
@@ -96,26 +100,29 @@ export class NGrams {
   }
 
   /**
-   * Count the current n-grams (at candidate positions). Returns the highest count and the position of
-   * the first n-gram reaching it in insertion order (Counter.most_common's tie rule); refines `rep`.
+   * Count the current n-grams at the candidate positions. Returns the highest count and the position of
+   * the first n-gram reaching it in insertion order (Counter.most_common's tie rule); keeps as
+   * candidates only the positions whose n-gram occurs more than once.
    */
   count(): { best: number; bestAt: number } {
-    const positions = this.positions;
-    if (positions === 0) return { best: 0, bestAt: 0 };
-    const { a, b, rep } = this;
-    table.reset(countFlags(rep, positions));
-    if (scratch.length < positions) scratch = new Int32Array(positions * 2);
-    if (scratchPos.length < positions) scratchPos = new Int32Array(positions * 2);
-    if (scratchIdx.length < positions) scratchIdx = new Int32Array(positions * 2);
-    const counts = scratch;
-    const firstPos = scratchPos;
-    const idx = scratchIdx; // distinct id of the n-gram at each candidate position
+    if (this.positions === 0) return { best: 0, bestAt: 0 };
+    const { a, b, cand } = this;
+    const nc = this.nc;
+    table.reset(nc);
+    if (scratchCount.length < nc) {
+      scratchCount = new Int32Array(nc * 2);
+      scratchFirst = new Int32Array(nc * 2);
+      scratchIdx = new Int32Array(nc * 2);
+    }
+    const counts = scratchCount;
+    const firstPos = scratchFirst;
+    const idx = scratchIdx; // distinct id of the n-gram at each candidate
     let distinct = 0;
-    for (let i = 0; i < positions; i++) {
-      if (rep[i] === 0) continue;
-      if (table.upsert(a[i], b[i], distinct)) counts[(idx[i] = table.get())]++;
+    for (let c = 0; c < nc; c++) {
+      const i = cand[c];
+      if (table.upsert(a[i], b[i], distinct)) counts[(idx[c] = table.get())]++;
       else {
-        idx[i] = distinct;
+        idx[c] = distinct;
         counts[distinct] = 1;
         firstPos[distinct++] = i;
       }
@@ -130,7 +137,9 @@ export class NGrams {
     }
     if (best <= 1) bestAt = 0; // every n-gram is unique: the first one is "most common"
     if (this.prune) {
-      for (let i = 0; i < positions; i++) if (rep[i] === 1 && counts[idx[i]] < 2) rep[i] = 0;
+      let k = 0;
+      for (let c = 0; c < nc; c++) if (counts[idx[c]] > 1) cand[k++] = cand[c];
+      this.nc = k;
     }
     return { best: Math.max(best, 1), bestAt };
   }
@@ -139,12 +148,6 @@ export class NGrams {
   chars(i: number): number {
     return this.prefix[i + this.n] - this.prefix[i];
   }
-}
-
-function countFlags(rep: Uint8Array, positions: number): number {
-  let n = 0;
-  for (let i = 0; i < positions; i++) n += rep[i];
-  return n;
 }
 
 /** Characters of the most frequent n-gram times its count (n-gram = tokens joined by one space). */
@@ -158,23 +161,25 @@ export function topNGramChars(grams: NGrams, n: number): number {
 /**
  * Characters in duplicated n-grams, scanning left to right: a repeated n-gram counts its characters
  * (tokens joined without separator, as datatrove does) and the scan jumps past it, so overlaps count once.
- * Positions whose n-gram occurs once can never be a repeat, so they are stepped over without a lookup.
+ * Positions whose n-gram occurs once can never be a repeat, so only candidates are looked up; a
+ * candidate inside a jump is skipped, exactly as the scan over every position would skip it.
  */
 export function duplicatedNGramChars(grams: NGrams, n: number): number {
   grams.advanceTo(n);
-  const positions = grams.positions;
-  if (positions === 0) return 0;
+  if (grams.positions === 0) return 0;
   const { best } = grams.count();
   if (best <= 1) return 0;
-  const { a, b, rep } = grams;
-  table.reset(countFlags(rep, positions));
+  const { a, b, cand, nc } = grams;
+  table.reset(nc);
   let chars = 0;
-  let i = 0;
-  while (i < positions) {
-    if (rep[i] === 1 && table.upsert(a[i], b[i], 0)) {
+  let next = 0; // first position the scan may look at (after the last jump)
+  for (let c = 0; c < nc; c++) {
+    const i = cand[c];
+    if (i < next) continue;
+    if (table.upsert(a[i], b[i], 0)) {
       chars += grams.chars(i);
-      i += n;
-    } else i++;
+      next = i + n;
+    }
   }
   return chars;
 }
