@@ -39,35 +39,13 @@ const SENTENCE_END = /[.!?。！？]+(?=\s|$)/g;
 
 /** Sentences in a line: runs of . ! ? (。！？) followed by space or end, plus a trailing unterminated piece. */
 export function countSentences(line: string): number {
-  let n = 0;
-  let last = 0;
-  const len = line.length;
-  for (let i = 0; i < len; i++) {
-    if (!isSentenceEnd(line.charCodeAt(i))) continue;
-    let j = i + 1;
-    while (j < len && isSentenceEnd(line.charCodeAt(j))) j++;
-    const after = j < len ? line.charCodeAt(j) : 32;
-    if (after === 32 || (after >= 9 && after <= 13) || after === 0xa0 || after === 0x3000) {
-      if (hasWordChar(line, last, i)) n++;
-      last = j;
-    }
-    i = j - 1;
-  }
-  if (hasWordChar(line, last, len)) n++;
-  return n;
+  return scanLine(line).sentences;
 }
 
 function isSentenceEnd(c: number): boolean {
   return c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f; // . ! ? 。 ！ ？
 }
 
-function hasWordChar(s: string, a: number, b: number): boolean {
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122)) return true;
-  }
-  return false;
-}
 
 /** Split into sentences on the same boundaries (used when `splitParagraph` is false). */
 function splitSentences(text: string): string[] {
@@ -83,26 +61,51 @@ function splitSentences(text: string): string[] {
   return out;
 }
 
-const WORDS = { count: 0, longest: 0 };
-/** Whitespace-separated words of a line: how many, and the longest (Python's str.split()), without allocating. */
-function scanWords(line: string): { count: number; longest: number } {
-  let count = 0;
+const LINE = { words: 0, longest: 0, sentences: 0 };
+/**
+ * One pass over a line: whitespace-separated words (Python's str.split()), the longest of them, and
+ * sentences (as countSentences counts them). Reuses one result object: no allocation per line.
+ */
+function scanLine(line: string): { words: number; longest: number; sentences: number } {
+  let words = 0;
   let longest = 0;
   let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const c = i < line.length ? line.charCodeAt(i) : 32;
-    const space = c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85 || (c >= 0x1c && c <= 0x1f);
-    if (space) {
+  let sentences = 0;
+  let wordSince = false; // a letter or digit since the last sentence boundary
+  const len = line.length;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? line.charCodeAt(i) : 32;
+    if (isWhite(c)) {
       if (start >= 0) {
-        count++;
+        words++;
         if (i - start > longest) longest = i - start;
         start = -1;
       }
-    } else if (start < 0) start = i;
+      continue;
+    }
+    if (start < 0) start = i;
+    if (isSentenceEnd(c)) {
+      let j = i + 1;
+      while (j < len && isSentenceEnd(line.charCodeAt(j))) j++;
+      if (j >= len || isWhite(line.charCodeAt(j))) {
+        if (wordSince) sentences++;
+        wordSince = false;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (c > 0x7f || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122)) wordSince = true;
   }
-  WORDS.count = count;
-  WORDS.longest = longest;
-  return WORDS;
+  if (wordSince) sentences++;
+  LINE.words = words;
+  LINE.longest = longest;
+  LINE.sentences = sentences;
+  return LINE;
+}
+
+function isWhite(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85 || (c >= 0x1c && c <= 0x1f);
 }
 
 export interface C4Result {
@@ -127,17 +130,25 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
   const policies = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
   for (const raw of lines) {
     let line = raw.trim();
-    const words = scanWords(line);
-    if (o.maxWordLength !== null && words.longest > o.maxWordLength) { remove('too_long_word'); continue; }
-    if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
+    const scan = scanLine(line);
+    const words = scan.words;
+    let lineSentences = scan.sentences;
+    if (o.maxWordLength !== null && scan.longest > o.maxWordLength) { remove('too_long_word'); continue; }
+    if (o.removeCitations && line.includes('[')) {
+      const cleaned = line.replace(CITATION, '');
+      if (cleaned !== line) {
+        line = cleaned;
+        lineSentences = countSentences(line);
+      }
+    }
     if (o.filterNoTerminalPunct && (!endsWithTerminal(line) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
-    if (o.minWordsPerLine !== null && words.count < o.minWordsPerLine) { remove('too_few_words'); continue; }
+    if (o.minWordsPerLine !== null && words < o.minWordsPerLine) { remove('too_few_words'); continue; }
     if (checkJs || policies.length) {
       const lower = line.toLowerCase();
       if (checkJs && lower.includes('javascript')) { remove('javascript'); continue; }
       if (policies.some((p) => lower.includes(p))) { remove('policy'); continue; }
     }
-    if (o.minNumSentences !== null) sentences += o.splitParagraph ? countSentences(line) : 1;
+    if (o.minNumSentences !== null) sentences += o.splitParagraph ? lineSentences : 1;
     kept.push(line);
   }
   const out = kept.join(o.splitParagraph ? '\n' : ' ').trim();

@@ -45,12 +45,15 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
   const { tokens } = stats;
   let wordChars = 0;
   const foundStop = new Set<string>();
+  const shape = stopShape(stopWords);
   for (let k = 0; k < tokens.n; k++) {
     if (!(tokens.flags[k] & WORD)) continue;
-    const len = tokens.end[k] - tokens.start[k];
+    const a = tokens.start[k];
+    const len = tokens.end[k] - a;
     wordChars += len;
-    if (len <= maxStopLen(stopWords)) {
-      const w = text.slice(tokens.start[k], tokens.end[k]).toLowerCase();
+    // Only tokens of a stop word's length and first letter are sliced and lowercased.
+    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first.has(text.charCodeAt(a) | 32)) {
+      const w = text.slice(a, a + len).toLowerCase();
       if (stopWords.has(w)) foundStop.add(w);
     }
   }
@@ -82,15 +85,31 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
   };
 }
 
-const maxLenCache = new WeakMap<ReadonlySet<string>, number>();
-function maxStopLen(words: ReadonlySet<string>): number {
-  let m = maxLenCache.get(words);
-  if (m === undefined) {
-    m = 0;
-    for (const w of words) m = Math.max(m, w.length);
-    maxLenCache.set(words, m);
+interface StopShape {
+  maxLen: number;
+  /** lengths[n] = 1 when some stop word has n UTF-16 units. */
+  lengths: Uint8Array;
+  /** First code units (ASCII lowercased with | 32; others as they are) of the stop words. */
+  first: Set<number>;
+}
+const shapeCache = new WeakMap<ReadonlySet<string>, StopShape>();
+function stopShape(words: ReadonlySet<string>): StopShape {
+  let shape = shapeCache.get(words);
+  if (!shape) {
+    let maxLen = 0;
+    for (const w of words) maxLen = Math.max(maxLen, w.length);
+    const lengths = new Uint8Array(maxLen + 1);
+    const first = new Set<number>();
+    for (const w of words) {
+      lengths[w.length] = 1;
+      // Any code unit whose "| 32" equals the stop word's first unit | 32 may lowercase to it; non-ASCII
+      // first letters are matched loosely the same way and confirmed by the exact lowercase lookup.
+      first.add(w.charCodeAt(0) | 32);
+    }
+    shape = { maxLen, lengths, first };
+    shapeCache.set(words, shape);
   }
-  return m;
+  return shape;
 }
 
 /** Python's str.isspace for one UTF-16 unit (what str.strip removes). */
