@@ -10,7 +10,8 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { tokenize, charClass, WORD } from './words.js';
+import { tokenize, charClass, WORD, type Tokens } from './words.js';
+import { textStats } from './text-stats.js';
 
 const require = createRequire(import.meta.url);
 const LISTS = require('naughty-words') as Record<string, string[]>;
@@ -33,8 +34,11 @@ export const c4BadWordsSchema = z
   .strict();
 
 export interface BadWordMatcher {
-  /** The first listed word or phrase found in `text`, or null. */
-  find(text: string): string | null;
+  /**
+   * The first listed word or phrase found in `text`, or null. `tokens` may be the text's own tokens
+   * (they are reused when lowercasing keeps every offset, the usual case).
+   */
+  find(text: string, tokens?: Tokens): string | null;
 }
 
 export function badWordsLanguages(): string[] {
@@ -79,9 +83,9 @@ function tokenMatcher(entries: string[]): BadWordMatcher {
   }
   for (const g of byFirst.values()) g.sort((a, b) => b.length - a.length);
   return {
-    find(text) {
+    find(text, tokens) {
       const lower = text.toLowerCase();
-      const t = tokenize(lower);
+      const t = tokens && lower.length === text.length ? tokens : tokenize(lower);
       for (let k = 0; k < t.n; k++) {
         if (!(t.flags[k] & WORD)) continue;
         const s = t.start[k];
@@ -116,7 +120,7 @@ export const c4BadWords = defineFilter({
         tools.count(`no_list:${lang}`);
         return o.failOnMissingLanguage ? 'missing_language_list' : true;
       }
-      if (m.find(doc.text) === null) return true;
+      if (m.find(doc.text, textStats(doc).tokens) === null) return true;
       tools.count(`with_badwords:${lang}`);
       if (o.keepFraction > 0 && tools.rng.next() < o.keepFraction) {
         tools.count('kept_with_badwords');

@@ -30,29 +30,22 @@ export const c4QualitySchema = z
 export type C4QualityOptions = z.output<typeof c4QualitySchema>;
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
-const END_PUNCT = ['.', '?', '!', '"', "'"];
+/** Ends in . ? ! " or ' (C4's END_PUNCTUATION). */
+function endsWithTerminal(line: string): boolean {
+  const c = line.charCodeAt(line.length - 1);
+  return c === 46 || c === 63 || c === 33 || c === 34 || c === 39;
+}
 const SENTENCE_END = /[.!?。！？]+(?=\s|$)/g;
 
-/** Sentences in a line: runs of . ! ? followed by space or end, plus a trailing unterminated piece. */
+/** Sentences in a line: runs of . ! ? (。！？) followed by space or end, plus a trailing unterminated piece. */
 export function countSentences(line: string): number {
-  let n = 0;
-  let last = 0;
-  SENTENCE_END.lastIndex = 0;
-  for (let m = SENTENCE_END.exec(line); m !== null; m = SENTENCE_END.exec(line)) {
-    if (hasWordChar(line, last, m.index)) n++;
-    last = m.index + m[0].length;
-  }
-  if (hasWordChar(line, last, line.length)) n++;
-  return n;
+  return scanLine(line).sentences;
 }
 
-function hasWordChar(s: string, a: number, b: number): boolean {
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122)) return true;
-  }
-  return false;
+function isSentenceEnd(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f; // . ! ? 。 ！ ？
 }
+
 
 /** Split into sentences on the same boundaries (used when `splitParagraph` is false). */
 function splitSentences(text: string): string[] {
@@ -66,6 +59,53 @@ function splitSentences(text: string): string[] {
   }
   if (last < text.length) out.push(text.slice(last));
   return out;
+}
+
+const LINE = { words: 0, longest: 0, sentences: 0 };
+/**
+ * One pass over a line: whitespace-separated words (Python's str.split()), the longest of them, and
+ * sentences (as countSentences counts them). Reuses one result object: no allocation per line.
+ */
+function scanLine(line: string): { words: number; longest: number; sentences: number } {
+  let words = 0;
+  let longest = 0;
+  let start = -1;
+  let sentences = 0;
+  let wordSince = false; // a letter or digit since the last sentence boundary
+  const len = line.length;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? line.charCodeAt(i) : 32;
+    if (isWhite(c)) {
+      if (start >= 0) {
+        words++;
+        if (i - start > longest) longest = i - start;
+        start = -1;
+      }
+      continue;
+    }
+    if (start < 0) start = i;
+    if (isSentenceEnd(c)) {
+      let j = i + 1;
+      while (j < len && isSentenceEnd(line.charCodeAt(j))) j++;
+      if (j >= len || isWhite(line.charCodeAt(j))) {
+        if (wordSince) sentences++;
+        wordSince = false;
+      }
+      i = j - 1;
+      continue;
+    }
+    if (c > 0x7f || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122)) wordSince = true;
+  }
+  if (wordSince) sentences++;
+  LINE.words = words;
+  LINE.longest = longest;
+  LINE.sentences = sentences;
+  return LINE;
+}
+
+function isWhite(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85 || (c >= 0x1c && c <= 0x1f);
 }
 
 export interface C4Result {
@@ -84,17 +124,31 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
   const removed: Record<string, number> = {};
   const remove = (why: string) => (removed[why] = (removed[why] ?? 0) + 1);
   let sentences = 0;
+  // Lowercase the whole text once: lines are lowercased only when a word the line rules look for occurs at all.
+  const lowerAll = o.filterJavascript || o.filterPolicy ? text.toLowerCase() : '';
+  const checkJs = o.filterJavascript && lowerAll.includes('javascript');
+  const policies = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
   for (const raw of lines) {
     let line = raw.trim();
-    const words = line.length ? line.split(/\s+/) : [];
-    if (o.maxWordLength !== null && words.some((w) => w.length > o.maxWordLength!)) { remove('too_long_word'); continue; }
-    if (o.removeCitations && line.includes('[')) line = line.replace(CITATION, '');
-    if (o.filterNoTerminalPunct && (!END_PUNCT.some((p) => line.endsWith(p)) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
-    if (o.minWordsPerLine !== null && words.length < o.minWordsPerLine) { remove('too_few_words'); continue; }
-    const lower = line.toLowerCase();
-    if (o.filterJavascript && lower.includes('javascript')) { remove('javascript'); continue; }
-    if (o.filterPolicy && o.policySubstrings.some((p) => lower.includes(p))) { remove('policy'); continue; }
-    if (o.minNumSentences !== null) sentences += o.splitParagraph ? countSentences(line) : 1;
+    const scan = scanLine(line);
+    const words = scan.words;
+    let lineSentences = scan.sentences;
+    if (o.maxWordLength !== null && scan.longest > o.maxWordLength) { remove('too_long_word'); continue; }
+    if (o.removeCitations && line.includes('[')) {
+      const cleaned = line.replace(CITATION, '');
+      if (cleaned !== line) {
+        line = cleaned;
+        lineSentences = countSentences(line);
+      }
+    }
+    if (o.filterNoTerminalPunct && (!endsWithTerminal(line) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
+    if (o.minWordsPerLine !== null && words < o.minWordsPerLine) { remove('too_few_words'); continue; }
+    if (checkJs || policies.length) {
+      const lower = line.toLowerCase();
+      if (checkJs && lower.includes('javascript')) { remove('javascript'); continue; }
+      if (policies.some((p) => lower.includes(p))) { remove('policy'); continue; }
+    }
+    if (o.minNumSentences !== null) sentences += o.splitParagraph ? lineSentences : 1;
     kept.push(line);
   }
   const out = kept.join(o.splitParagraph ? '\n' : ' ').trim();

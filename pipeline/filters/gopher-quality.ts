@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, splitLines, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, forEachLine, type TextStats } from './text-stats.js';
 import { WORD } from './words.js';
 
 const limit = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
@@ -45,24 +45,32 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
   const { tokens } = stats;
   let wordChars = 0;
   const foundStop = new Set<string>();
+  const shape = stopShape(stopWords);
   for (let k = 0; k < tokens.n; k++) {
     if (!(tokens.flags[k] & WORD)) continue;
-    const len = tokens.end[k] - tokens.start[k];
+    const a = tokens.start[k];
+    const len = tokens.end[k] - a;
     wordChars += len;
-    if (len <= maxStopLen(stopWords)) {
-      const w = text.slice(tokens.start[k], tokens.end[k]).toLowerCase();
+    // Only tokens of a stop word's length and first letter are sliced and lowercased.
+    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first.has(text.charCodeAt(a) | 32)) {
+      const w = text.slice(a, a + len).toLowerCase();
       if (stopWords.has(w)) foundStop.add(w);
     }
   }
-  const lines = splitLines(text);
+  // Lines as index ranges (Python's splitlines boundaries), checked without allocating trimmed copies.
+  let lines = 0;
   let bullets = 0;
   let ellipsisLines = 0;
-  for (const line of lines) {
-    const l = line.trimStart();
-    if (l.startsWith('•') || l.startsWith('-')) bullets++;
-    const r = line.trimEnd();
-    if (r.endsWith('...') || r.endsWith('…')) ellipsisLines++;
-  }
+  forEachLine(text, (a, b) => {
+    lines++;
+    let i = a;
+    while (i < b && isSpace(text.charCodeAt(i))) i++;
+    const first = text.charCodeAt(i);
+    if (i < b && (first === 0x2022 || first === 0x2d)) bullets++; // • or -
+    let j = b;
+    while (j > a && isSpace(text.charCodeAt(j - 1))) j--;
+    if ((j - a >= 1 && text.charCodeAt(j - 1) === 0x2026) || (j - a >= 3 && text.startsWith('...', j - 3))) ellipsisLines++;
+  });
   const n = tokens.n;
   return {
     tokens: n,
@@ -70,22 +78,44 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
     meanWordLength: stats.words ? wordChars / stats.words : 0,
     hashRatio: n ? count(text, '#') / n : 0,
     ellipsisRatio: n ? (count(text, '...') + count(text, '…')) / n : 0,
-    bulletLinesRatio: lines.length ? bullets / lines.length : 0,
-    ellipsisLinesRatio: lines.length ? ellipsisLines / lines.length : 0,
+    bulletLinesRatio: lines ? bullets / lines : 0,
+    ellipsisLinesRatio: lines ? ellipsisLines / lines : 0,
     alphaWordsRatio: n ? stats.alphaTokens / n : 0,
     stopWords: foundStop.size,
   };
 }
 
-const maxLenCache = new WeakMap<ReadonlySet<string>, number>();
-function maxStopLen(words: ReadonlySet<string>): number {
-  let m = maxLenCache.get(words);
-  if (m === undefined) {
-    m = 0;
-    for (const w of words) m = Math.max(m, w.length);
-    maxLenCache.set(words, m);
+interface StopShape {
+  maxLen: number;
+  /** lengths[n] = 1 when some stop word has n UTF-16 units. */
+  lengths: Uint8Array;
+  /** First code units (ASCII lowercased with | 32; others as they are) of the stop words. */
+  first: Set<number>;
+}
+const shapeCache = new WeakMap<ReadonlySet<string>, StopShape>();
+function stopShape(words: ReadonlySet<string>): StopShape {
+  let shape = shapeCache.get(words);
+  if (!shape) {
+    let maxLen = 0;
+    for (const w of words) maxLen = Math.max(maxLen, w.length);
+    const lengths = new Uint8Array(maxLen + 1);
+    const first = new Set<number>();
+    for (const w of words) {
+      lengths[w.length] = 1;
+      // Any code unit whose "| 32" equals the stop word's first unit | 32 may lowercase to it; non-ASCII
+      // first letters are matched loosely the same way and confirmed by the exact lowercase lookup.
+      first.add(w.charCodeAt(0) | 32);
+    }
+    shape = { maxLen, lengths, first };
+    shapeCache.set(words, shape);
   }
-  return m;
+  return shape;
+}
+
+/** Python's str.isspace for one UTF-16 unit (what str.strip removes). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xa0 || c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 /** Non-overlapping occurrences, like Python's str.count. */

@@ -33,75 +33,160 @@ const PARAGRAPH = /\n{2,}/;
 const LINE = /\n+/;
 
 const table = new U64Table();
+// Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
+let scratchCount = new Int32Array(1024);
+let scratchFirst = new Int32Array(1024);
+let scratchIdx = new Int32Array(1024);
+
+/**
+ * The n-gram hashes of a document for n = 1, 2, 3, … in turn. Each step extends the (n-1)-gram hashes
+ * by one token in place, and n-gram character counts come from prefix sums of token lengths.
+ *
+ * Pruning: an n-gram can occur twice only if its (n-1)-gram prefix does, so after each counting pass
+ * the candidate list `cand` keeps just the positions (ascending) whose n-gram repeats; longer n-grams
+ * are hashed, counted and looked up only there. Most pages repeat little, so the passes for n = 3…10
+ * touch a small fraction of positions. Results are identical to counting every position (tests compare
+ * both on real text).
+ */
+export class NGrams {
+  n = 1;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** prefix[k] = characters in tokens 0..k-1. */
+  readonly prefix: Float64Array;
+  readonly total: number;
+  /** Candidate positions, ascending: cand[0..nc) may start an n-gram that occurs more than once. */
+  readonly cand: Int32Array;
+  nc: number;
+  private readonly tokA: Int32Array;
+  private readonly tokB: Int32Array;
+  private readonly prune: boolean;
+
+  constructor(stats: TextStats, prune = true) {
+    const h = tokenHashes(stats);
+    this.total = stats.tokens.n;
+    this.tokA = h.a;
+    this.tokB = h.b;
+    this.a = Int32Array.from(h.a);
+    this.b = Int32Array.from(h.b);
+    this.prefix = new Float64Array(this.total + 1);
+    for (let k = 0; k < this.total; k++) this.prefix[k + 1] = this.prefix[k] + stats.tokens.end[k] - stats.tokens.start[k];
+    this.cand = new Int32Array(this.total);
+    for (let k = 0; k < this.total; k++) this.cand[k] = k;
+    this.nc = this.total;
+    this.prune = prune;
+  }
+
+  /** Number of n-gram positions at the current n. */
+  get positions(): number {
+    return Math.max(0, this.total - this.n + 1);
+  }
+
+  /** Advance to n-grams of length `n` (only forwards). */
+  advanceTo(n: number): void {
+    if (n < this.n) throw new Error(`NGrams can only grow (at ${this.n}, asked ${n})`);
+    const { a, b, tokA, tokB, cand } = this;
+    while (this.n < n) {
+      const m = this.n; // extend the m-gram at i by token i + m
+      const last = this.total - m; // positions ≥ last have no (m+1)-gram
+      while (this.nc > 0 && cand[this.nc - 1] >= last) this.nc--;
+      for (let c = 0; c < this.nc; c++) {
+        const i = cand[c];
+        a[i] = Math.imul(a[i] ^ tokA[i + m], 0x01000193) ^ (a[i] >>> 16);
+        b[i] = Math.imul(b[i] + tokB[i + m], 0x5bd1e995) ^ (b[i] >>> 13);
+      }
+      this.n++;
+    }
+  }
+
+  /**
+   * Count the current n-grams at the candidate positions. Returns the highest count and the position of
+   * the first n-gram reaching it in insertion order (Counter.most_common's tie rule); keeps as
+   * candidates only the positions whose n-gram occurs more than once.
+   */
+  count(): { best: number; bestAt: number } {
+    if (this.positions === 0) return { best: 0, bestAt: 0 };
+    const { a, b, cand } = this;
+    const nc = this.nc;
+    table.reset(nc);
+    if (scratchCount.length < nc) {
+      scratchCount = new Int32Array(nc * 2);
+      scratchFirst = new Int32Array(nc * 2);
+      scratchIdx = new Int32Array(nc * 2);
+    }
+    const counts = scratchCount;
+    const firstPos = scratchFirst;
+    const idx = scratchIdx; // distinct id of the n-gram at each candidate
+    let distinct = 0;
+    for (let c = 0; c < nc; c++) {
+      const i = cand[c];
+      if (table.upsert(a[i], b[i], distinct)) counts[(idx[c] = table.get())]++;
+      else {
+        idx[c] = distinct;
+        counts[distinct] = 1;
+        firstPos[distinct++] = i;
+      }
+    }
+    let best = 0;
+    let bestAt = 0;
+    for (let d = 0; d < distinct; d++) {
+      if (counts[d] > best) {
+        best = counts[d];
+        bestAt = firstPos[d];
+      }
+    }
+    if (best <= 1) bestAt = 0; // every n-gram is unique: the first one is "most common"
+    if (this.prune) {
+      let k = 0;
+      for (let c = 0; c < nc; c++) if (counts[idx[c]] > 1) cand[k++] = cand[c];
+      this.nc = k;
+    }
+    return { best: Math.max(best, 1), bestAt };
+  }
+
+  /** Characters of the n-gram at i, tokens joined without separator. */
+  chars(i: number): number {
+    return this.prefix[i + this.n] - this.prefix[i];
+  }
+}
 
 /** Characters of the most frequent n-gram times its count (n-gram = tokens joined by one space). */
-export function topNGramChars(stats: TextStats, n: number): number {
-  const count = stats.tokens.n - n + 1;
-  if (count <= 0) return 0;
-  const { a, b } = tokenHashes(stats);
-  // Value: count << 0 in one table, first position in a parallel array indexed by insertion.
-  table.reset(count);
-  const counts = new Int32Array(count);
-  const firstPos = new Int32Array(count);
-  let distinct = 0;
-  for (let i = 0; i < count; i++) {
-    gram(a, b, i, n);
-    if (table.upsert(H[0], H[1], distinct)) counts[table.get()]++;
-    else {
-      counts[distinct] = 1;
-      firstPos[distinct++] = i;
-    }
-  }
-  // Ties go to the n-gram seen first, like Counter.most_common (insertion order).
-  let best = 0;
-  let bestAt = 0;
-  for (let d = 0; d < distinct; d++) {
-    if (counts[d] > best) {
-      best = counts[d];
-      bestAt = firstPos[d];
-    }
-  }
-  return best * (gramChars(stats, bestAt, n) + (n - 1));
+export function topNGramChars(grams: NGrams, n: number): number {
+  grams.advanceTo(n);
+  if (grams.positions === 0) return 0;
+  const { best, bestAt } = grams.count();
+  return best * (grams.chars(bestAt) + (n - 1));
 }
 
 /**
  * Characters in duplicated n-grams, scanning left to right: a repeated n-gram counts its characters
  * (tokens joined without separator, as datatrove does) and the scan jumps past it, so overlaps count once.
+ * Positions whose n-gram occurs once can never be a repeat, so only candidates are looked up; a
+ * candidate inside a jump is skipped, exactly as the scan over every position would skip it.
  */
-export function duplicatedNGramChars(stats: TextStats, n: number): number {
-  const total = stats.tokens.n;
-  if (total - n + 1 <= 0) return 0;
-  const { a, b } = tokenHashes(stats);
-  table.reset(total - n + 1);
+export function duplicatedNGramChars(grams: NGrams, n: number): number {
+  grams.advanceTo(n);
+  if (grams.positions === 0) return 0;
+  const { best } = grams.count();
+  if (best <= 1) return 0;
+  const { a, b, cand, nc } = grams;
+  table.reset(nc);
   let chars = 0;
-  let i = 0;
-  while (i < total - n + 1) {
-    gram(a, b, i, n);
-    if (table.upsert(H[0], H[1], 0)) {
-      chars += gramChars(stats, i, n);
-      i += n;
-    } else i++;
+  let next = 0; // first position the scan may look at (after the last jump)
+  for (let c = 0; c < nc; c++) {
+    const i = cand[c];
+    if (i < next) continue;
+    if (table.upsert(a[i], b[i], 0)) {
+      chars += grams.chars(i);
+      next = i + n;
+    }
   }
   return chars;
 }
 
-function gramChars(stats: TextStats, i: number, n: number): number {
-  let c = 0;
-  for (let k = i; k < i + n; k++) c += stats.tokens.end[k] - stats.tokens.start[k];
-  return c;
-}
-
-/** 64-bit hash (two halves, into H) of the n token hashes starting at i; order matters. */
-const H = new Int32Array(2);
-function gram(a: Int32Array, b: Int32Array, i: number, n: number): void {
-  let x = 0x2545f491 | 0;
-  let y = 0x1b873593 | 0;
-  for (let k = i; k < i + n; k++) {
-    x = Math.imul(x ^ a[k], 0x01000193) ^ (x >>> 16);
-    y = Math.imul(y + b[k], 0x5bd1e995) ^ (y >>> 13);
-  }
-  H[0] = x;
-  H[1] = y;
+/** n-gram limits in ascending n, as NGrams can only grow. */
+function ascending(limits: readonly (readonly [number, number])[]): [number, number][] {
+  return [...limits].map((x) => [x[0], x[1]] as [number, number]).sort((x, y) => x[0] - y[0]);
 }
 
 export interface RepetitionStats {
@@ -129,8 +214,10 @@ export function repetitionStats(text: string, opts = gopherRepetitionSchema.pars
     topNGram: {},
     dupNGram: {},
   };
-  for (const [n] of opts.topNGrams) out.topNGram[n] = topNGramChars(stats, n) / len;
-  for (const [n] of opts.dupNGrams) out.dupNGram[n] = duplicatedNGramChars(stats, n) / len;
+  let grams = new NGrams(stats);
+  for (const [n] of ascending(opts.topNGrams)) out.topNGram[n] = topNGramChars(grams, n) / len;
+  grams = new NGrams(stats);
+  for (const [n] of ascending(opts.dupNGrams)) out.dupNGram[n] = duplicatedNGramChars(grams, n) / len;
   return out;
 }
 
@@ -139,6 +226,10 @@ export const gopherRepetition = defineFilter({
   description: 'Gopher repetition rules: duplicate paragraphs/lines, top 2–4-gram and duplicated 5–10-gram character fractions',
   schema: gopherRepetitionSchema,
   build(o) {
+    const top = ascending(o.topNGrams);
+    const dup = ascending(o.dupNGrams);
+    // One shared n-gram walk when the top-n and duplicated-n lengths follow each other (2–4, then 5–10).
+    const oneWalk = top.length === 0 || dup.length === 0 || top[top.length - 1][0] <= dup[0][0];
     return (doc) => {
       const text = doc.text;
       if (text.length === 0) return true; // nothing repeats in nothing; the length filter handles empties
@@ -152,8 +243,10 @@ export const gopherRepetition = defineFilter({
       if (o.dupLineFrac !== null && l.elements / lines.length > o.dupLineFrac) return 'dup_line_frac';
       if (o.dupLineCharFrac !== null && l.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
       const stats = textStats(doc);
-      for (const [n, limit] of o.topNGrams) if (topNGramChars(stats, n) / len > limit) return `top_${n}_gram`;
-      for (const [n, limit] of o.dupNGrams) if (duplicatedNGramChars(stats, n) / len > limit) return `dup_${n}_gram`;
+      let grams = new NGrams(stats);
+      for (const [n, limit] of top) if (topNGramChars(grams, n) / len > limit) return `top_${n}_gram`;
+      if (!oneWalk) grams = new NGrams(stats);
+      for (const [n, limit] of dup) if (duplicatedNGramChars(grams, n) / len > limit) return `dup_${n}_gram`;
       return true;
     };
   },

@@ -1,74 +1,67 @@
-// An open-addressing hash table from 64-bit keys (two uint32 halves) to int32 values, in typed arrays.
-// The repetition rules insert one key per n-gram: with a JS Map of non-Smi number keys that costs
-// ~2 µs per insert (measured: 1.5 s for the 2-grams of a 2 MB page); here it is a few array writes.
-// One table is reused across documents (cleared, grown only when a document needs more).
+// An open-addressing hash table from 64-bit keys (two int32 halves) to non-negative int32 values, in
+// typed arrays. The repetition rules insert one key per n-gram: with a JS Map of non-Smi number keys
+// that cost ~2 µs per insert (measured: 1.5 s for the 2-grams of a 2 MB page); here it is a few array
+// reads and writes. One table is reused across documents (cleared, grown only when a document needs more).
 
 export class U64Table {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private val: Int32Array;
-  private used: Uint8Array;
+  /** Key halves interleaved: keys[2s], keys[2s+1] for slot s (adjacent, one cache line). */
+  private keys: Int32Array;
+  /** value + 1 per slot; 0 marks an empty slot. */
+  private vals: Int32Array;
   private mask: number;
   size = 0;
-  /** Slot of the last `find`/`insert`, for reading or updating its value without a second probe. */
+  /** Slot of the last `upsert`, for reading or updating its value without a second probe. */
   slot = -1;
 
   constructor(capacity = 1024) {
     const cap = pow2(capacity);
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.val = new Int32Array(cap);
-    this.used = new Uint8Array(cap);
+    this.keys = new Int32Array(cap * 2);
+    this.vals = new Int32Array(cap);
     this.mask = cap - 1;
   }
 
   /** Empty the table, sized for about `expected` keys (load factor ≤ 0.5). */
   reset(expected: number): void {
     const cap = pow2(Math.max(1024, expected * 2));
-    if (cap > this.used.length || cap * 8 < this.used.length) {
-      this.hi = new Uint32Array(cap);
-      this.lo = new Uint32Array(cap);
-      this.val = new Int32Array(cap);
-      this.used = new Uint8Array(cap);
+    if (cap > this.vals.length || cap * 8 < this.vals.length) {
+      this.keys = new Int32Array(cap * 2);
+      this.vals = new Int32Array(cap);
       this.mask = cap - 1;
-    } else this.used.fill(0);
+    } else this.vals.fill(0);
     this.size = 0;
   }
 
   /**
-   * Find `key`; insert it with `value` when absent. Returns true when it was already there
+   * Find `key`; insert it with `value` (≥ 0) when absent. Returns true when it was already there
    * (`slot` then points at it, `get()`/`set()` read and write its value).
    */
   upsert(hi: number, lo: number, value: number): boolean {
-    let i = (Math.imul(hi ^ (lo >>> 15), 0x9e3779b1) ^ lo) & this.mask;
+    const keys = this.keys;
+    const vals = this.vals;
+    const mask = this.mask;
+    let i = (Math.imul(hi ^ (lo >>> 15), 0x9e3779b1) ^ lo) & mask;
     for (;;) {
-      if (this.used[i] === 0) {
-        this.used[i] = 1;
-        this.hi[i] = hi;
-        this.lo[i] = lo;
-        this.val[i] = value;
+      if (vals[i] === 0) {
+        vals[i] = value + 1;
+        keys[2 * i] = hi;
+        keys[2 * i + 1] = lo;
         this.size++;
         this.slot = i;
         return false;
       }
-      if (this.hi[i] === hi >>> 0 && this.lo[i] === lo >>> 0) {
+      if (keys[2 * i] === hi && keys[2 * i + 1] === lo) {
         this.slot = i;
         return true;
       }
-      i = (i + 1) & this.mask;
+      i = (i + 1) & mask;
     }
   }
 
   get(): number {
-    return this.val[this.slot];
+    return this.vals[this.slot] - 1;
   }
   set(value: number): void {
-    this.val[this.slot] = value;
-  }
-
-  /** Visit every stored value (slot order, not insertion order). */
-  forEachValue(fn: (value: number) => void): void {
-    for (let i = 0; i < this.used.length; i++) if (this.used[i]) fn(this.val[i]);
+    this.vals[this.slot] = value + 1;
   }
 }
 

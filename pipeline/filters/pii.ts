@@ -35,6 +35,9 @@ const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0
 // Candidates only; node:net decides whether it is a valid IPv6 address.
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
 
+// Fast pre-check before the IPv6 pattern: two colons with at most 4 hex digits between them.
+const MAYBE_IPV6 = /:[0-9A-Fa-f]{0,4}:/;
+
 function v4(ip: string): number[] {
   return ip.split('.').map(Number);
 }
@@ -106,7 +109,7 @@ export function redactPii(text: string, o: PiiOptions): PiiResult {
     if (out.includes('.')) {
       out = out.replace(IPV4, (m) => (isPublicIPv4(m) ? o.ipReplacements[ips++ % o.ipReplacements.length] : m));
     }
-    if (out.includes(':')) {
+    if (out.includes(':') && MAYBE_IPV6.test(out)) {
       out = out.replace(IPV6, (m) => (m.length > 2 && isIP(m) === 6 && isPublicIPv6(m) ? o.ipReplacements[ips++ % o.ipReplacements.length] : m));
     }
   }

@@ -73,6 +73,22 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** Call `fn(start, end)` for each line of `text` with the same boundaries as `splitLines`. */
+export function forEachLine(text: string, fn: (start: number, end: number) => void): void {
+  const len = text.length;
+  let start = 0;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    // \n \v \f \r, \x1c-\x1e, \x85, \u2028, \u2029
+    if ((c >= 10 && c <= 13) || (c >= 0x1c && c <= 0x1e) || c === 0x85 || c === 0x2028 || c === 0x2029) {
+      fn(start, i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+    }
+  }
+  if (start < len) fn(start, len);
+}
+
 /** Count duplicate elements and their characters (datatrove's `find_duplicates`: first occurrence is not a duplicate). */
 export function findDuplicates(items: readonly string[]): { elements: number; chars: number } {
   const seen = new Set<string>();

@@ -43,9 +43,10 @@ async function importEld(model: EldModel): Promise<EldApi> {
 }
 
 /**
- * Prepare text the way FineWeb does before classification (newlines → spaces) and cap it: the first
- * `maxChars` code units are enough to identify a language (docs/langid.md measures the cap) and keep
- * the cost per document bounded for 50 MB pages.
+ * Prepare text the way FineWeb does before classification (newlines → spaces) and cap it. ELD reads
+ * only the first 1000 UTF-16 units of what it is given (`detect` truncates), so the default cap is
+ * 1000: cutting first keeps the newline replacement and well-formedness fix from touching the rest of
+ * a 50 MB page. docs/langid.md measures smaller caps.
  */
 export function prepareText(text: string, maxChars: number): string {
   let t = text.length > maxChars ? text.slice(0, maxChars) : text;

@@ -15,7 +15,12 @@ export const languageIdSchema = z
       .default(['en'])
       .describe('Allowed languages (ISO 639-1 or 639-3); an empty list allows any language (datatrove\'s default)'),
     threshold: z.number().min(0).max(1).default(0.65).describe('Keep when an allowed language scores above this'),
-    maxChars: z.number().int().min(16).default(2000).describe('Characters of each document fed to the detector (the first ones)'),
+    maxChars: z
+      .number()
+      .int()
+      .min(16)
+      .default(1000)
+      .describe('Characters fed to the detector (the first ones). ELD itself reads at most 1000, so more has no effect'),
     model: z.enum(ELD_MODELS).default('medium').describe('ELD database size: large, medium, small, extrasmall'),
     ...commonOptions,
   })

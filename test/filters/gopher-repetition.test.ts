@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { gopherRepetition, repetitionStats, topNGramChars, duplicatedNGramChars } from '../../pipeline/filters/gopher-repetition.js';
+import { gopherRepetition, repetitionStats, topNGramChars, duplicatedNGramChars, NGrams } from '../../pipeline/filters/gopher-repetition.js';
 import { computeTextStats } from '../../pipeline/filters/text-stats.js';
 import { verdictOf } from './run-stage.js';
 import { ARTICLE, RECIPE } from './texts.js';
@@ -23,9 +23,29 @@ describe('gopher_repetition', () => {
   it('counts duplicated n-gram characters once where repeats overlap', () => {
     // a b a b a b, n = 2: "ab" new, "ba" new, "ab" repeat (+2, jump 2), "ab" repeat (+2) → 4.
     const stats = computeTextStats('a b a b a b');
-    expect(duplicatedNGramChars(stats, 2)).toBe(4);
+    expect(duplicatedNGramChars(new NGrams(stats), 2)).toBe(4);
     // Most frequent 2-gram "a b" appears 3 times, 3 characters each.
-    expect(topNGramChars(stats, 2)).toBe(9);
+    expect(topNGramChars(new NGrams(stats), 2)).toBe(9);
+    // Growing the same walk from 2 to 3: "a b a" twice and "b a b" twice; the first seen wins → 2 × 5.
+    const g = new NGrams(stats);
+    topNGramChars(g, 2);
+    expect(topNGramChars(g, 3)).toBe(10);
+  });
+
+  it('gives the same n-gram figures with and without pruning of unique positions', () => {
+    const texts = [
+      ARTICLE,
+      ARTICLE + '\n' + SENTENCE.repeat(4) + ' ' + LINES[1] + ' ' + LINES[1].slice(0, 80),
+      Array.from({ length: 300 }, (_, i) => ['buy', 'now', 'cheap', 'deals', 'today'][(i * 7) % 5]).join(' '),
+      'a b a b a b c a b a b a b c d',
+    ];
+    for (const text of texts) {
+      const stats = computeTextStats(text);
+      const pruned = new NGrams(stats);
+      const full = new NGrams(stats, false);
+      for (let n = 2; n <= 4; n++) expect([n, topNGramChars(pruned, n)]).toEqual([n, topNGramChars(full, n)]);
+      for (let n = 5; n <= 10; n++) expect([n, duplicatedNGramChars(pruned, n)]).toEqual([n, duplicatedNGramChars(full, n)]);
+    }
   });
 
   it('keeps real prose', async () => {

@@ -1,7 +1,8 @@
 // Test helper: run one stage definition over documents with a real StatsRecorder and a temporary run
 // directory, the way the runner will (options parsed by the stage's own schema).
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Doc } from '../../pipeline/core/doc.js';
@@ -9,6 +10,15 @@ import type { StageDefinition, StageContext } from '../../pipeline/core/stage.js
 import { StatsRecorder } from '../../pipeline/core/stats.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
 import { instrument } from '../../pipeline/run/instrument.js';
+
+// One scratch folder per test file (vitest loads this module once per file), removed after its tests.
+const scratch = mkdtempSync(path.join(tmpdir(), 'biglm-filters-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A fresh empty folder under the scratch folder. */
+export function scratchDir(): string {
+  return mkdtempSync(path.join(scratch, 'run-'));
+}
 
 export function doc(text: string, meta: Record<string, unknown> = {}, id = 'd0'): Doc {
   return { id, text, source: 'test.jsonl', fileIndex: 0, position: 0, meta };
@@ -23,7 +33,7 @@ export interface StageRun {
 }
 
 export async function runStage(def: StageDefinition, options: Record<string, unknown>, docs: Doc[], runDir?: string): Promise<StageRun> {
-  const dir = runDir ?? mkdtempSync(path.join(tmpdir(), 'biglm-filters-'));
+  const dir = runDir ?? scratchDir();
   const stats = new StatsRecorder();
   const log = memoryLogger();
   const setup = { runDir: dir, stageName: def.type, configDir: dir, seed: 1 };

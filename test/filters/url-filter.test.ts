@@ -1,12 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { urlFilter, parseBlocklist, hostOf } from '../../pipeline/filters/url-filter.js';
-import { runStage, doc } from './run-stage.js';
+import { runStage, doc, scratchDir } from './run-stage.js';
 import { ARTICLE } from './texts.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'biglm-url-'));
+const dir = scratchDir();
 const list = path.join(dir, 'blocklist.txt');
 writeFileSync(list, '# adult and spam hosts\nbad-casino.example\n*.spam.test\nhttps://news.example.org/hidden/page.html\n\n');
 

