@@ -5,6 +5,8 @@ import { inspectCommand } from './commands/inspect.js';
 import { taskCommand } from './commands/task.js';
 import { sampleCommand } from './commands/sample.js';
 import { stagesCommand } from './commands/stages.js';
+import { statusCommand } from './commands/status.js';
+import { resumeCommand } from './commands/resume.js';
 
 export interface Command {
   summary: string;
@@ -16,5 +18,7 @@ export const commands: Record<string, Command> = {
   inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: inspectCommand },
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: sampleCommand },
   stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
+  status: { summary: 'per step: ranks done, running, pending, failed (markers, and Slurm when used)', run: statusCommand },
+  resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: resumeCommand },
   task: { summary: 'run one (stage, rank) task of a run (executors call this)', run: taskCommand },
 };

@@ -1,0 +1,40 @@
+// The one executor interface. An executor only decides where the tasks of a run execute; every task runs
+// through `runTask` (markers, stats, outputs are the same whatever the executor). `local` runs them here in
+// a piscina pool and returns when the run is complete; `slurm` submits job arrays and returns their ids.
+
+import type { Logger } from '../core/log.js';
+import { exists } from '../core/atomic.js';
+import { runPaths } from '../run/layout.js';
+import type { Plan } from '../run/plan.js';
+import type { OpenedRun } from './run-dir.js';
+import type { SubmissionRecord } from './slurm/submissions.js';
+
+export type Execution =
+  | { kind: 'completed'; tasksRun: number; tasksSkipped: number }
+  | { kind: 'submitted'; submission: SubmissionRecord | undefined; tasksSkipped: number };
+
+export interface Executor {
+  readonly kind: 'local' | 'slurm';
+  /** Run (local) or submit (slurm) every task of the run that has no completion marker, steps in plan order. */
+  execute(run: OpenedRun, log: Logger): Promise<Execution>;
+}
+
+/** The ranks of one step that have no completion marker yet. */
+export interface StepWork {
+  step: string;
+  worldSize: number;
+  pending: number[];
+}
+
+/** What is left to do in a run: every step, in plan order, with its ranks that have no marker. */
+export async function pendingWork(runDir: string, plan: Plan): Promise<StepWork[]> {
+  const work: StepWork[] = [];
+  for (const step of plan.steps) {
+    const pending: number[] = [];
+    for (let rank = 0; rank < step.worldSize; rank++) {
+      if (!(await exists(runPaths.marker(runDir, step.name, rank)))) pending.push(rank);
+    }
+    work.push({ step: step.name, worldSize: step.worldSize, pending });
+  }
+  return work;
+}
