@@ -10,6 +10,7 @@ import { workerUrl } from '../core/worker-url.js';
 import { runTask, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { OpenedRun } from './run-dir.js';
+import type { Registries } from '../config/resolve.js';
 import { Progress } from './progress.js';
 import type { WorkerTask } from './worker.js';
 import { pendingWork, type Executor } from './executor.js';
@@ -21,6 +22,8 @@ export interface LocalOptions {
   progress?: boolean;
   /** Stop after this many tasks have run (tests use it to simulate a killed run). */
   stopAfterTasks?: number;
+  /** Registries for inline runs (workers = 1); worker threads always use the default ones. */
+  registries?: Registries;
 }
 
 export interface LocalRunSummary {
@@ -45,6 +48,7 @@ export function createPool(workers: number): Piscina | undefined {
 }
 
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
+  if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
   const pool = createPool(opts.workers);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
@@ -54,7 +58,12 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
       if (opts.stopAfterTasks !== undefined && summary.tasksRun >= opts.stopAfterTasks) return summary;
       const budget = opts.stopAfterTasks !== undefined ? opts.stopAfterTasks - summary.tasksRun : Infinity;
       const ranks = pending.slice(0, budget);
-      summary.tasksRun += await runStepRanks(run.runDir, step, ranks, pool, { log: opts.log, progress: opts.progress, totalTasks: pending.length });
+      summary.tasksRun += await runStepRanks(run.runDir, step, ranks, pool, {
+        log: opts.log,
+        progress: opts.progress,
+        totalTasks: pending.length,
+        registries: opts.registries,
+      });
       if (ranks.length < pending.length) return summary;
     }
   } finally {
@@ -72,7 +81,7 @@ export async function runStepRanks(
   step: string,
   ranks: number[],
   pool: Piscina | undefined,
-  opts: { log: Logger; progress?: boolean; totalTasks?: number },
+  opts: { log: Logger; progress?: boolean; totalTasks?: number; registries?: Registries },
 ): Promise<number> {
   // Returns how many of `ranks` actually ran (the others already had their marker).
   const progress = new Progress({ label: step.padEnd(8), totalTasks: opts.totalTasks ?? ranks.length, enabled: opts.progress ?? true });
@@ -85,7 +94,7 @@ export async function runStepRanks(
     let result: TaskResult;
     try {
       if (!pool || ranks.length === 1) {
-        result = await runTask({ runDir, step, rank }, defaultRegistries(), { log, onProgress: (p) => progress.add(p.docs, p.bytes) });
+        result = await runTask({ runDir, step, rank }, opts.registries ?? defaultRegistries(), { log, onProgress: (p) => progress.add(p.docs, p.bytes) });
       } else {
         const { port1, port2 } = new MessageChannel();
         port1.on('message', (m: { kind: string; level?: string; msg?: string; docs?: number; bytes?: number }) => {
