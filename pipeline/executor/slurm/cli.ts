@@ -2,8 +2,10 @@
 // interface every site has. Each call has a timeout; a missing tool is told apart from a failing one.
 
 import { execFile } from 'node:child_process';
+import { ConfigError } from '../../config/errors.js';
 
-export class SlurmError extends Error {
+/** A configuration-class error (the CLI prints the message, no stack, and exits 2): what failed and the fix. */
+export class SlurmError extends ConfigError {
   constructor(message: string) {
     super(message);
     this.name = 'SlurmError';

@@ -1,0 +1,165 @@
+// End to end on a real Slurm cluster (one node, started by .ci/run or here): `biglm prepare --executor
+// slurm` submits job arrays; one array element is cancelled while the pipeline runs (a running one when
+// the timing allows, always a queued one), `biglm status` reports it, `biglm resume` submits only the
+// ranks without a marker, and the shards and manifest come out byte-identical to a local run.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { resolveConfig } from '../../pipeline/config/resolve.js';
+import { defaultRegistries } from '../../pipeline/registries.js';
+import { openRunDir } from '../../pipeline/executor/run-dir.js';
+import { runLocal } from '../../pipeline/executor/local.js';
+import { memoryLogger } from '../../pipeline/core/log.js';
+import { runPaths } from '../../pipeline/run/layout.js';
+import { squeue } from '../../pipeline/executor/slurm/cli.js';
+import { FINAL_STATES, submitRun } from '../../pipeline/executor/slurm/executor.js';
+import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
+import { readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
+import type { RunStatus } from '../../pipeline/executor/status.js';
+import { biglm, haveDist, runOutputs, writeRealCorpus } from './fixtures.js';
+import { acquireCluster } from './slurm-cluster.js';
+
+const reg = defaultRegistries();
+const cluster = await acquireCluster();
+const skipWhy = !cluster.ok ? cluster.reason : !haveDist ? 'dist/ is missing: run `npx tsc -p .`' : !reg.readers.has('jsonl') ? 'no JSONL reader' : undefined;
+if (skipWhy) console.warn(`test/executor/slurm.e2e: skipped — ${skipWhy}`);
+
+afterAll(async () => {
+  if (cluster.ok) await cluster.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until none of `ids` has an element queued or running. */
+async function drain(ids: string[], timeoutMs = 240_000): Promise<void> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const live = (await squeue(ids)).filter((e) => !FINAL_STATES.has(e.state));
+    if (live.length === 0) return;
+    await sleep(500);
+  }
+  throw new Error(`jobs ${ids.join(', ')} still queued after ${timeoutMs / 1000} s`);
+}
+
+function jobsOf(stdout: string): Map<string, string> {
+  return new Map(stdout.trim().split('\n').map((l) => l.split(' ') as [string, string]));
+}
+
+async function status(runDir: string): Promise<{ code: number; st: RunStatus }> {
+  const r = await biglm(['status', runDir, '--json']);
+  return { code: r.code, st: JSON.parse(r.stdout) as RunStatus };
+}
+
+describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () => {
+  let inputs: string;
+  let cfgFile: string;
+  let reference: Map<string, Buffer>;
+
+  beforeAll(async () => {
+    if (cluster.ok) process.env.SLURM_CONF = cluster.conf;
+    inputs = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-in-'));
+    await writeRealCorpus(inputs, 5, 10);
+    const config = { inputs: ['*.jsonl'], tokenizer: { name: 'gpt2' }, output: { batchDocs: 4 } };
+    cfgFile = path.join(inputs, 'config.json');
+    writeFileSync(cfgFile, JSON.stringify(config));
+    const cfg = await resolveConfig(config, inputs, reg);
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-local-'));
+    await runLocal(await openRunDir(runDir, cfg, reg, false), { workers: 1, log: memoryLogger(), progress: false });
+    reference = await runOutputs(runDir);
+  });
+
+  it('finishes after one array element is cancelled and the run resumed, byte-identical to a local run', async () => {
+    const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-slurm-')), 'run');
+    const sub = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--array-parallelism', '2', '--no-progress']);
+    expect(sub.code, sub.stderr).toBe(0);
+    const jobs = jobsOf(sub.stdout);
+    expect([...jobs.keys()]).toEqual(['seg0', 'finalize']);
+    const seg0 = jobs.get('seg0')!;
+    // With at most 2 elements at a time, element 4 cannot have started yet: cancel it while queued.
+    execFileSync('scancel', [`${seg0}_4`]);
+    // And element 0 while it runs, when we catch it running (a tiny task may finish first).
+    for (let i = 0; i < 100; i++) {
+      const e0 = (await squeue([seg0])).find((e) => e.index === 0);
+      if (!e0 || FINAL_STATES.has(e0.state)) break;
+      if (e0.state === 'RUNNING') {
+        try {
+          execFileSync('scancel', [`${seg0}_0`], { stdio: 'ignore' });
+        } catch {
+          // It ended between the two calls.
+        }
+        break;
+      }
+      await sleep(100);
+    }
+    await drain([...jobs.values()]);
+
+    const before = await status(runDir);
+    expect(before.code).toBe(1);
+    expect(before.st.executor).toBe('slurm');
+    const [s0, fin] = before.st.steps;
+    expect(s0.step).toBe('seg0');
+    const left = s0.notDone.map((d) => d.rank);
+    expect(left).toContain(4);
+    expect(s0.done + left.length).toBe(5);
+    expect(s0.notDone.find((d) => d.rank === 4)).toMatchObject({ state: 'pending', job: `${seg0}_4` });
+    // The finalize job could never start: Slurm cancelled it (afterok failed, --kill-on-invalid-dep).
+    expect(fin).toMatchObject({ step: 'finalize', done: 0, running: 0, failed: 0, pending: 1 });
+    expect(existsSync(runPaths.manifest(runDir))).toBe(false);
+
+    const res = await biglm(['resume', runDir]);
+    expect(res.code, res.stderr).toBe(0);
+    const again = jobsOf(res.stdout);
+    expect([...again.keys()]).toEqual(['seg0', 'finalize']);
+    const subs = await readSubmissions(runDir);
+    expect(subs.map((s) => s.id)).toEqual([1, 2]);
+    expect(subs[1].options.arrayParallelism).toBe(2); // the options of the first submission
+    expect(subs[1].steps[0].arrays[0].ranks).toEqual(left);
+    expect(readFileSync(path.join(runDir, subs[1].steps[0].arrays[0].ranksFile), 'utf8')).toBe(left.join('\n') + '\n');
+    await drain([...again.values()]);
+
+    const after = await status(runDir);
+    expect(after.code).toBe(0);
+    expect(after.st.complete).toBe(true);
+    const got = await runOutputs(runDir);
+    expect([...got.keys()]).toEqual([...reference.keys()]);
+    for (const [name, bytes] of reference) expect(got.get(name)!.equals(bytes), name).toBe(true);
+
+    // The scripts and the per-element logs are in the run directory.
+    expect(readFileSync(path.join(runDir, 'slurm', 'seg0.sh'), 'utf8')).toMatch(/#SBATCH --requeue/);
+    const logs = readdirSync(path.join(runDir, 'logs', 'seg0'));
+    expect(logs).toContain(`${again.get('seg0')}_0.out`);
+    expect(readFileSync(path.join(runDir, 'logs', 'seg0', `${again.get('seg0')}_0.out`), 'utf8')).toMatch(
+      new RegExp(`biglm: seg0 element ${again.get('seg0')}_0 .*\\n[^]*exited with status 0`),
+    );
+  });
+
+  it('refuses a partition that does not exist before submitting anything', async () => {
+    const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-part-')), 'run');
+    const r = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--partition', 'no_such_partition']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/partition 'no_such_partition' does not exist \(sinfo -p no_such_partition lists nothing\); partitions: debug/);
+    expect(existsSync(path.join(runDir, 'slurm', 'submissions.json'))).toBe(false);
+  });
+
+  it('cancels the jobs it already queued when a later step cannot be submitted', async () => {
+    const cfg = await resolveConfig(JSON.parse(readFileSync(cfgFile, 'utf8')), inputs, reg);
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-rollback-'));
+    const run = await openRunDir(runDir, cfg, reg, false);
+    // finalize's log folder cannot be made (a file is in the way), after seg0 was submitted.
+    mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+    writeFileSync(path.join(runDir, 'logs', 'finalize'), 'in the way\n');
+    const log = memoryLogger();
+    await expect(submitRun(run, SlurmOptions.parse({ arrayParallelism: 1 }), log)).rejects.toThrow(/EEXIST|ENOTDIR/);
+    const cancelled = log.lines.find((l) => /submission failed; cancelled the 1 job\(s\) it had queued: \d+/.test(l));
+    expect(cancelled, log.lines.join('\n')).toBeDefined();
+    const id = /queued: (\d+)/.exec(cancelled!)![1];
+    await drain([id]);
+    const states = new Set((await squeue([id])).map((e) => e.state));
+    expect([...states].every((s) => s === 'CANCELLED')).toBe(true);
+    expect(await readSubmissions(runDir)).toEqual([]);
+    expect(existsSync(runPaths.marker(runDir, 'seg0', 0))).toBe(false);
+  });
+});
