@@ -45,7 +45,12 @@ export async function checkCluster(run: OpenedRun, options: SlurmOptions, log: L
       throw new SlurmError(`${tool} is not on PATH: run this on a Slurm login node (Debian: apt-get install slurm-client), or use --executor local`);
     }
   }
-  const parts = await partitions();
+  let parts: Awaited<ReturnType<typeof partitions>>;
+  try {
+    parts = await partitions();
+  } catch (e) {
+    throw new SlurmError(`cannot reach the Slurm controller (is SLURM_CONF right? is slurmctld up?): ${(e as Error).message}`);
+  }
   const partition = options.partition ? parts.find((p) => p.name === options.partition) : parts.find((p) => p.isDefault);
   if (options.partition && !partition) {
     throw new SlurmError(
