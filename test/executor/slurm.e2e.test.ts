@@ -19,7 +19,7 @@ import { FINAL_STATES, submitRun } from '../../pipeline/executor/slurm/executor.
 import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
 import { readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
 import type { RunStatus } from '../../pipeline/executor/status.js';
-import { biglm, haveDist, runOutputs, writeRealCorpus } from './fixtures.js';
+import { biglm, haveDist, runOutputs, writeMailFile, writeRealCorpus } from './fixtures.js';
 import { acquireCluster } from './slurm-cluster.js';
 
 const reg = defaultRegistries();
@@ -161,5 +161,51 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     expect([...states].every((s) => s === 'CANCELLED')).toBe(true);
     expect(await readSubmissions(runDir)).toEqual([]);
     expect(existsSync(runPaths.marker(runDir, 'seg0', 0))).toBe(false);
+  });
+
+  it('requeues an element told that its time is up (USR1), and the requeued element completes the run', async (ctx) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-requeue-'));
+    const docs = await writeMailFile(path.join(dir, 'in', 'mail.jsonl'), 1000);
+    const config = { inputs: ['in/*.jsonl'], tokenizer: { name: 'gpt2' } };
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+    const runDir = path.join(dir, 'run');
+    const sub = await biglm(['prepare', path.join(dir, 'config.json'), '--out', runDir, '--executor', 'slurm']);
+    expect(sub.code, sub.stderr).toBe(0);
+    const jobs = jobsOf(sub.stdout);
+    const seg0 = jobs.get('seg0')!;
+    const log = path.join(runDir, 'logs', 'seg0', `${seg0}_0.out`);
+    // As soon as the batch script has started the worker, send what Slurm sends before the time limit.
+    let signalled = false;
+    for (let i = 0; i < 600 && !signalled; i++) {
+      if (existsSync(log) && /biglm: seg0 element/.test(readFileSync(log, 'utf8'))) {
+        try {
+          execFileSync('scancel', ['--batch', '--signal=USR1', `${seg0}_0`], { stdio: 'ignore' });
+          signalled = true;
+        } catch {
+          break;
+        }
+      } else {
+        await sleep(100);
+      }
+    }
+    if (!signalled || existsSync(runPaths.marker(runDir, 'seg0', 0))) {
+      await drain([...jobs.values()]);
+      ctx.skip(); // the task finished before the signal reached it: nothing was requeued to test
+    }
+    await drain([...jobs.values()], 300_000);
+    const text = readFileSync(log, 'utf8');
+    expect(text).toMatch(new RegExp(`USR1 at .*requeueing ${seg0}_0`));
+    expect(text).toMatch(/restart 1\) on/);
+    expect(text).toMatch(/seg0\/0: done \(1 run, 0 already done\)/);
+    expect((await status(runDir)).st.complete).toBe(true);
+
+    const cfg = await resolveConfig(config, dir, reg);
+    const localDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-requeue-local-'));
+    await runLocal(await openRunDir(localDir, cfg, reg, false), { workers: 1, log: memoryLogger(), progress: false });
+    const want = await runOutputs(localDir);
+    const got = await runOutputs(runDir);
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [name, bytes] of want) expect(got.get(name)!.equals(bytes), name).toBe(true);
+    expect(JSON.parse(readFileSync(runPaths.manifest(runDir), 'utf8')).totals.read).toBe(docs);
   });
 });
