@@ -3,21 +3,16 @@
 
 import type { Registries } from './config/resolve.js';
 import { Registry } from './core/registry.js';
-import type { ReaderDefinition } from './core/reader.js';
 import type { StageDefinition } from './core/stage.js';
+import { readerRegistry, detectFormat } from './readers/index.js';
+import { definitions as extractStages } from './extract/index.js';
 
 let cached: Registries | undefined;
 
 export function defaultRegistries(): Registries {
   if (cached) return cached;
-  const readers = new Registry<ReaderDefinition>('reader format');
   const stages = new Registry<StageDefinition>('stage type');
-  cached = {
-    readers,
-    stages,
-    detectFormat: (file) => {
-      throw new Error(`cannot tell the format of ${file}`);
-    },
-  };
+  for (const def of [...extractStages]) stages.register(def.type, def);
+  cached = { readers: readerRegistry, stages, detectFormat };
   return cached;
 }

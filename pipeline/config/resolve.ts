@@ -66,8 +66,9 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
   }
 
   const entries = [...cfg.stages];
-  // WARC responses arrive as HTML: extract text unless the config places the extractor itself.
-  if (formats.has('warc') && !entries.some((s) => s.type === 'html_extract') && reg.stages.has('html_extract')) {
+  // WARC responses (and JSONL records marked content_format: html) arrive as HTML: extract text first
+  // unless the config places the extractor itself. It passes other documents through untouched.
+  if (!entries.some((s) => s.type === 'html_extract') && reg.stages.has('html_extract')) {
     entries.unshift({ type: 'html_extract' });
   }
   const stages: ResolvedStage[] = [];

@@ -22,6 +22,7 @@ export interface Executor {
 /** The ranks of one step that have no completion marker yet. */
 export interface StepWork {
   step: string;
+  kind: 'segment' | 'global' | 'finalize';
   worldSize: number;
   pending: number[];
 }
@@ -34,7 +35,7 @@ export async function pendingWork(runDir: string, plan: Plan): Promise<StepWork[
     for (let rank = 0; rank < step.worldSize; rank++) {
       if (!(await exists(runPaths.marker(runDir, step.name, rank)))) pending.push(rank);
     }
-    work.push({ step: step.name, worldSize: step.worldSize, pending });
+    work.push({ step: step.name, kind: step.kind, worldSize: step.worldSize, pending });
   }
   return work;
 }

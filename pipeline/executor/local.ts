@@ -52,7 +52,7 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
   const pool = createPool(opts.workers);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
-    for (const { step, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {
+    for (const { step, kind, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {
       summary.tasksSkipped += worldSize - pending.length;
       if (pending.length === 0) continue;
       if (opts.stopAfterTasks !== undefined && summary.tasksRun >= opts.stopAfterTasks) return summary;
@@ -60,7 +60,8 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
       const ranks = pending.slice(0, budget);
       summary.tasksRun += await runStepRanks(run.runDir, step, ranks, pool, {
         log: opts.log,
-        progress: opts.progress,
+        // Only segment steps stream documents; a bar for the short global steps is noise.
+        progress: (opts.progress ?? true) && kind === 'segment',
         totalTasks: pending.length,
         registries: opts.registries,
       });

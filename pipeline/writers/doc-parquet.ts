@@ -4,11 +4,20 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-// parquetjs-lite is CommonJS without types.
-// @ts-expect-error no type declarations
-import parquet from 'parquetjs-lite';
+import { createRequire } from 'node:module';
 import type { Doc } from '../core/doc.js';
 import { tempName } from '../core/atomic.js';
+
+// parquetjs-lite is CommonJS without types; this is the part of its writer API used here.
+interface ParquetWriterApi {
+  appendRow(r: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+interface ParquetWriterModule {
+  ParquetSchema: new (fields: Record<string, { type: string; compression?: string }>) => unknown;
+  ParquetWriter: { openFile(schema: unknown, path: string): Promise<ParquetWriterApi> };
+}
+const parquet = createRequire(import.meta.url)('parquetjs-lite') as ParquetWriterModule;
 
 const schema = new parquet.ParquetSchema({
   id: { type: 'UTF8' },
@@ -23,7 +32,7 @@ export class DocParquetWriter {
   private constructor(
     readonly target: string,
     private readonly tmp: string,
-    private readonly writer: { appendRow(r: unknown): Promise<void>; close(): Promise<void> },
+    private readonly writer: ParquetWriterApi,
   ) {}
   count = 0;
 

@@ -1,0 +1,108 @@
+// `make bench` — prepare throughput: MB/s, docs/s, tokens/s and peak RSS of `biglm prepare` on a ≥ 50 MB
+// corpus built from the sample, next to raw tiktoken `encode_ordinary` on the same text in the same run,
+// with 1 and 2 workers. Not a test: it prints figures.
+
+import { promises as fs, createReadStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { get_encoding, type TiktokenEncoding } from 'tiktoken';
+import { buildSample } from '../pipeline/sample/index.js';
+import { getEncoding } from '../tokenizer/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const benchDir = path.join(root, '.bench', 'prepare');
+const TOKENIZER = process.env.BENCH_TOKENIZER ?? 'cl100k_base';
+const TARGET_BYTES = 50e6;
+
+async function makeCorpus(): Promise<{ files: string[]; bytes: number }> {
+  const sampleDir = path.join(root, '.bench', 'sample');
+  try {
+    await fs.access(path.join(sampleDir, 'SAMPLE.json'));
+  } catch {
+    await buildSample(sampleDir);
+  }
+  const corpusDir = path.join(benchDir, 'corpus');
+  await fs.mkdir(corpusDir, { recursive: true });
+  const sources = ['mail/ham.jsonl', 'mail/spam.jsonl', 'brown/news.jsonl', 'brown/fiction.jsonl', 'brown/nonfiction.jsonl'];
+  const files: string[] = [];
+  let bytes = 0;
+  // Copies of the real sample under new names until the corpus holds ≥ 50 MB, in 4 files so 2 workers can share.
+  for (let copy = 0; bytes < TARGET_BYTES; copy++) {
+    const target = path.join(corpusDir, `part-${copy}.jsonl`);
+    const parts = await Promise.all(sources.map((s) => fs.readFile(path.join(sampleDir, s))));
+    const body = Buffer.concat(parts);
+    await fs.writeFile(target, body);
+    files.push(target);
+    bytes += body.length;
+  }
+  return { files, bytes };
+}
+
+async function readTexts(files: string[]): Promise<string[]> {
+  const texts: string[] = [];
+  for (const f of files) {
+    for await (const line of createInterface({ input: createReadStream(f) })) if (line) texts.push((JSON.parse(line) as { text: string }).text);
+  }
+  return texts;
+}
+
+function timeIt<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+function runPrepare(files: string[], workers: number): { ms: number; maxRssMB: number; manifest: { totals: { read: number; kept: number; tokens: number } } } {
+  const out = path.join(benchDir, `run-w${workers}`);
+  const cli = path.join(root, 'dist', 'cli', 'biglm.js');
+  const args = ['prepare', '--input', ...files.flatMap((f, i) => (i === 0 ? [f] : ['--input', f])), '--out', out, '--force', '--workers', String(workers), '--tokenizer', TOKENIZER, '--no-progress'];
+  // The child reports its own peak RSS (worker threads included) when it exits.
+  const wrapper = `process.on('exit',()=>{process.stderr.write('\\nMAXRSS '+process.resourceUsage().maxRSS+'\\n')});process.argv=[process.argv[0],${JSON.stringify(cli)},...${JSON.stringify(args)}];await import(${JSON.stringify(cli)});`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`prepare failed (${r.status}):\n${r.stderr}`);
+  const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
+  return { ms, maxRssMB: rss, manifest: JSON.parse(spawnSync('cat', [path.join(out, 'manifest.json')], { encoding: 'utf8' }).stdout) };
+}
+
+async function main() {
+  const { files, bytes } = await makeCorpus();
+  const texts = await readTexts(files);
+  const textBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  console.log(`corpus: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB of JSONL, ${texts.length} documents, ${(textBytes / 1e6).toFixed(1)} MB of text; tokenizer ${TOKENIZER}`);
+
+  const raw = get_encoding(TOKENIZER as TiktokenEncoding);
+  const rawRun = timeIt(() => texts.map((t) => raw.encode_ordinary(t)));
+  const ours = getEncoding(TOKENIZER);
+  const ourRun = timeIt(() => texts.map((t) => ours.encode(t)));
+  let same = true;
+  let tokens = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const a = rawRun.value[i];
+    const b = ourRun.value[i];
+    tokens += a.length;
+    if (a.length !== b.length || a.some((x, k) => x !== b[k])) same = false;
+  }
+  raw.free();
+  const mbps = (ms: number) => (textBytes / 1e6 / (ms / 1000)).toFixed(1);
+  console.log('\ntokenize, one core (same text, same run)');
+  console.log(`  raw tiktoken encode_ordinary   ${mbps(rawRun.ms).padStart(7)} MB/s  ${Math.round(tokens / (rawRun.ms / 1000)).toLocaleString('en-US').padStart(11)} tokens/s`);
+  console.log(`  biglm tokenize path            ${mbps(ourRun.ms).padStart(7)} MB/s  ${Math.round(tokens / (ourRun.ms / 1000)).toLocaleString('en-US').padStart(11)} tokens/s  ${(rawRun.ms / ourRun.ms).toFixed(2)}× raw, ids ${same ? 'identical' : 'DIFFER'}`);
+
+  console.log('\nbiglm prepare (read JSONL → tokenize → Arrow shards), whole process');
+  const results = [1, 2].map((w) => ({ w, ...runPrepare(files, w) }));
+  for (const r of results) {
+    const s = r.ms / 1000;
+    console.log(
+      `  workers ${r.w}   ${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s  ${Math.round(r.manifest.totals.read / s).toLocaleString('en-US').padStart(7)} docs/s  ` +
+        `${Math.round(r.manifest.totals.tokens / s).toLocaleString('en-US').padStart(10)} tokens/s  peak RSS ${r.maxRssMB.toFixed(0)} MB  (${s.toFixed(1)} s)`,
+    );
+  }
+  console.log(`  2 workers vs 1: ${(results[0].ms / results[1].ms).toFixed(2)}×`);
+}
+
+await main();
