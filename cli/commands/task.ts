@@ -78,10 +78,16 @@ export async function taskCommand(argv: string[]): Promise<number> {
   }
   const workers = Math.min(ranks.length, intOption(values.workers, 'workers') ?? os.availableParallelism());
   const log = countingLogger();
+  const t0 = Date.now();
   const pool = ranks.length > 1 ? createPool(workers) : undefined;
   try {
     const ran = await runStepRanks(runDir, step, ranks, pool, { log, progress: false });
-    log.info(`${step}/${ranks.join(',')}: done (${ran} run, ${ranks.length - ran} already done)`);
+    // Time, CPU and peak memory in every element's log: what a user needs to size --time, --cpus, --mem.
+    const u = process.resourceUsage();
+    log.info(
+      `${step}/${ranks.join(',')}: done (${ran} run, ${ranks.length - ran} already done) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ` +
+        `CPU ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(1)} s, peak RSS ${Math.round(u.maxRSS / 1024)} MB`,
+    );
   } finally {
     await pool?.destroy();
   }
