@@ -57,17 +57,22 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
   let inputs: string;
   let cfgFile: string;
   let reference: Map<string, Buffer>;
+  let steps: string[];
 
   beforeAll(async () => {
     if (cluster.ok) process.env.SLURM_CONF = cluster.conf;
     inputs = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-in-'));
     await writeRealCorpus(inputs, 5, 10);
-    const config = { inputs: ['*.jsonl'], tokenizer: { name: 'gpt2' }, output: { batchDocs: 4 } };
+    // With near-duplicate removal when that stage is registered: its global steps become arrays too.
+    const stages = reg.stages.has('minhash_dedup') ? [{ type: 'minhash_dedup' }] : [];
+    const config = { inputs: ['*.jsonl'], stages, tokenizer: { name: 'gpt2' }, output: { batchDocs: 4 } };
     cfgFile = path.join(inputs, 'config.json');
     writeFileSync(cfgFile, JSON.stringify(config));
     const cfg = await resolveConfig(config, inputs, reg);
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-local-'));
-    await runLocal(await openRunDir(runDir, cfg, reg, false), { workers: 1, log: memoryLogger(), progress: false });
+    const run = await openRunDir(runDir, cfg, reg, false);
+    steps = run.plan.steps.map((s) => s.name);
+    await runLocal(run, { workers: 1, log: memoryLogger(), progress: false });
     reference = await runOutputs(runDir);
   });
 
@@ -76,7 +81,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     const sub = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--array-parallelism', '2', '--no-progress']);
     expect(sub.code, sub.stderr).toBe(0);
     const jobs = jobsOf(sub.stdout);
-    expect([...jobs.keys()]).toEqual(['seg0', 'finalize']);
+    expect([...jobs.keys()]).toEqual(steps);
     const seg0 = jobs.get('seg0')!;
     // With at most 2 elements at a time, element 4 cannot have started yet: cancel it while queued.
     execFileSync('scancel', [`${seg0}_4`]);
@@ -99,20 +104,20 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     const before = await status(runDir);
     expect(before.code).toBe(1);
     expect(before.st.executor).toBe('slurm');
-    const [s0, fin] = before.st.steps;
+    const [s0, ...later] = before.st.steps;
     expect(s0.step).toBe('seg0');
     const left = s0.notDone.map((d) => d.rank);
     expect(left).toContain(4);
     expect(s0.done + left.length).toBe(5);
     expect(s0.notDone.find((d) => d.rank === 4)).toMatchObject({ state: 'pending', job: `${seg0}_4` });
-    // The finalize job could never start: Slurm cancelled it (afterok failed, --kill-on-invalid-dep).
-    expect(fin).toMatchObject({ step: 'finalize', done: 0, running: 0, failed: 0, pending: 1 });
+    // The later steps could never start: Slurm cancelled them (afterok failed, --kill-on-invalid-dep).
+    for (const st of later) expect(st).toMatchObject({ done: 0, running: 0, failed: 0, pending: st.worldSize });
     expect(existsSync(runPaths.manifest(runDir))).toBe(false);
 
     const res = await biglm(['resume', runDir]);
     expect(res.code, res.stderr).toBe(0);
     const again = jobsOf(res.stdout);
-    expect([...again.keys()]).toEqual(['seg0', 'finalize']);
+    expect([...again.keys()]).toEqual(steps);
     const subs = await readSubmissions(runDir);
     expect(subs.map((s) => s.id)).toEqual([1, 2]);
     expect(subs[1].options.arrayParallelism).toBe(2); // the options of the first submission
