@@ -8,6 +8,9 @@ import { loadRun } from '../../pipeline/run/task.js';
 import { buildPlan } from '../../pipeline/run/plan.js';
 import { ArrayIndexError, arrayIndexFromEnv, ranksOfElement, readRanksFile } from '../../pipeline/executor/array-ranks.js';
 import { createPool, runStepRanks } from '../../pipeline/executor/local.js';
+import { missingBefore } from '../../pipeline/executor/executor.js';
+import { exists } from '../../pipeline/core/atomic.js';
+import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 
 export const TASK_HELP = `biglm task --run DIR --stage NAME (--rank R | --rank-from-env [--ranks-file FILE] [--tasks-per-element K])
@@ -75,6 +78,21 @@ export async function taskCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ArrayIndexError) throw new UsageError(e.message);
     throw e;
+  }
+  // A step starts only when the one before it is complete (Slurm's afterok ensures it; a hand-run or
+  // another scheduler may not). Ranks already done are fine either way.
+  const todo = [];
+  for (const r of ranks) if (!(await exists(runPaths.marker(runDir, step, r)))) todo.push(r);
+  if (todo.length > 0) {
+    const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
+    const missing = await missingBefore(runDir, plan, step);
+    if (missing) {
+      const list = missing.ranks.slice(0, 10).join(', ') + (missing.ranks.length > 10 ? `, … (${missing.ranks.length} in all)` : '');
+      throw new UsageError(
+        `step ${step} cannot start: step ${missing.step} is not complete (ranks without a marker: ${list}); ` +
+          `see biglm status ${runDir}, and finish it with biglm resume ${runDir}`,
+      );
+    }
   }
   const workers = Math.min(ranks.length, intOption(values.workers, 'workers') ?? os.availableParallelism());
   const log = countingLogger();

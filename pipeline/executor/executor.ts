@@ -2,6 +2,8 @@
 // through `runTask` (markers, stats, outputs are the same whatever the executor). `local` runs them here in
 // a piscina pool and returns when the run is complete; `slurm` submits job arrays and returns their ids.
 
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Logger } from '../core/log.js';
 import { exists } from '../core/atomic.js';
 import { runPaths } from '../run/layout.js';
@@ -38,4 +40,24 @@ export async function pendingWork(runDir: string, plan: Plan): Promise<StepWork[
     work.push({ step: step.name, kind: step.kind, worldSize: step.worldSize, pending });
   }
   return work;
+}
+
+/**
+ * The ranks of the step before `step` that have no marker: a step may start only when the step before it
+ * is complete. One readdir, not a stat per rank, so thousands of tasks can check it on a shared filesystem.
+ */
+export async function missingBefore(runDir: string, plan: Plan, step: string): Promise<{ step: string; ranks: number[] } | undefined> {
+  const i = plan.steps.findIndex((s) => s.name === step);
+  if (i <= 0) return undefined;
+  const prev = plan.steps[i - 1];
+  let names: string[] = [];
+  try {
+    names = await fs.readdir(path.dirname(runPaths.marker(runDir, prev.name, 0)));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const done = new Set(names.filter((n) => n.endsWith('.done')).map((n) => Number(n.slice(0, -'.done'.length))));
+  const ranks: number[] = [];
+  for (let r = 0; r < prev.worldSize; r++) if (!done.has(r)) ranks.push(r);
+  return ranks.length > 0 ? { step: prev.name, ranks } : undefined;
 }

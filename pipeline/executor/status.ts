@@ -125,15 +125,18 @@ export function formatStatus(st: RunStatus, maxListed = 8): string {
   lines.push(`${st.runDir} (${source}): ${st.complete ? 'complete' : 'incomplete'}`);
   const w = Math.max(8, ...st.steps.map((s) => s.step.length));
   lines.push(`  ${'step'.padEnd(w)}  ${'ranks'.padStart(6)}  ${'done'.padStart(6)}  ${'running'.padStart(7)}  ${'pending'.padStart(7)}  ${'failed'.padStart(6)}`);
-  for (const s of st.steps) {
+  st.steps.forEach((s, i) => {
+    const prev = st.steps[i - 1];
+    // A step after an incomplete one cannot start; say so rather than leave "pending" unexplained.
+    const blocked = prev && prev.done < prev.worldSize && s.done < s.worldSize && !s.notDone.some((d) => d.queued) ? `  (waits for ${prev.step})` : '';
     lines.push(
       `  ${s.step.padEnd(w)}  ${String(s.worldSize).padStart(6)}  ${String(s.done).padStart(6)}  ${String(s.running).padStart(7)}  ` +
-        `${String(s.pending).padStart(7)}  ${String(s.failed).padStart(6)}`,
+        `${String(s.pending).padStart(7)}  ${String(s.failed).padStart(6)}${blocked}`,
     );
     for (const d of s.notDone.filter((x) => x.state === 'failed').slice(0, maxListed)) {
       lines.push(`      failed rank ${d.rank}${d.job ? ` (${d.job})` : ''}${d.why ? `: ${d.why}` : ''}${d.log ? ` — log ${d.log}` : ''}`);
     }
-  }
+  });
   const inQueue = st.steps.some((s) => s.notDone.some((d) => d.queued));
   if (!st.complete && !inQueue) {
     lines.push(`  resume with: biglm resume ${st.runDir}  (submits only the ranks without a completion marker)`);

@@ -67,7 +67,7 @@ describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a 
     expect(again.stderr).toMatch(/seg0\/0: done \(0 run, 1 already done\)/);
   });
 
-  it('refuse an array index past the end of the ranks file', async () => {
+  it('refuse an array index past the end of the ranks file, and a step whose step before is not complete', async () => {
     const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-contract-bad-'));
     await openRunDir(runDir, cfg, reg, false);
     const ranksFile = path.join(runDir, 'r.txt');
@@ -76,6 +76,9 @@ describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a 
     expect(past.code).toBe(2);
     expect(past.stderr).toMatch(/array index 1 with 1 rank\(s\) per element is past the end: the ranks file lists 1 rank/);
     expect(existsSync(runPaths.marker(runDir, 'seg0', 1))).toBe(false);
+    const early = await biglm(['task', '--run', runDir, '--stage', 'finalize', '--rank', '0']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/step finalize cannot start: step seg0 is not complete \(ranks without a marker: 0, 1, 2, 3, 4\)/);
   });
 
   it('refuse --executor slurm with a clear message when sbatch is not on PATH, submitting nothing', async () => {

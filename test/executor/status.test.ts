@@ -36,6 +36,7 @@ describe('the status of a run', () => {
     ]);
     expect((await pendingWork(run.runDir, run.plan)).map((w) => w.pending)).toEqual([[3], [0], [0, 1, 2, 3], [0]]);
     expect(formatStatus(st)).toMatch(/resume with: biglm resume/);
+    expect(formatStatus(st)).toMatch(/first_of_text.decide +1 +0 +0 +1 +0  \(waits for seg0\)/);
   });
 
   it('lists a rank whose task threw as failed, with the error, and forgets it once the rank succeeds', async () => {
