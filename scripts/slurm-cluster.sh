@@ -9,7 +9,8 @@
 #   scripts/slurm-cluster.sh status DIR       exit 0 when the node answers idle/mixed/allocated
 #
 # Needs root (munged runs as the munge user, the daemons as root). Modelled on a recipe verified on
-# Debian 12 with 2 cores. The partition is called `debug`; MaxArraySize is left at Slurm's default (1001).
+# Debian 12 with 2 cores. The partition is called `debug`. MaxArraySize is Slurm's default (1001) unless
+# SLURM_MAX_ARRAY_SIZE says otherwise (CI uses a small one so that splitting steps into arrays is tested).
 set -euo pipefail
 
 usage() { echo "usage: $0 install | start DIR | stop DIR | status DIR" >&2; exit 2; }
@@ -88,6 +89,7 @@ ReturnToService=2
 # Short cycles: a test pipeline is many small dependent jobs, so don't let them wait on the timers.
 SchedulerParameters=sched_min_interval=100000
 MinJobAge=300
+MaxArraySize=${SLURM_MAX_ARRAY_SIZE:-1001}
 KillWait=5
 NodeName=$H NodeAddr=127.0.0.1 CPUs=$NCPU RealMemory=$MEM State=UNKNOWN
 PartitionName=debug Nodes=$H Default=YES MaxTime=INFINITE State=UP

@@ -14,10 +14,11 @@ import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
-import { squeue } from '../../pipeline/executor/slurm/cli.js';
+import { maxArraySize, squeue } from '../../pipeline/executor/slurm/cli.js';
+import { chunkRanks } from '../../pipeline/executor/slurm/script.js';
 import { FINAL_STATES, submitRun } from '../../pipeline/executor/slurm/executor.js';
 import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
-import { readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
+import { allJobIds, latestElementOf, readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
 import type { RunStatus } from '../../pipeline/executor/status.js';
 import { biglm, haveDist, runOutputs, writeMailFile, writeRealCorpus } from './fixtures.js';
 import { acquireCluster } from './slurm-cluster.js';
@@ -80,18 +81,29 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-slurm-')), 'run');
     const sub = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--array-parallelism', '2', '--no-progress']);
     expect(sub.code, sub.stderr).toBe(0);
-    const jobs = jobsOf(sub.stdout);
-    expect([...jobs.keys()]).toEqual(steps);
-    const seg0 = jobs.get('seg0')!;
-    // With at most 2 elements at a time, element 4 cannot have started yet: cancel it while queued.
-    execFileSync('scancel', [`${seg0}_4`]);
-    // And element 0 while it runs, when we catch it running (a tiny task may finish first).
+    expect([...jobsOf(sub.stdout).keys()]).toEqual(steps);
+    const [first] = await readSubmissions(runDir);
+    const element = (rank: number) => {
+      const e = latestElementOf([first], 'seg0', rank)!;
+      return `${e.jobId}_${e.index}`;
+    };
+    // A step is split into arrays of at most MaxArraySize elements, each waiting for all of the step before.
+    const max = await maxArraySize();
+    const arrays = first.steps.map((st) => st.arrays);
+    expect(arrays[0].map((a) => a.ranks)).toEqual(chunkRanks([0, 1, 2, 3, 4], 1, max));
+    expect(arrays[1][0].argv).toContain(`--dependency=afterok:${arrays[0].map((a) => a.jobId).join(':')}`);
+
+    // With at most 2 elements of an array at a time, rank 3 (element 3 of the first array) cannot have
+    // started yet: cancel it while queued.
+    execFileSync('scancel', [element(3)]);
+    // And rank 0 while it runs, when we catch it running (a tiny task may finish first).
+    const [job0, index0] = element(0).split('_');
     for (let i = 0; i < 100; i++) {
-      const e0 = (await squeue([seg0])).find((e) => e.index === 0);
+      const e0 = (await squeue([job0])).find((e) => e.index === Number(index0));
       if (!e0 || FINAL_STATES.has(e0.state)) break;
       if (e0.state === 'RUNNING') {
         try {
-          execFileSync('scancel', [`${seg0}_0`], { stdio: 'ignore' });
+          execFileSync('scancel', [element(0)], { stdio: 'ignore' });
         } catch {
           // It ended between the two calls.
         }
@@ -99,7 +111,11 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
       }
       await sleep(100);
     }
-    await drain([...jobs.values()]);
+    // The run's jobs are still queued: a resume now would run ranks twice, so it is refused.
+    const early = await biglm(['resume', runDir]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/of this run are still queued or running \(jobs .*\); wait for them .* or cancel them \(scancel /);
+    await drain(allJobIds([first]));
 
     const before = await status(runDir);
     expect(before.code).toBe(1);
@@ -107,23 +123,23 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     const [s0, ...later] = before.st.steps;
     expect(s0.step).toBe('seg0');
     const left = s0.notDone.map((d) => d.rank);
-    expect(left).toContain(4);
+    expect(left).toContain(3);
     expect(s0.done + left.length).toBe(5);
-    expect(s0.notDone.find((d) => d.rank === 4)).toMatchObject({ state: 'pending', job: `${seg0}_4` });
+    expect(s0.notDone.find((d) => d.rank === 3)).toMatchObject({ state: 'pending', job: element(3) });
     // The later steps could never start: Slurm cancelled them (afterok failed, --kill-on-invalid-dep).
     for (const st of later) expect(st).toMatchObject({ done: 0, running: 0, failed: 0, pending: st.worldSize });
     expect(existsSync(runPaths.manifest(runDir))).toBe(false);
 
     const res = await biglm(['resume', runDir]);
     expect(res.code, res.stderr).toBe(0);
-    const again = jobsOf(res.stdout);
-    expect([...again.keys()]).toEqual(steps);
+    expect([...jobsOf(res.stdout).keys()]).toEqual(steps);
     const subs = await readSubmissions(runDir);
     expect(subs.map((s) => s.id)).toEqual([1, 2]);
     expect(subs[1].options.arrayParallelism).toBe(2); // the options of the first submission
-    expect(subs[1].steps[0].arrays[0].ranks).toEqual(left);
-    expect(readFileSync(path.join(runDir, subs[1].steps[0].arrays[0].ranksFile), 'utf8')).toBe(left.join('\n') + '\n');
-    await drain([...again.values()]);
+    const resubmitted = subs[1].steps[0].arrays;
+    expect(resubmitted.flatMap((a) => a.ranks)).toEqual(left);
+    expect(readFileSync(path.join(runDir, resubmitted[0].ranksFile), 'utf8')).toBe(resubmitted[0].ranks.join('\n') + '\n');
+    await drain(allJobIds(subs));
 
     const after = await status(runDir);
     expect(after.code).toBe(0);
@@ -134,10 +150,9 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
 
     // The scripts and the per-element logs are in the run directory.
     expect(readFileSync(path.join(runDir, 'slurm', 'seg0.sh'), 'utf8')).toMatch(/#SBATCH --requeue/);
-    const logs = readdirSync(path.join(runDir, 'logs', 'seg0'));
-    expect(logs).toContain(`${again.get('seg0')}_0.out`);
-    expect(readFileSync(path.join(runDir, 'logs', 'seg0', `${again.get('seg0')}_0.out`), 'utf8')).toMatch(
-      new RegExp(`biglm: seg0 element ${again.get('seg0')}_0 .*\\n[^]*exited with status 0`),
+    const log = path.join(runDir, 'logs', 'seg0', `${resubmitted[0].jobId}_0.out`);
+    expect(readFileSync(log, 'utf8')).toMatch(
+      new RegExp(`biglm: seg0 element ${resubmitted[0].jobId}_0 [^]*seg0/${left[0]}: done \\(1 run[^]*exited with status 0`),
     );
   });
 
@@ -158,12 +173,14 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     writeFileSync(path.join(runDir, 'logs', 'finalize'), 'in the way\n');
     const log = memoryLogger();
     await expect(submitRun(run, SlurmOptions.parse({ arrayParallelism: 1 }), log)).rejects.toThrow(/EEXIST|ENOTDIR/);
-    const cancelled = log.lines.find((l) => /submission failed; cancelled the 1 job\(s\) it had queued: \d+/.test(l));
-    expect(cancelled, log.lines.join('\n')).toBeDefined();
-    const id = /queued: (\d+)/.exec(cancelled!)![1];
-    await drain([id]);
-    const states = new Set((await squeue([id])).map((e) => e.state));
-    expect([...states].every((s) => s === 'CANCELLED')).toBe(true);
+    const cancelled = log.lines.map((l) => /submission failed; cancelled the (\d+) job\(s\) it had queued: ([\d, ]+)$/.exec(l)).find(Boolean);
+    expect(cancelled, log.lines.join('\n')).toBeTruthy();
+    const ids = cancelled![2].split(', ');
+    // Every array of seg0 (one per MaxArraySize elements), and nothing else.
+    expect(ids.length).toBe(chunkRanks([0, 1, 2, 3, 4], 1, await maxArraySize()).length);
+    await drain(ids);
+    const states = new Set((await squeue(ids)).map((e) => e.state));
+    expect([...states]).toEqual(['CANCELLED']);
     expect(await readSubmissions(runDir)).toEqual([]);
     expect(existsSync(runPaths.marker(runDir, 'seg0', 0))).toBe(false);
   });
