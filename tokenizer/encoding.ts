@@ -1,4 +1,4 @@
-// The encoding interface every part of biglm uses: tiktoken's built-ins today, trained BPE files later.
+// The encoding interface every part of biglm uses: tiktoken's built-ins and trained BPE vocabularies.
 
 export interface BiglmSpecialIds {
   /** `[MASK]`, `[BOS]`, `[PAD]`, appended after the base vocabulary (../shared/spec/biglm-masking.md). */
@@ -6,6 +6,9 @@ export interface BiglmSpecialIds {
   bos: number;
   pad: number;
 }
+
+/** Texts of the BiGLM specials, as `decode` renders them. */
+export const BIGLM_SPECIAL_TEXT = { mask: '[MASK]', bos: '[BOS]', pad: '[PAD]' } as const;
 
 export interface Encoding {
   name: string;
@@ -20,10 +23,35 @@ export interface Encoding {
   checksum: string;
   /** Encode as ordinary text: special-token text inside documents is plain text. No EOS added. */
   encode(text: string): Uint32Array;
+  /**
+   * Text of the ids. Base ids decode through the vocabulary (a sequence that cuts a UTF-8 character
+   * decodes its bytes as U+FFFD); EOS decodes as `<|endoftext|>`, the BiGLM specials as `[MASK]`,
+   * `[BOS]`, `[PAD]`. Ids that name no token (≥ embedding rows, or holes in a built-in id range)
+   * throw a RangeError.
+   */
   decode(ids: ArrayLike<number>): string;
   count(text: string): number;
   /** Release WASM memory. */
   free(): void;
+  /** Where the vocabulary comes from: a tiktoken built-in, or a trained `.tiktoken` rank file. */
+  source: 'tiktoken' | 'trained';
+  /** The pre-tokenization regex (tiktoken / Rust syntax). */
+  pattern: string;
+  /** Absolute path of the rank file (trained vocabularies only). */
+  path?: string;
+  /** Plain data for manifests and the service's encoding list. */
+  describe(): EncodingInfo;
+}
+
+export interface EncodingInfo {
+  name: string;
+  source: 'tiktoken' | 'trained';
+  vocabSize: number;
+  eosId: number;
+  specials: BiglmSpecialIds;
+  embeddingSize: number;
+  checksum: string;
+  path?: string;
 }
 
 export function biglmSpecialIds(vocabSize: number): { specials: BiglmSpecialIds; embeddingSize: number } {

@@ -10,6 +10,7 @@ import type { StageDefinition } from '../core/stage.js';
 import type { ReaderDefinition } from '../core/reader.js';
 import { ConfigError, describeIssues, objectKeys } from './errors.js';
 import { expandInputs } from './glob.js';
+import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
 import { RunConfig, type RunConfigInput, type ResolvedConfig, type ResolvedStage } from './schema.js';
 
 export interface Registries {
@@ -87,6 +88,18 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
     stages.push({ type, name: stageName, options: parseOptions(reg.stages.get(type).schema, options, `stages[${i}] (${type})`) });
   });
 
+  const tokenizer = { ...cfg.tokenizer };
+  if (tokenizer.train && listEncodings().includes(tokenizer.name)) tokenizer.name = `bpe-${tokenizer.train.vocabSize}`;
+  if (!tokenizer.train && !listEncodings().includes(tokenizer.name)) {
+    // Not a built-in: a trained vocabulary, relative to the config file.
+    tokenizer.name = path.resolve(configDir, tokenizer.name);
+    try {
+      describeEncoding(tokenizer.name);
+    } catch (e) {
+      throw new ConfigError(`tokenizer.name: ${(e as Error).message}`);
+    }
+  }
+
   return {
     configDir,
     inputs: files,
@@ -95,7 +108,7 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
     tasks: Math.max(1, Math.min(cfg.tasks ?? files.length, files.length)),
     seed: cfg.seed,
     stages,
-    tokenizer: cfg.tokenizer,
+    tokenizer,
     output: cfg.output,
   };
 }
@@ -116,6 +129,12 @@ function parseOptions(schema: z.ZodType, options: unknown, where: string): Recor
 
 /** Hash of the resolved config that identifies a run's output (paths made relative to the config folder). */
 export function configHash(cfg: ResolvedConfig): string {
-  const portable = { ...cfg, configDir: '.', inputs: cfg.inputs.map((f) => path.relative(cfg.configDir, f)) };
+  const relative = (f: string) => (path.isAbsolute(f) ? path.relative(cfg.configDir, f) : f);
+  const portable = {
+    ...cfg,
+    configDir: '.',
+    inputs: cfg.inputs.map(relative),
+    tokenizer: { ...cfg.tokenizer, name: relative(cfg.tokenizer.name) },
+  };
   return createHash('sha256').update(JSON.stringify(portable)).digest('hex');
 }

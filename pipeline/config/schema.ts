@@ -23,12 +23,33 @@ export const StageEntry = z
   })
   .catchall(z.unknown());
 
+export const TokenizerTrainConfig = z
+  .object({
+    vocabSize: z
+      .number()
+      .int()
+      .min(257)
+      .default(8192)
+      .describe('Base vocabulary size of the BPE trained on this run\'s kept documents: 256 bytes + merges + EOS.'),
+    pattern: z
+      .enum(['cl100k_base', 'o200k_base'])
+      .default('cl100k_base')
+      .describe('Pre-tokenization regex the BPE is trained and applied with.'),
+  })
+  .strict();
+
 export const TokenizerConfig = z
   .object({
     name: z
       .string()
       .default('cl100k_base')
-      .describe('A tiktoken encoding (cl100k_base, o200k_base, p50k_base, r50k_base, gpt2) or a trained vocabulary file.'),
+      .describe(
+        'A tiktoken encoding (cl100k_base, o200k_base, p50k_base, r50k_base, gpt2), the path of a trained vocabulary ' +
+          '(relative to the config), or with `train` the name given to the vocabulary trained in this run.',
+      ),
+    train: TokenizerTrainConfig.optional().describe(
+      'Train a byte-level BPE on the documents the stages keep, then tokenize with it (written to <run>/tokenizer/).',
+    ),
   })
   .strict();
 
@@ -92,6 +113,6 @@ export interface ResolvedConfig {
   tasks: number;
   seed: number;
   stages: ResolvedStage[];
-  tokenizer: { name: string };
+  tokenizer: z.output<typeof TokenizerConfig>;
   output: z.output<typeof OutputConfig>;
 }

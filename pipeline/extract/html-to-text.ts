@@ -67,14 +67,27 @@ const CONTENT_WORDS = new Set(['content', 'main', 'article', 'post', 'entry', 's
 // Never judged by class/id: the document itself and the semantic content containers.
 const NEVER_CHROME_BY_NAME = new Set(['html', 'body', 'main', 'article']);
 
+// Pages repeat the same class strings thousands of times; remember each verdict (bounded).
+const chromeCache = new Map<string, boolean>();
+
 function isChromeByName(name: string, attribs: Record<string, string>): boolean {
   if (NEVER_CHROME_BY_NAME.has(name)) return false;
-  const names = `${attribs.class ?? ''} ${attribs.id ?? ''}`;
-  if (names.length < 3) return false;
-  let chrome = false;
-  for (const w of names.toLowerCase().split(/[\s_-]+/)) {
-    if (CONTENT_WORDS.has(w)) return false;
-    if (CHROME_WORDS.has(w)) chrome = true;
+  const cls = attribs.class;
+  const id = attribs.id;
+  if (!cls && !id) return false;
+  const key = id ? `${cls ?? ''} ${id}` : cls!;
+  let chrome = chromeCache.get(key);
+  if (chrome === undefined) {
+    chrome = false;
+    for (const w of key.toLowerCase().split(/[\s_-]+/)) {
+      if (CONTENT_WORDS.has(w)) {
+        chrome = false;
+        break;
+      }
+      if (CHROME_WORDS.has(w)) chrome = true;
+    }
+    if (chromeCache.size > 50_000) chromeCache.clear();
+    chromeCache.set(key, chrome);
   }
   return chrome;
 }

@@ -7,10 +7,9 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
-import { openDecompressed } from './decompress.js';
+import { CompressedInputError, openDecompressed } from './decompress.js';
 import { splitLines } from './lines.js';
 import { FileWarnings } from './warn.js';
-import { CompressedInputError } from './decompress.js';
 
 export const jsonlSchema = z
   .object({

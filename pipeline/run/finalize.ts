@@ -11,7 +11,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { configHash } from '../config/resolve.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import type { ShardInfo } from '../writers/token-shards.js';
-import type { Plan } from './plan.js';
+import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
 import { runPaths } from './layout.js';
 import { formatReport } from './report.js';
@@ -55,7 +55,7 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
     log.warn(`accounting mismatch: read ${stats.read} ≠ kept ${kept} + dropped ${droppedTotal}; a stage lost documents without a reason`);
   }
 
-  const enc = getEncoding(cfg.tokenizer.name);
+  const enc = getEncoding(runEncodingName(cfg, runDir));
   const manifest: Manifest = {
     kind: 'biglm-run',
     version: 1,

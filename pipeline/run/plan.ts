@@ -2,6 +2,7 @@
 // (dedup); each barrier contributes its global steps between the segments. Every step is a set of tasks
 // (step, rank, worldSize); the plan is recomputed identically by every task from config.json.
 
+import * as path from 'node:path';
 import type { ResolvedConfig, ResolvedStage } from '../config/schema.js';
 import type { Registries } from '../config/resolve.js';
 import type { GlobalStep, StageSetup } from '../core/stage.js';
@@ -16,11 +17,14 @@ export interface SegmentPlan {
   closesWith?: ResolvedStage;
   /** The last segment tokenizes and writes shards; the others write `segments/<k>/<rank>.jsonl`. */
   last: boolean;
+  /** This segment starts after the BPE vocabulary was trained on the previous segment's documents. */
+  afterTokenizerTraining?: boolean;
 }
 
 export type StepPlan =
   | { name: string; kind: 'segment'; worldSize: number; segment: number }
   | { name: string; kind: 'global'; worldSize: number; barrier: string; step: string }
+  | { name: typeof TOKENIZER_TRAIN_STEP; kind: 'tokenizer'; worldSize: 1 }
   | { name: 'finalize'; kind: 'finalize'; worldSize: 1 };
 
 export interface Plan {
@@ -31,8 +35,16 @@ export interface Plan {
   steps: StepPlan[];
 }
 
+/** The global step that trains the run's BPE vocabulary (config `tokenizer.train`). */
+export const TOKENIZER_TRAIN_STEP = 'tokenizer.train';
+
 export function segmentStepName(k: number): string {
   return `seg${k}`;
+}
+
+/** The encoding a run tokenizes with: the vocabulary it trained, or the configured one. */
+export function runEncodingName(cfg: ResolvedConfig, runDir: string): string {
+  return cfg.tokenizer.train ? path.join(runDir, 'tokenizer') : cfg.tokenizer.name;
 }
 
 export function stageSetup(cfg: ResolvedConfig, runDir: string, stageName: string): StageSetup {
@@ -55,11 +67,17 @@ export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries):
       current.stages.push(stage);
     }
   }
+  if (cfg.tokenizer.train) {
+    // Training needs every kept document first: one more boundary, then a segment that only tokenizes.
+    segments.push(current);
+    current = { index: segments.length, stages: [], last: false, afterTokenizerTraining: true };
+  }
   current.last = true;
   segments.push(current);
 
   const steps: StepPlan[] = [];
   for (const seg of segments) {
+    if (seg.afterTokenizerTraining) steps.push({ name: TOKENIZER_TRAIN_STEP, kind: 'tokenizer', worldSize: 1 });
     if (seg.opensWith) {
       for (const g of globalSteps(cfg, runDir, reg, seg.opensWith, worldSize)) {
         steps.push({ name: g.planName, kind: 'global', worldSize: g.step.worldSize, barrier: seg.opensWith.name, step: g.step.name });

@@ -11,8 +11,10 @@ export function formatReport(m: Manifest, stats: Stats): string {
   lines.push(`tokens           ${m.totals.tokens.toLocaleString('en-US')} in ${m.totals.shards} shard(s), tokenizer ${m.tokenizer.name}`);
   lines.push('');
   lines.push('stage                      in          out     dropped   time');
-  for (const [name, s] of Object.entries(stats.stages)) {
-    const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+  for (const [name, stage] of Object.entries(stats.stages)) {
+    const dropped = Object.values(stage.dropped).reduce((a, b) => a + b, 0);
+    // Readers count what they read in `stats.read`, not in their stage's in/out.
+    const s = name === 'read' ? { ...stage, in: stats.read, out: stats.read - dropped } : stage;
     lines.push(
       `${name.padEnd(20)} ${String(s.in).padStart(8)} ${String(s.out).padStart(12)} ${String(dropped).padStart(11)} ${(s.ms / 1000).toFixed(1).padStart(6)} s`,
     );

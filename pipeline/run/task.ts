@@ -15,7 +15,8 @@ import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
 import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
 import { DocJsonlWriter, readDocJsonl } from '../writers/doc-jsonl.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';
-import { buildPlan, globalSteps, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { buildPlan, globalSteps, runEncodingName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 
@@ -77,6 +78,8 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
+  } else if (stepPlan.kind === 'tokenizer') {
+    await trainRunTokenizer(cfg, plan, runDir, opts.log);
   } else if (stepPlan.kind === 'global') {
     const stage = cfg.stages.find((s) => s.name === stepPlan.barrier)!;
     const g = globalSteps(cfg, runDir, reg, stage, plan.worldSize).find((x) => x.step.name === stepPlan.step)!;
@@ -118,7 +121,7 @@ async function runSegment(
     const def = reg.stages.get(seg.closesWith.type);
     chain.push({ name: seg.closesWith.name, stage: def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name)) });
   }
-  for (const { name, stage } of chain) docs = stage(docs, { ...ctx, stageName: name });
+  for (const { name, stage } of chain) docs = instrument(stage)(docs, { ...ctx, stageName: name });
 
   if (!seg.last) {
     const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
@@ -132,8 +135,8 @@ async function runSegment(
     return { kept: writer.count };
   }
 
-  const encoding = encodingFor(cfg.tokenizer.name);
-  docs = tokenizeStage(encoding)(docs, { ...ctx, stageName: TOKENIZE_STAGE });
+  const encoding = encodingFor(runEncodingName(cfg, ctx.runDir));
+  docs = instrument(tokenizeStage(encoding))(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
   if (text) docs = tee(docs, text);
@@ -155,6 +158,52 @@ async function runSegment(
     throw e;
   }
   return { kept: shards.reduce((n, s) => n + s.documents, 0), shards };
+}
+
+/** Train the run's BPE vocabulary on every document the stages kept (the segment before training). */
+async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string, log: Logger): Promise<void> {
+  const train = cfg.tokenizer.train!;
+  const k = plan.segments.findIndex((s) => s.afterTokenizerTraining) - 1;
+  const inputs = Array.from({ length: plan.worldSize }, (_, rank) => runPaths.segment(runDir, k, rank));
+  const result = await trainTokenizer(
+    { inputs, out: runEncodingName(cfg, runDir), vocabSize: train.vocabSize, pattern: train.pattern, name: cfg.tokenizer.name },
+    { info: (m) => log.info(`tokenizer: ${m}`), warn: (m) => log.warn(`tokenizer: ${m}`) },
+  );
+  log.info(`tokenizer: trained ${result.sidecar.vocabSize} tokens on ${result.sidecar.training?.documents ?? 0} documents`);
+}
+
+/**
+ * Count every stage's documents in and out and the time spent inside it (upstream and downstream time
+ * excluded), so a stage itself only records drops and its own counters.
+ */
+export function instrument(stage: Stage): Stage {
+  return (docs, ctx) => {
+    const s = ctx.stats.stage(ctx.stageName);
+    let upstreamMs = 0;
+    async function* counted(): AsyncIterable<Doc> {
+      const it = docs[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const r = await it.next();
+        upstreamMs += performance.now() - t;
+        if (r.done) return;
+        s.in++;
+        yield r.value;
+      }
+    }
+    return (async function* () {
+      const it = stage(counted(), ctx)[Symbol.asyncIterator]();
+      for (;;) {
+        const t = performance.now();
+        const before = upstreamMs;
+        const r = await it.next();
+        s.ms += performance.now() - t - (upstreamMs - before);
+        if (r.done) return;
+        s.out++;
+        yield r.value;
+      }
+    })();
+  };
 }
 
 async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Registries, ctx: TaskContext): AsyncIterable<Doc> {

@@ -11,11 +11,8 @@ export function tokenizeStage(encoding: Encoding): Stage {
   return async function* tokenize(docs, ctx) {
     const stats = ctx.stats.stage(ctx.stageName);
     for await (const doc of docs) {
-      stats.in++;
-      const t0 = performance.now();
       if (doc.text.length === 0) {
         ctx.stats.drop(ctx.stageName, 'empty');
-        stats.ms += performance.now() - t0;
         continue;
       }
       const ids = encoding.encode(doc.text);
@@ -24,8 +21,6 @@ export function tokenizeStage(encoding: Encoding): Stage {
       tokens[ids.length] = encoding.eosId;
       stats.counters.tokens = (stats.counters.tokens ?? 0) + tokens.length;
       stats.counters.chars = (stats.counters.chars ?? 0) + doc.text.length;
-      stats.out++;
-      stats.ms += performance.now() - t0;
       yield { ...doc, tokens } satisfies Doc;
     }
   };

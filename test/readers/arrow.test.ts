@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { arrowSchema, readArrow } from '../../pipeline/readers/arrow.js';
 import { collect, droppedCount, makeTestContext } from '../helpers/context.js';
 import { tempDir, writeTemp } from './fixtures.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const table = tableFromArrays({
   text: ['first text', 'second text', 'third text'],
   id: ['a', 'b', 'c'],

@@ -1,12 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { CompressedInputError, openDecompressed, readDecompressed } from '../../pipeline/readers/decompress.js';
 import { collect } from '../helpers/context.js';
 import { tempDir, writeTemp, zstdRawFrame } from './fixtures.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const text = 'line one\nline two\n'.repeat(5000);
 
 async function readAll(p: string): Promise<string> {

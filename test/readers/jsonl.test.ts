@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Doc } from '../../pipeline/core/doc.js';
 import { jsonlSchema, readJsonl, type JsonlOptions } from '../../pipeline/readers/jsonl.js';
@@ -7,6 +7,7 @@ import { collect, droppedCount, makeTestContext, type TestContext } from '../hel
 import { tempDir, writeTemp, zstdRawFrame } from './fixtures.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function read(p: string, opts: Partial<JsonlOptions> = {}): Promise<{ docs: Doc[]; ctx: TestContext }> {
   const ctx = makeTestContext();

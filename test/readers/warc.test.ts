@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Doc } from '../../pipeline/core/doc.js';
 import { readWarc, warcSchema, type WarcOptions } from '../../pipeline/readers/warc.js';
@@ -8,6 +8,7 @@ import { collect, droppedCount, makeTestContext, type TestContext } from '../hel
 import { conversionRecord, gzipMembers, httpResponseRecord, requestRecord, tempDir, warcRecord, writeTemp } from './fixtures.js';
 
 const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const defaults = warcSchema.parse({});
 
 async function read(p: string, opts: Partial<WarcOptions> = {}): Promise<{ docs: Doc[]; ctx: TestContext }> {

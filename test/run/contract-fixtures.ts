@@ -40,14 +40,11 @@ export const minLength: StageDefinition = {
   schema: z.object({ chars: z.number().int().default(3) }).strict(),
   create: (options) =>
     async function* (docs, ctx) {
-      const s = ctx.stats.stage(ctx.stageName);
       for await (const d of docs) {
-        s.in++;
         if (d.text.length < (options as { chars: number }).chars) {
           ctx.stats.drop(ctx.stageName, 'too_short');
           continue;
         }
-        s.out++;
         yield d;
       }
     },
@@ -63,15 +60,12 @@ export const firstOfText: StageDefinition = {
       const remove = new Set<number>(
         JSON.parse(await fs.readFile(path.join(setup.runDir, 'fot', `remove-${ctx.rank}.json`), 'utf8')) as number[],
       );
-      const s = ctx.stats.stage(ctx.stageName);
       let index = 0;
       for await (const d of docs) {
-        s.in++;
         if (remove.has(index++)) {
           ctx.stats.drop(ctx.stageName, 'duplicate');
           continue;
         }
-        s.out++;
         yield d;
       }
     },

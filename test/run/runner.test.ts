@@ -63,6 +63,21 @@ describe('the local runner', () => {
     expect(log.lines.some((l) => l.includes('a.txt:4') && l.startsWith('warning'))).toBe(true);
   });
 
+  it('counts every stage in, out, dropped and time: in = out + dropped for each', async () => {
+    const { runDir } = await prepare(corpus());
+    const stats = JSON.parse(readFileSync(runPaths.stats(runDir), 'utf8')) as {
+      stages: Record<string, { in: number; out: number; dropped: Record<string, number>; ms: number }>;
+    };
+    expect(stats.stages.min_length).toMatchObject({ in: 10, out: 8, dropped: { 'min_length:too_short': 2 } });
+    expect(stats.stages.first_of_text).toMatchObject({ in: 16, out: 13, dropped: { 'first_of_text:duplicate': 3 } });
+    expect(stats.stages.tokenize).toMatchObject({ in: 5, out: 5 });
+    for (const [name, s] of Object.entries(stats.stages)) {
+      if (name === 'read') continue;
+      expect(s.in, name).toBe(s.out + Object.values(s.dropped).reduce((a, b) => a + b, 0));
+      expect(s.ms, name).toBeGreaterThanOrEqual(0);
+    }
+  });
+
   it('keeps the first occurrence by (file, position) and round-trips the kept texts through the shards in order', async () => {
     const { runDir } = await prepare(corpus());
     const m = manifest(runDir);
@@ -101,6 +116,20 @@ describe('the local runner', () => {
     expect(again.tasksRun).toBe(2);
     expect(readFileSync(runPaths.manifest(runDir), 'utf8')).toBe(before);
     expect(readdirSync(path.join(runDir, 'shards')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('trains a BPE vocabulary on the kept documents when the config asks, and tokenizes with it', async () => {
+    const input = corpus();
+    const cfg = await resolveConfig({ ...config, tokenizer: { name: 'tiny', train: { vocabSize: 300 } } }, input, reg);
+    const { runDir, run } = await prepareInto(mkdtempSync(path.join(os.tmpdir(), 'biglm-runner-bpe-')), cfg);
+    expect(run.plan.steps.map((s) => s.name)).toEqual(['seg0', 'first_of_text.decide', 'seg1', 'tokenizer.train', 'seg2', 'finalize']);
+    const m = manifest(runDir);
+    expect(m.tokenizer).toMatchObject({ name: 'tiny', vocabSize: 300, eosId: 299, tokenWidth: 16 });
+    const enc = getEncoding(path.join(runDir, 'tokenizer'));
+    const texts: string[] = [];
+    for (const s of m.shards) for await (const d of readShardDocs(path.join(runDir, s.path))) texts.push(enc.decode(d.tokens.subarray(0, -1)));
+    expect(texts).toEqual(['the quick brown fox', 'same text here', 'another line of text', 'unique words in b', 'c has its own line']);
+    expect(m.totals.kept).toBe(5);
   });
 
   it('refuses a different config in the same run directory unless forced', async () => {

@@ -1,0 +1,185 @@
+// MinHash signatures and LSH band hashes of one document (datatrove/FineWeb defaults: 5-word
+// shingles, 14 bands × 8 rows, permutations (a·x + b) mod (2^61 − 1)).
+//
+// A shingle's 64-bit hash comes from two independent murmur3 lanes over its units' hashes; it is
+// reduced to the field [0, 2^61 − 1). The 112 minima are computed by the WebAssembly kernel. Each band's
+// 8 minima are then hashed to one 64-bit band hash: two documents share a bucket when those hashes are
+// equal (a false collision needs a 64-bit hash clash, ~2^-64 per pair and band, which we accept in
+// exchange for 12-byte bucket records instead of 68).
+
+import { Rng } from '../core/rng.js';
+import { fmix32, hashString32, mix32 } from './hash32.js';
+import { MinHashKernel } from './mersenne.js';
+import { WordHasher } from './word-hashes.js';
+import { normalizeText, splitChars, splitWords, type NormalizationOptions, type Segmentation } from './normalize.js';
+
+export interface MinHashParams {
+  bands: number;
+  rows: number;
+  /** Units per shingle. */
+  shingleSize: number;
+  unit: 'word' | 'char';
+  segmentation: Segmentation;
+  normalization: NormalizationOptions;
+  /** Seeds the permutations; runs deduped against each other must use the same seed. */
+  seed: number;
+}
+
+const LANE1 = 0x9747b28c;
+const LANE2 = 0x3c6ef372;
+
+/** (a, b) pairs for `count` permutations as u32 words [a.lo, a.hi, b.lo, b.hi, …], all < 2^61, a ≥ 1. */
+export function permutationParams(count: number, seed: number): Uint32Array {
+  const rng = new Rng('minhash-permutations', seed);
+  const out = new Uint32Array(count * 4);
+  const word = () => rng.int(0, 0x100000000);
+  for (let k = 0; k < count; k++) {
+    // hi word < 2^29 keeps the value < 2^61; the all-ones value (= p) and a = 0 are redrawn.
+    let alo: number, ahi: number;
+    do {
+      alo = word();
+      ahi = word() & 0x1fffffff;
+    } while ((alo === 0 && ahi === 0) || (alo === 0xffffffff && ahi === 0x1fffffff));
+    let blo: number, bhi: number;
+    do {
+      blo = word();
+      bhi = word() & 0x1fffffff;
+    } while (blo === 0xffffffff && bhi === 0x1fffffff);
+    out.set([alo, ahi, blo, bhi], k * 4);
+  }
+  return out;
+}
+
+export class MinHasher {
+  readonly params: MinHashParams;
+  readonly numPerm: number;
+  private readonly kernel: MinHashKernel;
+  private h1 = new Int32Array(1024);
+  private h2 = new Int32Array(1024);
+  private readonly words: WordHasher;
+
+  /** `simd: false` forces the scalar kernel (tests compare both). */
+  constructor(params: MinHashParams, opts: { simd?: boolean } = {}) {
+    this.params = params;
+    this.numPerm = params.bands * params.rows;
+    this.kernel = new MinHashKernel(permutationParams(this.numPerm, params.seed), opts);
+    this.words = new WordHasher(params.normalization, params.segmentation, LANE1, LANE2);
+  }
+
+  /** Units (words or characters) of a document after normalization. */
+  units(text: string): string[] {
+    const norm = normalizeText(text, this.params.normalization);
+    return this.params.unit === 'char' ? splitChars(norm) : splitWords(norm, this.params.segmentation);
+  }
+
+  /**
+   * Writes the 61-bit hashes of the document's shingles into the kernel's memory and returns how many.
+   * 0 when the document has fewer units than one shingle (such documents are only exact-deduped).
+   */
+  private loadShingles(text: string): number {
+    const size = this.params.shingleSize;
+    let h1: Int32Array, h2: Int32Array, count: number;
+    if (this.params.unit === 'word') {
+      count = this.words.hash(text);
+      h1 = this.words.h1;
+      h2 = this.words.h2;
+    } else {
+      const units = this.units(text);
+      count = units.length;
+      if (this.h1.length < count) {
+        this.h1 = new Int32Array(count * 2);
+        this.h2 = new Int32Array(count * 2);
+      }
+      h1 = this.h1;
+      h2 = this.h2;
+      for (let i = 0; i < count; i++) {
+        h1[i] = hashString32(units[i], LANE1);
+        h2[i] = hashString32(units[i], LANE2);
+      }
+    }
+    const n = count - size + 1;
+    if (n <= 0) return 0;
+    const kernel = this.kernel;
+    const mem = kernel.ensure(n);
+    for (let i = 0; i < n; i++) {
+      let a = LANE1, b = LANE2;
+      for (let j = 0; j < size; j++) {
+        a = mix32(a, h1[i + j]);
+        b = mix32(b, h2[i + j]);
+      }
+      let hi = fmix32(a ^ size) & 0x1fffffff;
+      let lo = fmix32(b ^ size);
+      if (hi === 0x1fffffff && lo === 0xffffffff) hi = lo = 0; // x ≡ p ≡ 0 (mod p)
+      kernel.setX(mem, i, lo, hi);
+    }
+    return n;
+  }
+
+  /** The 61-bit shingle hashes of a document (copy), for tests and inspection. */
+  shingleHashes(text: string): BigUint64Array {
+    const n = this.loadShingles(text);
+    const mem = this.kernel.ensure(n);
+    const out = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) {
+      const [lo, hi] = this.kernel.getX(mem, i);
+      out[i] = (BigInt(hi) << 32n) | BigInt(lo);
+    }
+    return out;
+  }
+
+  /** The raw signature: numPerm minima as [lo, hi] u32 pairs, or null for documents without shingles. */
+  signature(text: string): Uint32Array | null {
+    const n = this.loadShingles(text);
+    if (n === 0) return null;
+    const mem = this.kernel.run(n);
+    const o = this.kernel.outIndex;
+    return mem.slice(o, o + this.numPerm * 2);
+  }
+
+  /**
+   * Band hashes as [hi, lo] u32 pairs per band (2·bands words), or null without shingles.
+   * `out` is reused across calls to avoid allocation in the hot loop. When `lows` is given, it
+   * receives the low 32 bits of every minimum (numPerm words) for candidate verification.
+   */
+  bandHashes(text: string, out: Uint32Array = new Uint32Array(this.params.bands * 2), lows?: Uint32Array): Uint32Array | null {
+    const n = this.loadShingles(text);
+    if (n === 0) return null;
+    const mem = this.kernel.run(n);
+    const { bands, rows } = this.params;
+    let at = this.kernel.outIndex;
+    if (lows) for (let k = 0; k < this.numPerm; k++) lows[k] = mem[at + 2 * k];
+    for (let band = 0; band < bands; band++) {
+      let a = LANE1 ^ band, b = LANE2 + band;
+      for (let r = 0; r < rows; r++) {
+        const lo = mem[at++], hi = mem[at++];
+        a = mix32(mix32(a, lo), hi);
+        b = mix32(mix32(b, hi), lo);
+      }
+      out[band * 2] = fmix32(a ^ rows);
+      out[band * 2 + 1] = fmix32(b ^ (rows * 8));
+    }
+    return out;
+  }
+}
+
+/** Exact Jaccard similarity of two documents' shingle sets (brute-force reference for evaluations). */
+export function shingleSet(hasher: MinHasher, text: string): Set<string> {
+  const units = hasher.units(text);
+  const size = hasher.params.shingleSize;
+  const out = new Set<string>();
+  for (let i = 0; i + size <= units.length; i++) out.add(units.slice(i, i + size).join('\u0001'));
+  return out;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let inter = 0;
+  const [small, big] = a.size < b.size ? [a, b] : [b, a];
+  for (const x of small) if (big.has(x)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+/** Probability that LSH with `bands` × `rows` puts a pair of Jaccard similarity `s` in a shared bucket. */
+export function lshCatchProbability(s: number, bands: number, rows: number): number {
+  return 1 - Math.pow(1 - Math.pow(s, rows), bands);
+}

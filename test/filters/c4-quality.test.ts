@@ -1,0 +1,59 @@
+import { describe, it, expect } from 'vitest';
+import { c4Quality, c4Clean, c4QualitySchema, countSentences } from '../../pipeline/filters/c4-quality.js';
+import { runStage, doc, verdictOf } from './run-stage.js';
+import { ARTICLE } from './texts.js';
+
+const DEFAULTS = c4QualitySchema.parse({});
+
+describe('c4_quality', () => {
+  it('counts sentences on terminal punctuation followed by space or end', () => {
+    expect(countSentences('One here. Two here! Three? And a fourth')).toBe(4);
+    expect(countSentences('Version 2.5 is out.')).toBe(1);
+    expect(countSentences('')).toBe(0);
+  });
+
+  it('keeps real prose unchanged', async () => {
+    const r = await runStage(c4Quality, {}, [doc(ARTICLE)]);
+    expect(r.kept).toHaveLength(1);
+    expect(r.kept[0].text).toBe(ARTICLE);
+  });
+
+  it('removes navigation, short, javascript, policy and over-long-word lines, and citation markers', () => {
+    const text = [
+      'Home | News | Contact',
+      'The council met on Tuesday to discuss the new budget for the schools.[1]',
+      'Please enable JavaScript to view the comments below.',
+      'This site uses cookies to improve your experience, as the policy explains.',
+      'Read more.',
+      'x'.repeat(1001) + ' is not a word anyone would write.',
+      ARTICLE,
+    ].join('\n');
+    const r = c4Clean(text, DEFAULTS);
+    expect(r.removed).toEqual({ no_terminal_punct: 1, javascript: 1, policy: 1, too_few_words: 1, too_long_word: 1 });
+    expect(r.text).toBe('The council met on Tuesday to discuss the new budget for the schools.\n' + ARTICLE);
+    expect(r.fail).toBeUndefined();
+  });
+
+  it('keeps lines without terminal punctuation when that rule is off (FineWeb)', () => {
+    const r = c4Clean('A heading without a full stop\n' + ARTICLE, { ...DEFAULTS, filterNoTerminalPunct: false });
+    expect(r.text.startsWith('A heading without a full stop\n')).toBe(true);
+  });
+
+  it('drops documents with fewer than 5 sentences and keeps one with exactly 5', async () => {
+    const five = 'The first sentence is here. The second one follows it. A third comes next. Then a fourth one. Finally the fifth.';
+    expect(c4Clean(five, DEFAULTS).sentences).toBe(5);
+    expect(await verdictOf(c4Quality, {}, five)).toBe(true);
+    expect(await verdictOf(c4Quality, {}, five.replace(' Finally the fifth.', ''))).toBe('c4_quality:too_few_sentences');
+  });
+
+  it('drops lorem ipsum and curly braces', async () => {
+    expect(await verdictOf(c4Quality, {}, ARTICLE + '\nLorem ipsum dolor sit amet, consectetur adipiscing elit.')).toBe('c4_quality:lorem_ipsum');
+    expect(await verdictOf(c4Quality, {}, ARTICLE + '\nThe function returns { ok: true } when it succeeds.')).toBe('c4_quality:curly_bracket');
+    expect(await verdictOf(c4Quality, { filterCurlyBracket: false }, ARTICLE + '\nThe function returns { ok: true } when it succeeds.')).toBe(true);
+  });
+
+  it('counts removed lines per rule in the stage stats', async () => {
+    const r = await runStage(c4Quality, {}, [doc('Menu\nLogin\n' + ARTICLE)]);
+    expect(r.stats.stats.stages.c4_quality.counters['lines_removed:no_terminal_punct']).toBe(2);
+  });
+});

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serveCommand, tokenizerCommand } from '../../tokenizer/cli.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+afterEach(() => vi.restoreAllMocks());
+
+describe('biglm tokenizer', () => {
+  it('lists the built-in encodings', async () => {
+    const io = capture();
+    expect(await tokenizerCommand(['list'])).toBe(0);
+    expect(io.out()).toBe('gpt2\nr50k_base\np50k_base\ncl100k_base\no200k_base\n');
+  });
+
+  it('prints an encoding’s manifest data', async () => {
+    const io = capture();
+    expect(await tokenizerCommand(['info', 'o200k_base'])).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ name: 'o200k_base', vocabSize: 200019, eosId: 199999, specials: { mask: 200019 }, embeddingSize: 200064 });
+  });
+
+  it('encodes and counts text given on the command line', async () => {
+    const io = capture();
+    expect(await tokenizerCommand(['encode', 'cl100k_base', 'hello world'])).toBe(0);
+    expect(await tokenizerCommand(['count', 'cl100k_base', 'hello world'])).toBe(0);
+    expect(io.out()).toBe('[15339,1917]\n2\n');
+  });
+
+  it('explains itself, and fails clearly on unknown commands and encodings', async () => {
+    const io = capture();
+    expect(await tokenizerCommand(['--help'])).toBe(0);
+    expect(io.out()).toContain('biglm tokenizer <command>');
+    expect(await tokenizerCommand(['info', 'nope'])).toBe(1);
+    expect(io.err()).toContain("unknown tokenizer 'nope'; known: gpt2");
+    expect(await tokenizerCommand([])).toBe(2);
+  });
+});
+
+describe('biglm serve', () => {
+  it('prints help, and rejects bad options before listening', async () => {
+    const io = capture();
+    expect(await serveCommand(['--help'])).toBe(0);
+    expect(io.out()).toContain('POST /v1/tokenize');
+    expect(await serveCommand(['--bogus'])).toBe(2);
+    expect(await serveCommand(['--port', 'eighty'])).toBe(1);
+    expect(io.err()).toContain('--port must be an integer');
+    expect(await serveCommand(['--port', '0', '--encoding', 'nope'])).toBe(1);
+    expect(io.err()).toContain("default encoding 'nope' is not offered");
+  });
+});

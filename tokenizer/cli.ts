@@ -1,0 +1,184 @@
+// Command-line entry points the `biglm` CLI dispatches to: `biglm tokenizer …` and `biglm serve`.
+// Each returns an exit status instead of exiting, so tests can call it.
+
+import { parseArgs } from 'node:util';
+import { describeEncoding, getEncoding, listEncodings } from './index.js';
+import { startTokenizerServer } from './server/server.js';
+import { trainTokenizer } from './train/index.js';
+
+const TOKENIZER_HELP = `Usage: biglm tokenizer <command> [options]
+
+Commands:
+  train <inputs...> --out DIR [--vocab-size N] [--pattern cl100k_base|o200k_base] [--name NAME]
+      Learn a byte-level BPE vocabulary from text. Inputs: text or JSONL files (a "text" field per
+      line; .gz allowed), or run directories (their text/*.jsonl). Writes DIR/tokenizer.tiktoken
+      (tiktoken rank format) and DIR/tokenizer.json (regex, special tokens, training settings).
+      --vocab-size N   base vocabulary incl. 256 byte tokens and EOS (default 8448)
+      --max-piece-bytes N   ignore longer pre-tokenized pieces while counting (default 256)
+  list
+      The built-in encodings.
+  info <name-or-path>
+      Sizes, special ids and checksum of an encoding, as JSON.
+  encode <name-or-path> [text]      Print the ids of text (or stdin) as JSON.
+  count <name-or-path> [text]       Print the token count of text (or stdin).
+`;
+
+export async function tokenizerCommand(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        return await train(rest);
+      case 'list':
+        process.stdout.write(listEncodings().join('\n') + '\n');
+        return 0;
+      case 'info':
+        if (rest[0] === undefined) throw new Error('needs an encoding name or vocabulary path');
+        process.stdout.write(JSON.stringify(describeEncoding(rest[0]), null, 2) + '\n');
+        return 0;
+      case 'encode':
+      case 'count': {
+        const text = rest[1] ?? (await readStdin());
+        return withEncoding(rest, (enc) =>
+          process.stdout.write((command === 'encode' ? JSON.stringify([...enc.encode(text)]) : String(enc.count(text))) + '\n'),
+        );
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(TOKENIZER_HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`biglm tokenizer: unknown command '${command}'\n\n${TOKENIZER_HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    process.stderr.write(`biglm tokenizer ${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function train(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      'vocab-size': { type: 'string' },
+      pattern: { type: 'string' },
+      name: { type: 'string' },
+      'max-piece-bytes': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(TOKENIZER_HELP);
+    return 0;
+  }
+  if (positionals.length === 0 || values.out === undefined) {
+    process.stderr.write(`biglm tokenizer train: needs inputs and --out DIR\n\n${TOKENIZER_HELP}`);
+    return 2;
+  }
+  const result = await trainTokenizer({
+    inputs: positionals,
+    out: values.out,
+    ...(values['vocab-size'] !== undefined ? { vocabSize: intOption('--vocab-size', values['vocab-size']) } : {}),
+    ...(values['max-piece-bytes'] !== undefined ? { maxPieceBytes: intOption('--max-piece-bytes', values['max-piece-bytes']) } : {}),
+    ...(values.pattern !== undefined ? { pattern: values.pattern as 'cl100k_base' } : {}),
+    ...(values.name !== undefined ? { name: values.name } : {}),
+  });
+  const { sidecar } = result;
+  process.stdout.write(
+    `wrote ${result.rankFile} (${sidecar.ranks} ranks, vocabulary ${sidecar.vocabSize}, EOS ${sidecar.ranks}) ` +
+      `in ${(result.seconds.count + result.seconds.merge).toFixed(1)} s\n`,
+  );
+  return 0;
+}
+
+export function intOption(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${flag} must be an integer, got '${value}'`);
+  return n;
+}
+
+function withEncoding(args: string[], use: (enc: ReturnType<typeof getEncoding>) => void): number {
+  if (args[0] === undefined) throw new Error('needs an encoding name or vocabulary path');
+  const enc = getEncoding(args[0]);
+  try {
+    use(enc);
+  } finally {
+    enc.free();
+  }
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const SERVE_HELP = `Usage: biglm serve [options]
+
+Serve the tokenizers over HTTP (JSON): POST /v1/tokenize, /v1/detokenize, /v1/count;
+GET /v1/encodings, /healthz. Tokenization runs on worker threads.
+
+Options:
+  --host ADDR          listen address (default 127.0.0.1: loopback only)
+  --port N             port (default 8080; 0 picks a free one)
+  --token T            require "Authorization: Bearer T" on /v1/* (default: env BIGLM_TOKEN)
+  --max-body BYTES     largest request body (default 33554432); larger gets 413
+  --threads N          worker threads (default: available cores)
+  --encoding NAME      default encoding when a request names none (default cl100k_base)
+  --vocab PATH         offer a trained vocabulary too (repeatable)
+`;
+
+/** `biglm serve`: runs until SIGINT/SIGTERM, then closes cleanly. */
+export async function serveCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        'max-body': { type: 'string' },
+        threads: { type: 'string' },
+        encoding: { type: 'string' },
+        vocab: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`biglm serve: ${(err as Error).message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  let server;
+  try {
+    server = await startTokenizerServer({
+      ...(values.host !== undefined ? { host: values.host } : {}),
+      ...(values.port !== undefined ? { port: intOption('--port', values.port) } : {}),
+      ...(values.token !== undefined ? { token: values.token } : {}),
+      ...(values['max-body'] !== undefined ? { maxBodyBytes: intOption('--max-body', values['max-body']) } : {}),
+      ...(values.threads !== undefined ? { threads: intOption('--threads', values.threads) } : {}),
+      ...(values.encoding !== undefined ? { defaultEncoding: values.encoding } : {}),
+      vocabularies: values.vocab ?? [],
+    });
+  } catch (err) {
+    process.stderr.write(`biglm serve: ${(err as Error).message}\n`);
+    return 1;
+  }
+  process.stderr.write(`biglm serve: listening on ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,114 @@
+// `trainTokenizer`: stream a corpus, count its pre-tokenized pieces, learn byte-level BPE merges and
+// write a vocabulary tiktoken loads (rank file + JSON sidecar). Same inputs and settings → same bytes.
+
+import { statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic, writeJsonAtomic } from '../../pipeline/core/atomic.js';
+import { consoleLogger, type Logger } from '../../pipeline/core/log.js';
+import { PATTERNS, compilePattern } from '../pattern.js';
+import { EOS_TEXT, RANK_FILE, SIDECAR_FILE, formatRankFile, type Sidecar } from '../vocab-file.js';
+import { learnBpe } from './bpe.js';
+import { readCorpus, resolveInputs, type CorpusCounters } from './corpus.js';
+
+export const trainOptionsSchema = z
+  .object({
+    inputs: z.array(z.string()).min(1).describe('text/JSONL files (optionally .gz), or run directories (their text/*.jsonl)'),
+    out: z.string().describe('output directory: tokenizer.tiktoken + tokenizer.json'),
+    vocabSize: z
+      .number()
+      .int()
+      .min(257)
+      .max(1 << 21)
+      .default(8448)
+      .describe('base vocabulary size: 256 byte tokens + merges + EOS (8448 = 8191 merges)'),
+    pattern: z.enum(['cl100k_base', 'o200k_base']).default('cl100k_base').describe('pre-tokenization regex to split text with'),
+    name: z.string().min(1).optional().describe('encoding name for manifests (default: the output directory name)'),
+    maxPieceBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(256)
+      .describe('pieces longer than this (base64 blobs, long digit-free runs) are not counted: they cannot shape useful merges'),
+  })
+  .strict();
+
+export type TrainOptions = z.input<typeof trainOptionsSchema>;
+
+export interface TrainResult {
+  rankFile: string;
+  sidecarFile: string;
+  sidecar: Sidecar;
+  seconds: { count: number; merge: number };
+}
+
+/** Count how often each piece occurs in the texts (the word frequencies BPE learns from). */
+export async function countPieces(
+  texts: AsyncIterable<string> | Iterable<string>,
+  pattern: string,
+  maxPieceBytes = 256,
+): Promise<{ counts: Map<string, number>; pieces: number }> {
+  const re = compilePattern(pattern);
+  const counts = new Map<string, number>();
+  let pieces = 0;
+  for await (const text of texts) {
+    re.lastIndex = 0;
+    while (re.lastIndex < text.length) {
+      const start = re.lastIndex;
+      const m = re.exec(text);
+      if (m === null) throw new Error(`pattern matched nothing at offset ${start}`);
+      const piece = m[0];
+      // A UTF-16 length bounds the UTF-8 length from below, ×3 from above: cheap pre-check.
+      if (piece.length > maxPieceBytes || (piece.length * 3 > maxPieceBytes && Buffer.byteLength(piece) > maxPieceBytes)) continue;
+      pieces++;
+      counts.set(piece, (counts.get(piece) ?? 0) + 1);
+    }
+  }
+  return { counts, pieces };
+}
+
+export async function trainTokenizer(options: TrainOptions, log: Logger = consoleLogger('tokenizer: ')): Promise<TrainResult> {
+  const opts = trainOptionsSchema.parse(options);
+  const files = resolveInputs(opts.inputs);
+  const pattern = PATTERNS[opts.pattern];
+  const counters: CorpusCounters = { documents: 0, bytes: 0, skipped: {} };
+
+  const t0 = performance.now();
+  const { counts, pieces } = await countPieces(readCorpus(files, counters, log), pattern, opts.maxPieceBytes);
+  const t1 = performance.now();
+  log.info(`counted ${pieces} pieces (${counts.size} distinct) in ${counters.documents} documents, ${(counters.bytes / 1e6).toFixed(1)} MB, ${((t1 - t0) / 1000).toFixed(1)} s`);
+
+  // The EOS token takes the id right after the ranks.
+  const { tokens, merges } = learnBpe(counts, opts.vocabSize - 1);
+  const t2 = performance.now();
+  log.info(`${merges} merges → ${tokens.length} ranks in ${((t2 - t1) / 1000).toFixed(1)} s`);
+  if (tokens.length < opts.vocabSize - 1) log.warn(`corpus ran out of pairs: ${tokens.length + 1} tokens instead of ${opts.vocabSize}`);
+
+  const ranks = tokens.length;
+  const sidecar: Sidecar = {
+    format: 'biglm-bpe/1',
+    name: opts.name ?? path.basename(path.resolve(opts.out)),
+    pattern,
+    patternName: opts.pattern,
+    ranks,
+    specialTokens: { [EOS_TEXT]: ranks },
+    vocabSize: ranks + 1,
+    training: {
+      inputs: files.map((f) => ({ path: f, bytes: statSync(f).size })),
+      vocabSize: opts.vocabSize,
+      documents: counters.documents,
+      bytes: counters.bytes,
+      pieces,
+      uniquePieces: counts.size,
+      merges,
+      skipped: counters.skipped,
+    },
+  };
+  await mkdir(opts.out, { recursive: true });
+  const rankFile = path.join(opts.out, RANK_FILE);
+  const sidecarFile = path.join(opts.out, SIDECAR_FILE);
+  await writeFileAtomic(rankFile, formatRankFile(tokens));
+  await writeJsonAtomic(sidecarFile, sidecar);
+  return { rankFile, sidecarFile, sidecar, seconds: { count: (t1 - t0) / 1000, merge: (t2 - t1) / 1000 } };
+}
