@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Logger } from '../core/log.js';
 import { exists } from '../core/atomic.js';
 import { runPaths } from '../run/layout.js';
-import type { Plan } from '../run/plan.js';
+import type { Plan, StepPlan } from '../run/plan.js';
 import type { OpenedRun } from './run-dir.js';
 import type { SubmissionRecord } from './slurm/submissions.js';
 
@@ -24,7 +24,7 @@ export interface Executor {
 /** The ranks of one step that have no completion marker yet. */
 export interface StepWork {
   step: string;
-  kind: 'segment' | 'global' | 'finalize';
+  kind: StepPlan['kind'];
   worldSize: number;
   pending: number[];
 }
