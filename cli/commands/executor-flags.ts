@@ -58,7 +58,7 @@ export function executorFrom(
   const kind = values.executor ?? opts.defaultKind ?? 'local';
   if (kind === 'local') {
     const stray = SLURM_ONLY.filter((k) => values[k] !== undefined);
-    if (stray.length > 0) throw new UsageError(`--${stray.join(', --')} only apply to --executor slurm`);
+    if (stray.length > 0) throw new UsageError(`--${stray.join(', --')}: Slurm option(s), for --executor slurm only`);
     return localExecutor({ workers: opts.workers, progress: opts.progress });
   }
   if (kind === 'slurm') return slurmExecutor(slurmOptionsFrom(values, opts.slurmBase));

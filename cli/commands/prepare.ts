@@ -106,7 +106,8 @@ export async function prepareCommand(argv: string[]): Promise<number> {
 
 /** After a Slurm submission: the job ids on stdout (one per line: `<step> <job id>`), how to follow on stderr. */
 export function reportSubmission(execution: Extract<Execution, { kind: 'submitted' }>, runDir: string): number {
-  const rel = path.relative(process.cwd(), runDir) || '.';
+  const here = path.relative(process.cwd(), runDir) || '.';
+  const rel = here.startsWith('..') ? runDir : here;
   if (!execution.submission) {
     process.stderr.write(`nothing to submit: all ${execution.tasksSkipped} task(s) are done; shards in ${rel}/shards\n`);
     return 0;
