@@ -6,13 +6,16 @@ import { Registry } from './core/registry.js';
 import type { StageDefinition } from './core/stage.js';
 import { readerRegistry, detectFormat } from './readers/index.js';
 import { definitions as extractStages } from './extract/index.js';
+import { definitions as filterStages } from './filters/index.js';
+import { definitions as langidStages } from './langid/index.js';
+import { definitions as dedupStages } from './dedup/index.js';
 
 let cached: Registries | undefined;
 
 export function defaultRegistries(): Registries {
   if (cached) return cached;
   const stages = new Registry<StageDefinition>('stage type');
-  for (const def of [...extractStages]) stages.register(def.type, def);
+  for (const def of [...extractStages, ...langidStages, ...filterStages, ...dedupStages]) stages.register(def.type, def);
   cached = { readers: readerRegistry, stages, detectFormat };
   return cached;
 }

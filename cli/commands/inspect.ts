@@ -4,9 +4,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand, intOption, UsageError } from '../args.js';
 import { openShard, readShardDocs, shardTokenizer } from '../../pipeline/shards/read.js';
-import { getEncoding } from '../../tokenizer/index.js';
+import { getEncoding, listEncodings } from '../../tokenizer/index.js';
+import { existsSync } from 'node:fs';
 import { runPaths } from '../../pipeline/run/layout.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import { manifestEncodingName, type Manifest } from '../../pipeline/run/finalize.js';
 import { inspectSections } from '../../pipeline/inspect.js';
 
 export const INSPECT_HELP = `biglm inspect <run-dir | shard.arrow> [--docs N] [--chars N]
@@ -57,7 +58,7 @@ async function inspectRun(runDir: string, docs: number, chars: number): Promise<
   if (manifest.shards.length > 20) console.log(`  … ${manifest.shards.length - 20} more`);
   if (manifest.shards.length > 0 && docs > 0) {
     console.log('');
-    await inspectShard(path.join(runDir, manifest.shards[0].path), docs, chars, manifest.tokenizer.name);
+    await inspectShard(path.join(runDir, manifest.shards[0].path), docs, chars, manifestEncodingName(runDir, manifest));
   }
 }
 
@@ -75,7 +76,9 @@ async function inspectShard(file: string, docs: number, chars: number, tokenizer
     tokens += d.tokens.length;
   }
   console.log(`rows: ${rows}, tokens: ${tokens}`);
-  const name = tokenizerName ?? info?.name;
+  // A shard alone: a built-in by name, or the trained vocabulary of the run the shard sits in.
+  const runTokenizer = path.join(path.dirname(file), '..', 'tokenizer');
+  const name = tokenizerName ?? (info && listEncodings().includes(info.name) ? info.name : existsSync(runTokenizer) ? runTokenizer : undefined);
   if (!name || docs === 0) return;
   const enc = getEncoding(name);
   let shown = 0;

@@ -107,7 +107,6 @@ async function* runFilter(
 ): AsyncGenerator<Doc> {
   const check = await checkOrPromise;
   const name = ctx.stageName;
-  const stage = ctx.stats.stage(name);
   const tools: FilterTools = {
     count: (counter, n = 1) => ctx.stats.count(name, counter, n),
     observe: (m, x) => ctx.stats.observe(name, m, x),
@@ -122,9 +121,8 @@ async function* runFilter(
   let completed = false;
   try {
     for await (const doc of docs) {
+      // The runner counts in/out and time of every stage; the wrapper records drops and examples.
       seen++;
-      stage.in++;
-      const t0 = performance.now();
       let verdict: Verdict;
       try {
         verdict = check(doc, tools);
@@ -133,9 +131,7 @@ async function* runFilter(
         verdict = 'error';
         ctx.log.warn(`${doc.source}:${doc.position}: ${name} failed on document ${doc.id}: ${(err as Error).message}`);
       }
-      stage.ms += performance.now() - t0;
       if (verdict === true) {
-        stage.out++;
         yield doc;
         continue;
       }

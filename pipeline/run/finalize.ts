@@ -9,7 +9,7 @@ import { emptyStats, mergeStats, totalDropped, type Stats } from '../core/stats.
 import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../core/atomic.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { configHash } from '../config/resolve.js';
-import { getEncoding } from '../../tokenizer/index.js';
+import { getEncoding, listEncodings } from '../../tokenizer/index.js';
 import type { ShardInfo } from '../writers/token-shards.js';
 import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
@@ -20,7 +20,15 @@ export interface Manifest {
   kind: 'biglm-run';
   version: 1;
   configHash: string;
-  tokenizer: { name: string; vocabSize: number; eosId: number; checksum: string; tokenWidth: 16 | 32 };
+  tokenizer: {
+    name: string;
+    vocabSize: number;
+    eosId: number;
+    checksum: string;
+    tokenWidth: 16 | 32;
+    /** Trained vocabularies: the folder holding it, relative to the run directory (`getEncoding` takes it). */
+    path?: string;
+  };
   inputs: { path: string; bytes: number }[];
   shards: ShardInfo[];
   totals: { read: number; kept: number; dropped: Record<string, number>; tokens: number; shards: number };
@@ -55,7 +63,8 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
     log.warn(`accounting mismatch: read ${stats.read} ≠ kept ${kept} + dropped ${droppedTotal}; a stage lost documents without a reason`);
   }
 
-  const enc = getEncoding(runEncodingName(cfg, runDir));
+  const encName = runEncodingName(cfg, runDir);
+  const enc = getEncoding(encName);
   const manifest: Manifest = {
     kind: 'biglm-run',
     version: 1,
@@ -66,6 +75,7 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
       eosId: enc.eosId,
       checksum: enc.checksum,
       tokenWidth: enc.vocabSize <= 65536 ? 16 : 32,
+      ...(listEncodings().includes(encName) ? {} : { path: path.relative(runDir, encName) }),
     },
     inputs: await Promise.all(
       cfg.inputs.map(async (f) => ({ path: path.relative(cfg.configDir, f), bytes: (await fs.stat(f)).size })),
@@ -90,4 +100,9 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
 
 function sortKeys(r: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The encoding a finished run's shards were written with (built-in by name, trained by its folder). */
+export function manifestEncodingName(runDir: string, m: Pick<Manifest, 'tokenizer'>): string {
+  return m.tokenizer.path !== undefined ? path.resolve(runDir, m.tokenizer.path) : m.tokenizer.name;
 }

@@ -3,6 +3,7 @@
 // to temporary names first; the stats file and then the marker are written last.
 
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { Doc } from '../core/doc.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import type { Logger } from '../core/log.js';
@@ -109,7 +110,9 @@ async function runSegment(
     seg.index === 0 ? readInputs(cfg, plan.rankFiles[rank], reg, ctx) : readDocJsonl(runPaths.segment(ctx.runDir, seg.index - 1, rank));
   docs = reportProgress(docs, opts.onProgress);
 
-  const chain: { name: string; stage: Stage }[] = [];
+  // A barrier's collect stage passes every document through and reports under the barrier's name:
+  // it adds its time there but not its documents, which the barrier's own stage counts next segment.
+  const chain: { name: string; stage: Stage; countDocs?: false }[] = [];
   if (seg.opensWith) {
     const def = reg.stages.get(seg.opensWith.type);
     chain.push({ name: seg.opensWith.name, stage: def.create(seg.opensWith.options, stageSetup(cfg, ctx.runDir, seg.opensWith.name)) });
@@ -119,9 +122,10 @@ async function runSegment(
   }
   if (seg.closesWith) {
     const def = reg.stages.get(seg.closesWith.type);
-    chain.push({ name: seg.closesWith.name, stage: def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name)) });
+    const collect = def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name));
+    chain.push({ name: seg.closesWith.name, stage: collect, countDocs: false });
   }
-  for (const { name, stage } of chain) docs = instrument(stage)(docs, { ...ctx, stageName: name });
+  for (const { name, stage, countDocs } of chain) docs = instrument(stage, countDocs)(docs, { ...ctx, stageName: name });
 
   if (!seg.last) {
     const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
@@ -176,7 +180,7 @@ async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string
  * Count every stage's documents in and out and the time spent inside it (upstream and downstream time
  * excluded), so a stage itself only records drops and its own counters.
  */
-export function instrument(stage: Stage): Stage {
+export function instrument(stage: Stage, countDocs = true): Stage {
   return (docs, ctx) => {
     const s = ctx.stats.stage(ctx.stageName);
     let upstreamMs = 0;
@@ -187,7 +191,7 @@ export function instrument(stage: Stage): Stage {
         const r = await it.next();
         upstreamMs += performance.now() - t;
         if (r.done) return;
-        s.in++;
+        if (countDocs) s.in++;
         yield r.value;
       }
     }
@@ -199,7 +203,7 @@ export function instrument(stage: Stage): Stage {
         const r = await it.next();
         s.ms += performance.now() - t - (upstreamMs - before);
         if (r.done) return;
-        s.out++;
+        if (countDocs) s.out++;
         yield r.value;
       }
     })();
@@ -211,7 +215,12 @@ async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Regi
     const file = cfg.inputs[fileIndex];
     const format = cfg.reader.format === 'auto' ? reg.detectFormat(file) : cfg.reader.format;
     const reader = reg.readers.get(format);
-    yield* reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' });
+    // Sources are recorded relative to the config, so shards do not depend on where the checkout lives.
+    const source = path.relative(cfg.configDir, file);
+    for await (const doc of reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
+      doc.source = source;
+      yield doc;
+    }
   }
 }
 

@@ -69,7 +69,7 @@ describe('the local runner', () => {
       stages: Record<string, { in: number; out: number; dropped: Record<string, number>; ms: number }>;
     };
     expect(stats.stages.min_length).toMatchObject({ in: 10, out: 8, dropped: { 'min_length:too_short': 2 } });
-    expect(stats.stages.first_of_text).toMatchObject({ in: 16, out: 13, dropped: { 'first_of_text:duplicate': 3 } });
+    expect(stats.stages.first_of_text).toMatchObject({ in: 8, out: 5, dropped: { 'first_of_text:duplicate': 3 } });
     expect(stats.stages.tokenize).toMatchObject({ in: 5, out: 5 });
     for (const [name, s] of Object.entries(stats.stages)) {
       if (name === 'read') continue;
