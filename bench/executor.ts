@@ -68,7 +68,8 @@ async function main(): Promise<void> {
 
   // Every rank of every step as its own `biglm task` process, one at a time (clean per-task figures).
   const procs = await openRunDir(path.join(benchDir, 'per-process'), cfg, reg, false);
-  const rows: string[] = [];
+  const rows: string[][] = [];
+  const w = Math.max(8, ...procs.plan.steps.map((st) => st.name.length));
   t0 = Date.now();
   for (const step of procs.plan.steps) {
     const costs: TaskCost[] = [];
@@ -83,17 +84,16 @@ async function main(): Promise<void> {
     const maxRss = Math.max(...costs.map((c) => c.rssMB));
     const maxWall = Math.max(...costs.map((c) => c.wall));
     const rate = step.kind === 'segment' && step.name === 'seg0' ? `${(inputBytes / 1e6 / cpu).toFixed(2)} MB/CPU-s, ${Math.round(read / cpu)} docs/CPU-s` : '';
-    rows.push(
-      `${step.name.padEnd(22)} ${String(step.worldSize).padStart(5)} ${wall.toFixed(1).padStart(8)} ${maxWall.toFixed(1).padStart(9)} ` +
-        `${cpu.toFixed(1).padStart(7)} ${String(maxRss).padStart(9)}   ${rate}`,
-    );
+    rows.push([step.name, String(step.worldSize), wall.toFixed(1), maxWall.toFixed(1), cpu.toFixed(1), String(maxRss), rate]);
   }
   const procWall = (Date.now() - t0) / 1000;
 
   const same = (await fs.readFile(runPaths.manifest(inproc.runDir))).equals(await fs.readFile(runPaths.manifest(procs.runDir)));
   console.log(`executor bench: ${cfg.inputs.length} input file(s), ${(inputBytes / 1e6).toFixed(1)} MB, tokenizer ${cfg.tokenizer.name}, steps ${procs.plan.steps.map((s) => s.name).join(' → ')}`);
-  console.log(`${'step'.padEnd(22)} ${'ranks'.padStart(5)} ${'wall s'.padStart(8)} ${'max/task'.padStart(9)} ${'CPU s'.padStart(7)} ${'RSS MB max'.padStart(9)}`);
-  for (const r of rows) console.log(r);
+  const line = (c: string[]) =>
+    `${c[0].padEnd(w)} ${c[1].padStart(5)} ${c[2].padStart(8)} ${c[3].padStart(9)} ${c[4].padStart(7)} ${c[5].padStart(11)}   ${c[6]}`.trimEnd();
+  console.log(line(['step', 'ranks', 'wall s', 'max/task', 'CPU s', 'peak RSS MB', '']));
+  for (const r of rows) console.log(line(r));
   console.log(
     `one process per rank: ${procWall.toFixed(1)} s; in-process local executor (1 worker): ${inprocWall.toFixed(1)} s; ` +
       `ratio ${(procWall / inprocWall).toFixed(2)} (process start and tokenizer load per task); manifests ${same ? 'byte-identical' : 'DIFFER'}`,
