@@ -94,7 +94,14 @@ export interface QueuedElement {
  */
 export async function squeue(jobIds: string[]): Promise<QueuedElement[]> {
   if (jobIds.length === 0) return [];
-  const { stdout } = await slurmCommand('squeue', ['-h', '-r', '-o', '%F|%K|%T|%r', '--states=all']);
+  let stdout: string;
+  try {
+    ({ stdout } = await slurmCommand('squeue', ['-h', '-r', '-o', '%F|%K|%T|%r', '--states=all', `--jobs=${jobIds.join(',')}`]));
+  } catch (e) {
+    // squeue fails this way when none of the ids is known any more (they ended longer than MinJobAge ago).
+    if (/Invalid job id specified/.test((e as Error).message)) return [];
+    throw e;
+  }
   const wanted = new Set(jobIds);
   return parseSqueue(stdout).filter((e) => wanted.has(e.arrayJobId));
 }
