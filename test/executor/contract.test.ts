@@ -2,9 +2,8 @@
 // (`node dist/cli/biglm.js task`), the rank taken from the array-index variables of Slurm, Kubernetes
 // and AWS Batch, must leave exactly the shards and manifest of an in-process local run.
 
-import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, symlinkSync } from 'node:fs';
-import * as os from 'node:os';
+import { afterAll, describe, expect, it, beforeAll } from 'vitest';
+import { writeFileSync, readFileSync, existsSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
@@ -13,11 +12,13 @@ import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { ResolvedConfig } from '../../pipeline/config/schema.js';
-import { biglm, haveDist, runOutputs, writeRealCorpus } from './fixtures.js';
+import { biglm, haveDist, tempDir, removeTempDirs, runOutputs, writeRealCorpus } from './fixtures.js';
 
 const reg = defaultRegistries();
 const canRead = reg.readers.has('jsonl');
 if (!haveDist) console.warn('test/executor/contract: skipped — dist/cli/biglm.js is missing; run `npx tsc -p .` (make test builds first)');
+
+afterAll(removeTempDirs);
 
 describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a scheduler would', () => {
   let inputs: string;
@@ -25,16 +26,16 @@ describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a 
   let reference: Map<string, Buffer>;
 
   beforeAll(async () => {
-    inputs = mkdtempSync(path.join(os.tmpdir(), 'biglm-contract-in-'));
+    inputs = tempDir('biglm-contract-in-');
     await writeRealCorpus(inputs, 5, 10);
     cfg = await resolveConfig({ inputs: ['*.jsonl'], tokenizer: { name: 'gpt2' }, output: { batchDocs: 4 } }, inputs, reg);
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-contract-local-'));
+    const runDir = tempDir('biglm-contract-local-');
     await runLocal(await openRunDir(runDir, cfg, reg, false), { workers: 1, log: memoryLogger(), progress: false });
     reference = await runOutputs(runDir);
   });
 
   it('write the same shards and manifest as the in-process run, whichever variable carries the index', async () => {
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-contract-procs-'));
+    const runDir = tempDir('biglm-contract-procs-');
     const run = await openRunDir(runDir, cfg, reg, false);
     expect(run.plan.steps.map((s) => s.name)).toEqual(['seg0', 'finalize']);
     expect(run.plan.worldSize).toBe(5);
@@ -68,7 +69,7 @@ describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a 
   });
 
   it('refuse an array index past the end of the ranks file, and a step whose step before is not complete', async () => {
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-contract-bad-'));
+    const runDir = tempDir('biglm-contract-bad-');
     await openRunDir(runDir, cfg, reg, false);
     const ranksFile = path.join(runDir, 'r.txt');
     writeFileSync(ranksFile, '1\n');
@@ -82,11 +83,11 @@ describe.skipIf(!haveDist || !canRead)('worker processes started per rank, as a 
   });
 
   it('refuse --executor slurm with a clear message when sbatch is not on PATH, submitting nothing', async () => {
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-nosbatch-')), 'run');
+    const out = path.join(tempDir('biglm-nosbatch-'), 'run');
     const cfgFile = path.join(inputs, 'config.json');
     writeFileSync(cfgFile, JSON.stringify({ inputs: ['*.jsonl'], tokenizer: { name: 'gpt2' } }));
     // A PATH with node and nothing else.
-    const bin = mkdtempSync(path.join(os.tmpdir(), 'biglm-path-'));
+    const bin = tempDir('biglm-path-');
     symlinkSync(process.execPath, path.join(bin, 'node'));
     const r = await biglm(['prepare', cfgFile, '--out', out, '--executor', 'slurm'], { PATH: bin });
     expect(r.code).toBe(2);

@@ -4,7 +4,8 @@
 
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMail } from '../../pipeline/sample/mail.js';
@@ -14,6 +15,19 @@ const require = createRequire(import.meta.url);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const biglmCli = path.join(repoRoot, 'dist', 'cli', 'biglm.js');
 export const haveDist = existsSync(biglmCli);
+
+const temps: string[] = [];
+
+/** A fresh folder under the system temp dir, removed by `removeTempDirs` (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
 /** Writes `files` JSONL files of real documents into `dir` (docs/file each); returns their names. */
 export async function writeRealCorpus(dir: string, files = 5, perFile = 12): Promise<string[]> {

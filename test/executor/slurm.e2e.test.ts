@@ -5,8 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
@@ -20,7 +19,7 @@ import { FINAL_STATES, submitRun } from '../../pipeline/executor/slurm/executor.
 import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
 import { allJobIds, latestElementOf, readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
 import type { RunStatus } from '../../pipeline/executor/status.js';
-import { biglm, haveDist, runOutputs, writeMailFile, writeRealCorpus } from './fixtures.js';
+import { biglm, haveDist, tempDir, removeTempDirs, runOutputs, writeMailFile, writeRealCorpus } from './fixtures.js';
 import { acquireCluster } from './slurm-cluster.js';
 
 const reg = defaultRegistries();
@@ -30,6 +29,7 @@ if (skipWhy) console.warn(`test/executor/slurm.e2e: skipped — ${skipWhy}`);
 
 afterAll(async () => {
   if (cluster.ok) await cluster.stop();
+  removeTempDirs();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,7 +62,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
 
   beforeAll(async () => {
     if (cluster.ok) process.env.SLURM_CONF = cluster.conf;
-    inputs = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-in-'));
+    inputs = tempDir('biglm-e2e-in-');
     await writeRealCorpus(inputs, 5, 10);
     // With near-duplicate removal when that stage is registered: its global steps become arrays too.
     const stages = reg.stages.has('minhash_dedup') ? [{ type: 'minhash_dedup' }] : [];
@@ -70,7 +70,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     cfgFile = path.join(inputs, 'config.json');
     writeFileSync(cfgFile, JSON.stringify(config));
     const cfg = await resolveConfig(config, inputs, reg);
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-local-'));
+    const runDir = tempDir('biglm-e2e-local-');
     const run = await openRunDir(runDir, cfg, reg, false);
     steps = run.plan.steps.map((s) => s.name);
     await runLocal(run, { workers: 1, log: memoryLogger(), progress: false });
@@ -78,7 +78,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
   });
 
   it('finishes after one array element is cancelled and the run resumed, byte-identical to a local run', async () => {
-    const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-slurm-')), 'run');
+    const runDir = path.join(tempDir('biglm-e2e-slurm-'), 'run');
     const sub = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--array-parallelism', '2', '--no-progress']);
     expect(sub.code, sub.stderr).toBe(0);
     expect([...jobsOf(sub.stdout).keys()]).toEqual(steps);
@@ -157,7 +157,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
   });
 
   it('refuses a partition that does not exist before submitting anything', async () => {
-    const runDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-part-')), 'run');
+    const runDir = path.join(tempDir('biglm-e2e-part-'), 'run');
     const r = await biglm(['prepare', cfgFile, '--out', runDir, '--executor', 'slurm', '--partition', 'no_such_partition']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/partition 'no_such_partition' does not exist \(sinfo -p no_such_partition lists nothing\); partitions: debug/);
@@ -166,7 +166,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
 
   it('cancels the jobs it already queued when a later step cannot be submitted', async () => {
     const cfg = await resolveConfig(JSON.parse(readFileSync(cfgFile, 'utf8')), inputs, reg);
-    const runDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-rollback-'));
+    const runDir = tempDir('biglm-e2e-rollback-');
     const run = await openRunDir(runDir, cfg, reg, false);
     // finalize's log folder cannot be made (a file is in the way), after seg0 was submitted.
     mkdirSync(path.join(runDir, 'logs'), { recursive: true });
@@ -189,7 +189,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
   });
 
   it('requeues an element told that its time is up (USR1), and the requeued element completes the run', async (ctx) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-requeue-'));
+    const dir = tempDir('biglm-e2e-requeue-');
     const docs = await writeMailFile(path.join(dir, 'in', 'mail.jsonl'), 1000);
     const config = { inputs: ['in/*.jsonl'], tokenizer: { name: 'gpt2' } };
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
@@ -225,7 +225,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     expect((await status(runDir)).st.complete).toBe(true);
 
     const cfg = await resolveConfig(config, dir, reg);
-    const localDir = mkdtempSync(path.join(os.tmpdir(), 'biglm-e2e-requeue-local-'));
+    const localDir = tempDir('biglm-e2e-requeue-local-');
     await runLocal(await openRunDir(localDir, cfg, reg, false), { workers: 1, log: memoryLogger(), progress: false });
     const want = await runOutputs(localDir);
     const got = await runOutputs(runDir);
