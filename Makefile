@@ -7,7 +7,7 @@ BIGLM := $(NODE) dist/cli/biglm.js
 SAMPLE_DIR := data/sample
 RUNS := runs
 
-.PHONY: install build test prepare bench train train-smoke sample clean
+.PHONY: install build test prepare bench train train-smoke sample mix-sample clean
 
 install: node_modules/.installed build
 
@@ -29,6 +29,13 @@ sample: install $(SAMPLE_DIR)/SAMPLE.json
 
 prepare: sample
 	$(BIGLM) prepare configs/sample.json --out $(RUNS)/sample
+
+# Corpus-mix experiment on the sample: e-mail vs Brown, a sweep of four mixtures, and a Megatron export.
+mix-sample: sample
+	$(BIGLM) prepare --input $(SAMPLE_DIR)/mail  --out $(RUNS)/sample-mail --tokenizer gpt2
+	$(BIGLM) prepare --input $(SAMPLE_DIR)/brown --out $(RUNS)/sample-brown --tokenizer gpt2
+	$(BIGLM) mix configs/mix-sample.json --out $(RUNS)/mix-sample --force
+	$(BIGLM) export $(RUNS)/mix-sample/even --format megatron --out $(RUNS)/mix-sample/export/even_text_document
 
 bench: install
 	@for b in dist/bench/*.js; do echo "== $$b"; $(NODE) $$b || exit 1; done

@@ -8,6 +8,8 @@ import { stagesCommand } from './commands/stages.js';
 import { statusCommand } from './commands/status.js';
 import { resumeCommand } from './commands/resume.js';
 import { maskCommand } from '../pipeline/mask/cli.js';
+import { mixCommand } from './commands/mix.js';
+import { exportCommand } from './commands/export.js';
 import { tokenizerCommand, serveCommand } from '../tokenizer/cli.js';
 
 export interface Command {
@@ -22,6 +24,8 @@ export const commands: Record<string, Command> = {
   stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
   status: { summary: 'per step: ranks done, running, pending, failed (markers, and Slurm when used)', run: statusCommand },
   resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: resumeCommand },
+  mix: { summary: 'blend prepared runs by token share into mixed runs (sweeps, capped upsampling, bounded-memory shuffle)', run: mixCommand },
+  export: { summary: "write a run's tokens for Megatron-LM (.bin/.idx) or datatrove (.ds)", run: exportCommand },
   tokenizer: { summary: 'train a BPE vocabulary, encode/decode/count, list encodings', run: tokenizerCommand },
   serve: { summary: 'the tokenizer HTTP service (loopback by default)', run: serveCommand },
   mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: maskCommand },

@@ -15,6 +15,7 @@ Commands:
       (tiktoken rank format) and DIR/tokenizer.json (regex, special tokens, training settings).
       --vocab-size N   base vocabulary incl. 256 byte tokens and EOS (default 8448)
       --max-piece-bytes N   ignore longer pre-tokenized pieces while counting (default 256)
+      --max-unique-pieces N bound on distinct pieces in memory; the rarest are pruned past it (default 8000000)
   list
       The built-in encodings.
   info <name-or-path>
@@ -69,6 +70,7 @@ async function train(args: string[]): Promise<number> {
       pattern: { type: 'string' },
       name: { type: 'string' },
       'max-piece-bytes': { type: 'string' },
+      'max-unique-pieces': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -85,6 +87,7 @@ async function train(args: string[]): Promise<number> {
     out: values.out,
     ...(values['vocab-size'] !== undefined ? { vocabSize: intOption('--vocab-size', values['vocab-size']) } : {}),
     ...(values['max-piece-bytes'] !== undefined ? { maxPieceBytes: intOption('--max-piece-bytes', values['max-piece-bytes']) } : {}),
+    ...(values['max-unique-pieces'] !== undefined ? { maxUniquePieces: intOption('--max-unique-pieces', values['max-unique-pieces']) } : {}),
     ...(values.pattern !== undefined ? { pattern: values.pattern as 'cl100k_base' } : {}),
     ...(values.name !== undefined ? { name: values.name } : {}),
   });

@@ -27,6 +27,7 @@ export const sidecarSchema = z
         bytes: z.number(),
         pieces: z.number(),
         uniquePieces: z.number().int(),
+        prunedPieces: z.number().int().default(0).describe('rare distinct pieces dropped to bound memory'),
         merges: z.number().int(),
         skipped: z.record(z.string(), z.number()).describe('inputs records skipped, by reason'),
       })

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand, intOption, UsageError } from '../args.js';
-import { openShard, readShardDocs, shardTokenizer } from '../../pipeline/shards/read.js';
+import { readShardDocs, readShardSchema, shardTokenizer } from '../../pipeline/shards/read.js';
 import { getEncoding, listEncodings } from '../../tokenizer/index.js';
 import { existsSync } from 'node:fs';
 import { runPaths } from '../../pipeline/run/layout.js';
@@ -63,8 +63,7 @@ async function inspectRun(runDir: string, docs: number, chars: number): Promise<
 }
 
 async function inspectShard(file: string, docs: number, chars: number, tokenizerName: string | undefined): Promise<void> {
-  const reader = await openShard(file);
-  const schema = reader.schema;
+  const schema = await readShardSchema(file);
   const info = shardTokenizer(schema);
   console.log(`shard ${file}`);
   console.log(`schema: ${schema.fields.map((f) => `${f.name}: ${f.type}`).join(', ')}`);

@@ -190,7 +190,7 @@ export const exactDedup: StageDefinition<typeof exactSchema> = {
       const index = resolveIndexSources(options.index, setup.configDir, setup.stageName, 'exact_dedup', hashing(options));
       return [
         {
-          name: `${setup.stageName}.groups`,
+          name: 'groups',
           worldSize: options.partitions,
           run: async (p) => {
             const rep = runGroups(layout, options, p, setup.segmentWorldSize, index);
@@ -198,7 +198,7 @@ export const exactDedup: StageDefinition<typeof exactSchema> = {
           },
         },
         {
-          name: `${setup.stageName}.report`,
+          name: 'report',
           worldSize: 1,
           run: async (_rank, ctx) => {
             await runReport(layout, options, ctx.stats, index.map((i) => i.dir));

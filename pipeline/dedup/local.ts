@@ -75,15 +75,17 @@ export async function runDedupLocally(
   };
   for (let r = 0; r < W; r++) if (!existsSync(markerPath(runDir, collectStep, r))) await runCollect(r);
 
-  const steps = def.barrier.steps(options, { ...setup, segmentWorldSize: W });
+  // plan names as the runner gives them (`<stage>.<step>`): markers and error producers use these
+  const steps = def.barrier.steps(options, { ...setup, segmentWorldSize: W }).map((s) => ({ ...s, name: `${stageName}.${s.name}` }));
   const runStepRank = async (stepIndex: number, rank: number, attempt = 0): Promise<void> => {
     const step = steps[stepIndex];
     try {
       await step.run(rank, { runDir, stats, log, signal, seed: setup.seed });
     } catch (e) {
-      if (!(e instanceof CorruptTaskOutputError) || attempt >= 2) throw e;
-      log.warn(e.message);
-      const p = e.producer;
+      const corrupt = CorruptTaskOutputError.from(e);
+      if (!corrupt || attempt >= 2) throw e;
+      log.warn(corrupt.message);
+      const p = corrupt.producer;
       if (p.step === null) {
         if (p.stageName !== stageName) throw e; // an index run's file: nothing here can rewrite it
         rmSync(markerPath(runDir, collectStep, p.rank), { force: true });

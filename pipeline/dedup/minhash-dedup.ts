@@ -30,12 +30,13 @@ export const minhashDedup: StageDefinition<typeof minhashSchema> = {
     collect: minhashCollect,
     steps(options, setup) {
       const layout = new DedupLayout(setup.runDir, setup.stageName);
+      // producers in error messages use the plan's step names: `<stage>.<step>`
       const bucketsStep = `${setup.stageName}.buckets`;
       // resolved when the steps are planned, so a bad index path fails before any work starts
       const index = resolveIndexSources(options.index, setup.configDir, setup.stageName, 'minhash_dedup', hashingOptions(options));
       return [
         {
-          name: bucketsStep,
+          name: 'buckets',
           worldSize: options.bands,
           run: async (band, ctx) => {
             const { pairs, rejected } = runBuckets(layout, band, setup.segmentWorldSize, index, options.verifyThreshold);
@@ -44,7 +45,7 @@ export const minhashDedup: StageDefinition<typeof minhashSchema> = {
           },
         },
         {
-          name: `${setup.stageName}.clusters`,
+          name: 'clusters',
           worldSize: 1,
           run: async (_rank, ctx) => {
             await runClusters(layout, options, setup.segmentWorldSize, bucketsStep, ctx.stats, index.map((i) => i.dir));

@@ -20,8 +20,8 @@ export const minhashSchema = z
       .number()
       .min(0)
       .max(1)
-      .default(0.7)
-      .describe('Keep an LSH candidate pair only when its signatures agree on at least this fraction of the bands × rows minima (an estimate of Jaccard similarity). Removes the 0.5–0.7 pairs plain LSH lets through; 0 = plain LSH, as datatrove/FineWeb.'),
+      .default(0.75)
+      .describe('Keep an LSH candidate pair only when its signatures agree on at least this fraction of the bands × rows minima (an estimate of Jaccard similarity). Removes most of the 0.5–0.7 pairs plain LSH lets through; 0 = plain LSH, as datatrove/FineWeb.'),
     index: z
       .array(z.string())
       .default([])

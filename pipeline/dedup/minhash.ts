@@ -1,8 +1,9 @@
 // MinHash signatures and LSH band hashes of one document (datatrove/FineWeb defaults: 5-word
 // shingles, 14 bands × 8 rows, permutations (a·x + b) mod (2^61 − 1)).
 //
-// A shingle's 64-bit hash comes from two independent murmur3 lanes over its units' hashes; it is
-// reduced to the field [0, 2^61 − 1). The 112 minima are computed by the WebAssembly kernel. Each band's
+// Each unit (word or character) gets two independent 32-bit murmur3 hashes; a shingle's 64-bit hash is
+// a rolling polynomial hash per lane over its units' hashes, finalized with fmix32 and reduced to the
+// field [0, 2^61 − 1). The 112 minima are computed by the WebAssembly kernel. Each band's
 // 8 minima are then hashed to one 64-bit band hash: two documents share a bucket when those hashes are
 // equal (a false collision needs a 64-bit hash clash, ~2^-64 per pair and band, which we accept in
 // exchange for 12-byte bucket records instead of 68).
@@ -26,6 +27,8 @@ export interface MinHashParams {
 }
 
 const LANE1 = 0x9747b28c;
+const ROLL1 = 0x01000193; // odd multipliers of the rolling shingle hash (one per lane)
+const ROLL2 = 0x5bd1e995;
 const LANE2 = 0x3c6ef372;
 
 /** (a, b) pairs for `count` permutations as u32 words [a.lo, a.hi, b.lo, b.hi, …], all < 2^61, a ≥ 1. */
@@ -101,14 +104,25 @@ export class MinHasher {
     if (n <= 0) return 0;
     const kernel = this.kernel;
     const mem = kernel.ensure(n);
+    // Rolling polynomial hash of the units' hashes per lane, Σ h[i+j]·K^(size−1−j) mod 2^32, then a
+    // finalizer: O(1) per shingle whatever the shingle size, and order-sensitive.
+    let kTop1 = 1, kTop2 = 1;
+    for (let j = 1; j < size; j++) {
+      kTop1 = Math.imul(kTop1, ROLL1);
+      kTop2 = Math.imul(kTop2, ROLL2);
+    }
+    let a = 0, b = 0;
+    for (let j = 0; j < size - 1; j++) {
+      a = (Math.imul(a, ROLL1) + h1[j]) | 0;
+      b = (Math.imul(b, ROLL2) + h2[j]) | 0;
+    }
     for (let i = 0; i < n; i++) {
-      let a = LANE1, b = LANE2;
-      for (let j = 0; j < size; j++) {
-        a = mix32(a, h1[i + j]);
-        b = mix32(b, h2[i + j]);
-      }
-      let hi = fmix32(a ^ size) & 0x1fffffff;
-      let lo = fmix32(b ^ size);
+      a = (Math.imul(a, ROLL1) + h1[i + size - 1]) | 0;
+      b = (Math.imul(b, ROLL2) + h2[i + size - 1]) | 0;
+      let hi = fmix32(a ^ LANE1) & 0x1fffffff;
+      let lo = fmix32(b ^ LANE2);
+      a = (a - Math.imul(h1[i], kTop1)) | 0;
+      b = (b - Math.imul(h2[i], kTop2)) | 0;
       if (hi === 0x1fffffff && lo === 0xffffffff) hi = lo = 0; // x ≡ p ≡ 0 (mod p)
       kernel.setX(mem, i, lo, hi);
     }

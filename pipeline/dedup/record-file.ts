@@ -44,9 +44,14 @@ export interface RecordHeader {
   rank: number;
 }
 
-/** Who wrote a file: a global step's rank, or (step null) the barrier's collect stage in segment task `rank`. */
+/** Who wrote a file, so an executor can rerun it. */
 export interface Producer {
+  /** The dedup stage (or, for an index run's file, its folder). */
   stageName: string;
+  /**
+   * Plan name of the global step (`<stage>.buckets`, `<stage>.groups`), or null for the barrier's
+   * collect stage: the segment task that closes with `stageName`.
+   */
   step: string | null;
   rank: number;
 }
@@ -54,15 +59,31 @@ export interface Producer {
 /**
  * A task's output is missing, truncated or fails its checksum. `producer` names the task to rerun:
  * delete its completion marker and output, run it again, then rerun the consumer.
+ * Errors lose their class and fields when they cross a worker boundary (structured clone keeps only
+ * the message), so the message ends with a JSON tag and `CorruptTaskOutputError.from(e)` rebuilds it.
  */
 export class CorruptTaskOutputError extends Error {
   override readonly name = 'CorruptTaskOutputError';
   constructor(readonly file: string, readonly producer: Producer, readonly reason: string) {
-    super(
-      `${file}: ${reason}; rerun the task that wrote it (${producer.step ?? `${producer.stageName} collect (segment task)`} rank ${producer.rank})`,
-    );
+    const who = producer.step ?? `${producer.stageName} collect (segment task)`;
+    super(`${file}: ${reason}; rerun the task that wrote it: ${who} rank ${producer.rank} ${TAG}${JSON.stringify({ file, producer, reason })}`);
+  }
+
+  /** The error itself, or one rebuilt from a message that crossed a worker boundary; else null. */
+  static from(e: unknown): CorruptTaskOutputError | null {
+    if (e instanceof CorruptTaskOutputError) return e;
+    const message = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+    const at = message.lastIndexOf(TAG);
+    if (at < 0) return null;
+    try {
+      const { file, producer, reason } = JSON.parse(message.slice(at + TAG.length)) as { file: string; producer: Producer; reason: string };
+      return new CorruptTaskOutputError(file, producer, reason);
+    } catch {
+      return null; // the tag was there but not ours: treat as an ordinary error
+    }
   }
 }
+const TAG = 'corrupt-task-output:';
 
 function encodeHeader(h: RecordHeader): Uint8Array {
   const buf = new Uint8Array(HEADER_BYTES);

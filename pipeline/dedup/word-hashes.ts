@@ -1,53 +1,62 @@
-// Per-word hashes of a document without building word strings: the common case of the signature hot
-// path. Pure-ASCII text is normalized, split and hashed in one pass over its char codes; other text is
-// normalized with the Unicode regexes first, then split and hashed in the same kind of pass. The
-// result equals hashString32 over splitWords(normalizeText(text)) — a test checks that.
+// Per-word hashes of a document without building word strings: the signature hot path.
+// Normalization, splitting and hashing happen in one pass over the char codes: ASCII through a table,
+// other characters through a per-code-point cache of what normalizeText would turn them into. Text
+// that needs context (Greek capital sigma lowercases differently at a word end) or a word segmenter
+// (spaceless scripts) takes the string path. The result equals hashString32 over
+// splitWords(normalizeText(text)) — a test checks that.
 
 import { fmix32, hashString32, mix32 } from './hash32.js';
 import { normalizeText, splitWords, type NormalizationOptions, type Segmentation } from './normalize.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
 const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
 
-const SEP = 0, WORD = 1, DIGIT = 2, UPPER = 3;
+/** Ops a character turns into: a code unit (≥ 0) to append to the word, or one of these. */
+const SEP = -1, DIGIT = -3;
+const NONE = new Int32Array(0);
 
-/** ASCII classes under the given normalization (punctuation, symbols, controls, spaces → separator). */
-function asciiClasses(o: NormalizationOptions): Uint8Array {
-  const t = new Uint8Array(128);
-  for (let c = 0; c < 128; c++) {
-    const ch = String.fromCharCode(c);
-    if (/\s/.test(ch)) t[c] = SEP;
-    else if (c < 32 || c === 127) t[c] = o.punctuation ? SEP : WORD; // controls go with punctuation (\p{Cc})
-    else if (c >= 48 && c <= 57) t[c] = o.numbers ? DIGIT : WORD;
-    else if (c >= 65 && c <= 90) t[c] = o.lowercase ? UPPER : WORD;
-    else if (c >= 97 && c <= 122) t[c] = WORD;
-    else t[c] = o.punctuation ? SEP : WORD;
+/** What normalizeText does to one code point, as ops (empty: the character disappears, e.g. a mark). */
+function charOps(cp: number, o: NormalizationOptions): Int32Array {
+  let s = String.fromCodePoint(cp);
+  if (/^\s$/u.test(s)) return Int32Array.of(SEP);
+  if (o.diacritics) s = s.normalize('NFD').replace(/\p{M}/gu, '');
+  if (o.lowercase) s = s.toLowerCase();
+  const ops: number[] = [];
+  for (const q of s) {
+    if (o.numbers && /\p{Nd}/u.test(q)) ops.push(DIGIT);
+    else if ((o.punctuation && /[\p{P}\p{S}\p{Cc}\p{Cf}]/u.test(q)) || /\s/u.test(q)) ops.push(SEP);
+    else for (let k = 0; k < q.length; k++) ops.push(q.charCodeAt(k));
   }
-  return t;
+  return ops.length === 0 ? NONE : Int32Array.from(ops);
 }
 
-/** Separator = the space character only (text already normalized). */
-const NORMALIZED = (() => {
-  const t = new Uint8Array(128).fill(WORD);
-  t[32] = SEP;
-  return t;
-})();
-
 export class WordHasher {
-  private readonly ascii: Uint8Array;
+  /** Op of each ASCII character. */
+  private readonly ascii = new Int32Array(128);
+  /** Ops of the non-ASCII code points seen so far. */
+  private readonly cache = new Map<number, Int32Array>();
   /** Two independent 32-bit hashes per word; valid for the count `hash` returned. */
   h1 = new Int32Array(4096);
   h2 = new Int32Array(4096);
 
   constructor(private readonly o: NormalizationOptions, private readonly seg: Segmentation, private readonly seed1: number, private readonly seed2: number) {
-    this.ascii = asciiClasses(o);
+    for (let c = 0; c < 128; c++) {
+      const ops = charOps(c, o);
+      this.ascii[c] = ops.length === 1 ? ops[0] : SEP; // every ASCII character maps to one op
+    }
+  }
+
+  private ops(cp: number): Int32Array {
+    let ops = this.cache.get(cp);
+    if (!ops) this.cache.set(cp, (ops = charOps(cp, this.o)));
+    return ops;
   }
 
   /** Hash the words of `text`; returns the number of words. */
   hash(text: string): number {
-    if (!NON_ASCII.test(text)) return this.scan(text, this.ascii);
+    const segment = this.seg === 'intl' || (this.seg === 'auto' && SPACELESS.test(text));
+    if (!segment && !(this.o.lowercase && text.includes('Σ'))) return this.scan(text);
     const norm = normalizeText(text, this.o);
-    if (this.seg === 'intl' || (this.seg === 'auto' && SPACELESS.test(norm))) {
+    if (segment) {
       const words = splitWords(norm, this.seg);
       this.reserve(words.length);
       for (let i = 0; i < words.length; i++) {
@@ -56,7 +65,7 @@ export class WordHasher {
       }
       return words.length;
     }
-    return this.scan(norm, NORMALIZED);
+    return this.scan(norm);
   }
 
   private reserve(n: number): void {
@@ -67,20 +76,60 @@ export class WordHasher {
   }
 
   /**
-   * One pass: classify each code unit, lowercase, fold digit runs to '0', and feed word characters
+   * One pass: map each character to its ops, fold digit runs to '0', and feed word characters
    * pairwise into two murmur3 states exactly as hashString32 would over the normalized word.
    */
-  private scan(s: string, table: Uint8Array): number {
+  private scan(s: string): number {
     // a document has at most ⌈len/2⌉ words
     this.reserve((s.length >> 1) + 1);
-    const h1 = this.h1, h2 = this.h2;
+    const h1 = this.h1, h2 = this.h2, ascii = this.ascii;
     const s1 = this.seed1, s2 = this.seed2;
     let words = 0, a = s1, b = s2, len = 0, pending = -1, inDigits = false;
     const n = s.length;
-    for (let i = 0; i <= n; i++) {
-      let c = i < n ? s.charCodeAt(i) : 32;
-      const cls = c < 128 ? table[c] : WORD;
-      if (cls === SEP) {
+    // `many` holds the rest of a character that maps to several ops (a decomposition like Hangul)
+    let many: Int32Array | null = null;
+    let mj = 0, manyEnd = 0;
+    for (let i = 0; i <= n; ) {
+      let op: number;
+      if (many !== null) {
+        op = many[mj++];
+        if (mj >= many.length) {
+          many = null;
+          i = manyEnd;
+        }
+      } else if (i === n) {
+        op = SEP;
+        i++;
+      } else {
+        const c = s.charCodeAt(i);
+        if (c < 128) {
+          op = ascii[c];
+          i++;
+        } else {
+          let cp = c, width = 1;
+          if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+            const d = s.charCodeAt(i + 1);
+            if (d >= 0xdc00 && d <= 0xdfff) {
+              cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+              width = 2;
+            }
+          }
+          const ops = this.ops(cp);
+          if (ops.length === 1) {
+            op = ops[0];
+            i += width;
+          } else if (ops.length === 0) {
+            i += width; // e.g. a combining mark: gone, and no word break
+            continue;
+          } else {
+            op = ops[0];
+            many = ops;
+            mj = 1;
+            manyEnd = i + width;
+          }
+        }
+      }
+      if (op === SEP) {
         if (len > 0) {
           if (pending >= 0) {
             a = mix32(a, pending);
@@ -97,17 +146,14 @@ export class WordHasher {
         inDigits = false;
         continue;
       }
-      if (cls === DIGIT) {
+      if (op === DIGIT) {
         if (inDigits) continue;
         inDigits = true;
-        c = 48; // '0'
-      } else {
-        inDigits = false;
-        if (cls === UPPER) c += 32;
-      }
-      if (pending < 0) pending = c;
+        op = 48; // '0'
+      } else inDigits = false;
+      if (pending < 0) pending = op;
       else {
-        const k = pending | (c << 16);
+        const k = pending | (op << 16);
         a = mix32(a, k);
         b = mix32(b, k);
         pending = -1;

@@ -20,6 +20,7 @@ import { buildPlan, globalSteps, runEncodingName, stageSetup, type Plan, type Se
 import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
+import { instrument } from './instrument.js';
 
 export interface TaskRequest {
   runDir: string;
@@ -174,40 +175,6 @@ async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string
     { info: (m) => log.info(`tokenizer: ${m}`), warn: (m) => log.warn(`tokenizer: ${m}`) },
   );
   log.info(`tokenizer: trained ${result.sidecar.vocabSize} tokens on ${result.sidecar.training?.documents ?? 0} documents`);
-}
-
-/**
- * Count every stage's documents in and out and the time spent inside it (upstream and downstream time
- * excluded), so a stage itself only records drops and its own counters.
- */
-export function instrument(stage: Stage, countDocs = true): Stage {
-  return (docs, ctx) => {
-    const s = ctx.stats.stage(ctx.stageName);
-    let upstreamMs = 0;
-    async function* counted(): AsyncIterable<Doc> {
-      const it = docs[Symbol.asyncIterator]();
-      for (;;) {
-        const t = performance.now();
-        const r = await it.next();
-        upstreamMs += performance.now() - t;
-        if (r.done) return;
-        if (countDocs) s.in++;
-        yield r.value;
-      }
-    }
-    return (async function* () {
-      const it = stage(counted(), ctx)[Symbol.asyncIterator]();
-      for (;;) {
-        const t = performance.now();
-        const before = upstreamMs;
-        const r = await it.next();
-        s.ms += performance.now() - t - (upstreamMs - before);
-        if (r.done) return;
-        if (countDocs) s.out++;
-        yield r.value;
-      }
-    })();
-  };
 }
 
 async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Registries, ctx: TaskContext): AsyncIterable<Doc> {

@@ -1,6 +1,7 @@
 // Shared fixtures for the dedup tests: documents, temporary run dirs, real corpora.
 
-import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,16 @@ export function doc(id: string, text: string, fileIndex: number, position: numbe
   return { id, text, source: `file-${fileIndex}`, fileIndex, position, meta: {} };
 }
 
-export function tempRun(prefix = 'dedup-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+const created: string[] = [];
+// every test file importing these helpers removes its run directories when it finishes
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempRun(prefix = 'biglm-dedup-test-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Deal documents to `ranks` ranks the way the runner slices files: file f goes to rank f % ranks. */

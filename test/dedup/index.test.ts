@@ -17,7 +17,7 @@ describe('the dedup stage definitions', () => {
   it('fill in the FineWeb defaults', () => {
     const mh = definitions.find((d) => d.type === 'minhash_dedup')!.schema.parse({});
     expect(mh).toMatchObject({
-      unit: 'word', shingleSize: 5, bands: 14, rows: 8, verifyThreshold: 0.7, index: [],
+      unit: 'word', shingleSize: 5, bands: 14, rows: 8, verifyThreshold: 0.75, index: [],
       normalization: { lowercase: true, numbers: true, punctuation: true, diacritics: true },
     });
   });

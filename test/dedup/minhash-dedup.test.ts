@@ -55,7 +55,7 @@ describe('minhash_dedup end to end', () => {
 
   it('plans one buckets task per band and one clustering task', () => {
     const steps = minhashDedup.barrier!.steps(minhashDedup.schema.parse({}), { runDir: '/r', stageName: 'mh', configDir: '/r', seed: 0, segmentWorldSize: 3 });
-    expect(steps.map((s) => [s.name, s.worldSize])).toEqual([['mh.buckets', 14], ['mh.clusters', 1]]);
+    expect(steps.map((s) => [s.name, s.worldSize])).toEqual([['buckets', 14], ['clusters', 1]]);
   });
 
   it('rejects misspelt options', () => {
@@ -95,6 +95,10 @@ describe('minhash_dedup after failures', () => {
     expect(err.file).toBe(sig);
     expect(err.producer).toEqual({ stageName: 'minhash_dedup', step: null, rank: 1 });
     expect(err.message).toMatch(/checksum mismatch/);
+    // what an executor sees after the error crossed a worker thread: a plain Error with the message
+    const rebuilt = CorruptTaskOutputError.from(structuredClone(err));
+    expect(rebuilt).toMatchObject({ file: sig, producer: { stageName: 'minhash_dedup', step: null, rank: 1 } });
+    expect(CorruptTaskOutputError.from(new Error('something else'))).toBeNull();
   });
 
   it('reruns the producing task when a signature file is truncated, instead of using bad data', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { MinHasher, permutationParams, jaccard, shingleSet, lshCatchProbability } from '../../pipeline/dedup/minhash.js';
 import { MERSENNE_61, mulAddModMersenneBig, MinHashKernel } from '../../pipeline/dedup/mersenne.js';
 import { normalizeText, splitWords, DEFAULT_NORMALIZATION } from '../../pipeline/dedup/normalize.js';
@@ -114,9 +116,13 @@ describe('the one-pass word hasher', () => {
       "It's 5 o'clock; x=3+4*2 [edit] {json} <tag> ~tilde~ `tick` _under_score_ |pipe|",
       'Café naïve RÉSUMÉ — “quoted” text with ümlauts and 12½ digits ٣٤ (Arabic-Indic)',
       'Mixed 東京 and English words in one line',
+      'ΟΔΟΣ ΣΟΦΟΣ Σ and σ', 'İstanbul Ǆemal ẞtraße Ωhm Åström', 'emoji 😀 family 👨‍👩‍👧 math 𝐀𝐁𝐂 lone \uD800x end',
+      'co\u00ADoperate zero\u200Dwidth a\u00A0b e\u0301\u0301x \u0301abc', '١٢٣ and 4٥6 and ½ ² ①', '한국어 텍스트 ПРИВЕТ мир ﬁ',
       'odd', 'ab', '', '   ', '!!!',
     ];
-    for (const normalization of [DEFAULT_NORMALIZATION, { lowercase: false, numbers: false, punctuation: false, diacritics: false }]) {
+    const flags = [true, false];
+    const combos = flags.flatMap((lowercase) => flags.flatMap((numbers) => flags.flatMap((punctuation) => flags.map((diacritics) => ({ lowercase, numbers, punctuation, diacritics })))));
+    for (const normalization of combos) {
       const wh = new WordHasher(normalization, 'auto', 11, 22);
       for (const t of texts) {
         const words = splitWords(normalizeText(t, normalization), 'auto');
@@ -125,6 +131,24 @@ describe('the one-pass word hasher', () => {
         expect([...wh.h1.subarray(0, n)]).toEqual(words.map((w) => hashString32(w, 11) | 0));
         expect([...wh.h2.subarray(0, n)]).toEqual(words.map((w) => hashString32(w, 22) | 0));
       }
+    }
+  });
+});
+
+const lingua = new URL('../../../shared/data/langid/lingua-sentences', import.meta.url).pathname;
+describe.skipIf(!existsSync(lingua))('the one-pass word hasher on 75 languages (shared data)', () => {
+  it('agrees with the string path on every sentence file', async () => {
+    const { WordHasher } = await import('../../pipeline/dedup/word-hashes.js');
+    const { hashString32 } = await import('../../pipeline/dedup/hash32.js');
+    const wh = new WordHasher(DEFAULT_NORMALIZATION, 'auto', 11, 22);
+    const files = readdirSync(lingua).filter((f) => f.endsWith('.txt'));
+    expect(files.length).toBeGreaterThan(70);
+    for (const f of files) {
+      const text = readFileSync(path.join(lingua, f), 'utf8').split('\n').slice(0, 200).join('\n');
+      const words = splitWords(normalizeText(text), 'auto');
+      const n = wh.hash(text);
+      expect(n, f).toBe(words.length);
+      expect([...wh.h1.subarray(0, n)], f).toEqual(words.map((w) => hashString32(w, 11) | 0));
     }
   });
 });

@@ -8,6 +8,7 @@ import type { Doc } from '../../pipeline/core/doc.js';
 import type { StageDefinition, StageContext } from '../../pipeline/core/stage.js';
 import { StatsRecorder } from '../../pipeline/core/stats.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
+import { instrument } from '../../pipeline/run/instrument.js';
 
 export function doc(text: string, meta: Record<string, unknown> = {}, id = 'd0'): Doc {
   return { id, text, source: 'test.jsonl', fileIndex: 0, position: 0, meta };
@@ -26,7 +27,8 @@ export async function runStage(def: StageDefinition, options: Record<string, unk
   const stats = new StatsRecorder();
   const log = memoryLogger();
   const setup = { runDir: dir, stageName: def.type, configDir: dir, seed: 1 };
-  const stage = def.create(def.schema.parse(options), setup);
+  // Wrapped as the runner wraps every stage, which counts in/out and time.
+  const stage = instrument(def.create(def.schema.parse(options), setup));
   const ctx: StageContext = { rank: 0, worldSize: 1, runDir: dir, stageName: def.type, stats, log, signal: new AbortController().signal, seed: 1 };
   async function* source() {
     for (const d of docs) yield d;

@@ -30,7 +30,13 @@ export const trainOptionsSchema = z
       .int()
       .positive()
       .default(256)
-      .describe('pieces longer than this (base64 blobs, long digit-free runs) are not counted: they cannot shape useful merges'),
+      .describe('pieces longer than this (long runs of one symbol) are not counted: they cannot shape useful merges'),
+    maxUniquePieces: z
+      .number()
+      .int()
+      .min(1000)
+      .default(8_000_000)
+      .describe('bound on distinct pieces held in memory; past it the rarest are pruned (counted in the sidecar)'),
   })
   .strict();
 
@@ -43,14 +49,29 @@ export interface TrainResult {
   seconds: { count: number; merge: number };
 }
 
-/** Count how often each piece occurs in the texts (the word frequencies BPE learns from). */
+export interface PieceCounts {
+  counts: Map<string, number>;
+  /** Pieces counted (kept ones, pruned ones included; over-long ones not). */
+  pieces: number;
+  /** Distinct pieces dropped to bound memory, and their occurrences. */
+  pruned: { distinct: number; occurrences: number };
+}
+
+/**
+ * Count how often each piece occurs in the texts (the word frequencies BPE learns from). Memory is
+ * bounded: when more than `maxUniquePieces` distinct pieces are held, the rarest (count ≤ a threshold
+ * that doubles until at most half remain) are dropped, as streaming counters do. Web-scale text has a
+ * long tail of pieces seen once that would otherwise grow without limit; they barely move the merges.
+ */
 export async function countPieces(
   texts: AsyncIterable<string> | Iterable<string>,
   pattern: string,
   maxPieceBytes = 256,
-): Promise<{ counts: Map<string, number>; pieces: number }> {
+  maxUniquePieces = 8_000_000,
+): Promise<PieceCounts> {
   const re = compilePattern(pattern);
   const counts = new Map<string, number>();
+  const pruned = { distinct: 0, occurrences: 0 };
   let pieces = 0;
   for await (const text of texts) {
     re.lastIndex = 0;
@@ -64,8 +85,21 @@ export async function countPieces(
       pieces++;
       counts.set(piece, (counts.get(piece) ?? 0) + 1);
     }
+    if (counts.size > maxUniquePieces) prune(counts, maxUniquePieces >> 1, pruned);
   }
-  return { counts, pieces };
+  return { counts, pieces, pruned };
+}
+
+function prune(counts: Map<string, number>, target: number, pruned: { distinct: number; occurrences: number }): void {
+  for (let threshold = 1; counts.size > target; threshold *= 2) {
+    for (const [piece, n] of counts) {
+      if (n <= threshold) {
+        counts.delete(piece);
+        pruned.distinct++;
+        pruned.occurrences += n;
+      }
+    }
+  }
 }
 
 export async function trainTokenizer(options: TrainOptions, log: Logger = consoleLogger('tokenizer: ')): Promise<TrainResult> {
@@ -75,8 +109,9 @@ export async function trainTokenizer(options: TrainOptions, log: Logger = consol
   const counters: CorpusCounters = { documents: 0, bytes: 0, skipped: {} };
 
   const t0 = performance.now();
-  const { counts, pieces } = await countPieces(readCorpus(files, counters, log), pattern, opts.maxPieceBytes);
+  const { counts, pieces, pruned } = await countPieces(readCorpus(files, counters, log), pattern, opts.maxPieceBytes, opts.maxUniquePieces);
   const t1 = performance.now();
+  if (pruned.distinct > 0) log.info(`pruned ${pruned.distinct} rare distinct pieces (${pruned.occurrences} occurrences) to bound memory`);
   log.info(`counted ${pieces} pieces (${counts.size} distinct) in ${counters.documents} documents, ${(counters.bytes / 1e6).toFixed(1)} MB, ${((t1 - t0) / 1000).toFixed(1)} s`);
 
   // The EOS token takes the id right after the ranks.
@@ -101,6 +136,7 @@ export async function trainTokenizer(options: TrainOptions, log: Logger = consol
       bytes: counters.bytes,
       pieces,
       uniquePieces: counts.size,
+      prunedPieces: pruned.distinct,
       merges,
       skipped: counters.skipped,
     },

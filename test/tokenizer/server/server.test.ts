@@ -1,5 +1,6 @@
 // Over real HTTP on loopback, against compiled workers (run `npx tsc -p .` first).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,25 @@ describe('the tokenizer service', () => {
       const r = await call('/v1/tokenize', undefined, { raw: '{"text": "unterminated' });
       expect(r.status).toBe(400);
       expect(r.json.error).toMatch(/not UTF-8 JSON/);
+    });
+    it('400 for a body that is not UTF-8', async () => {
+      const res = await fetch(`${server.url}/v1/tokenize`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: Uint8Array.from([0x7b, 0x22, 0x74, 0xff, 0xfe, 0x7d]),
+      });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/not UTF-8 JSON/);
+    });
+    it('survives a client that sends garbage instead of HTTP', async () => {
+      const { port } = new URL(server.url);
+      await new Promise<void>((resolve) => {
+        const sock = connect(Number(port), '127.0.0.1', () => sock.end('\x00\x01 NOT HTTP AT ALL\r\n\r\n'));
+        sock.on('close', () => resolve());
+        sock.on('error', () => resolve());
+        sock.resume();
+      });
+      expect((await call('/healthz')).status).toBe(200);
     });
     it('404 for unknown routes and 405 for wrong methods', async () => {
       expect((await call('/v2/tokenize', { text: 'x' })).status).toBe(404);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Tiktoken } from 'tiktoken';
 import { memoryLogger } from '../../../pipeline/core/log.js';
 import { Rng } from '../../../pipeline/core/rng.js';
 import { getEncoding } from '../../../tokenizer/index.js';
@@ -78,6 +79,19 @@ describe('training a tokenizer', () => {
     }
   });
 
+  it('encodes a trained vocabulary exactly as tiktoken does with the same files', () => {
+    const sidecar = JSON.parse(readFileSync(path.join(dir, 'a', 'tokenizer.json'), 'utf8'));
+    const raw = new Tiktoken(readFileSync(path.join(dir, 'a', 'tokenizer.tiktoken'), 'utf8'), sidecar.specialTokens, sidecar.pattern);
+    const enc = getEncoding(path.join(dir, 'a'));
+    try {
+      const text = readFileSync(textFile, 'utf8') + " Überraschung!! it'S 12345 \r\n\t 🙂";
+      expect([...enc.encode(text)]).toEqual([...raw.encode_ordinary(text)]);
+    } finally {
+      enc.free();
+      raw.free();
+    }
+  });
+
   it('splits the o200k way when asked', async () => {
     const r = await trainTokenizer({ inputs: [textFile], out: path.join(dir, 'o'), vocabSize: 300, pattern: 'o200k_base', name: 'tiny-o200k' }, quiet);
     expect(r.sidecar.patternName).toBe('o200k_base');
@@ -111,6 +125,18 @@ describe('training a tokenizer', () => {
     const whole = await countPieces([content], CL100K_PATTERN);
     expect(streamed.pieces).toBe(whole.pieces);
     expect([...streamed.counts].sort()).toEqual([...whole.counts].sort());
+  });
+
+  it('bounds memory by pruning the rarest pieces, keeping frequent ones exact', async () => {
+    const letters = (i: number) => [i % 26, Math.floor(i / 26) % 26, Math.floor(i / 676)].map((d) => String.fromCharCode(97 + d)).join('');
+    const texts = Array.from({ length: 3000 }, (_, i) => `the model reads tok${letters(i)} `);
+    const { counts, pieces, pruned } = await countPieces(texts, CL100K_PATTERN, 256, 1000);
+    expect(counts.size).toBeLessThanOrEqual(1000);
+    expect(counts.get(' model')).toBe(3000);
+    expect(counts.get('the')).toBe(3000);
+    expect(pruned.distinct).toBeGreaterThan(1500);
+    // Every counted occurrence is either still held or accounted for as pruned.
+    expect([...counts.values()].reduce((a, b) => a + b, 0) + pruned.occurrences).toBe(pieces);
   });
 
   it('is reachable as `biglm tokenizer train`', async () => {

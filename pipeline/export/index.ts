@@ -1,0 +1,44 @@
+// Export a run's token shards to the formats other trainers read (docs/mixing.md).
+
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeJsonAtomic } from '../core/atomic.js';
+import { readRunManifest } from '../mix/source-run.js';
+import { exportMegatron, type ExportSummary } from './megatron.js';
+import { exportDatatrove } from './datatrove.js';
+
+export { exportMegatron, MEGATRON_DTYPE, MEGATRON_INDEX_HEADER, type ExportSummary } from './megatron.js';
+export { exportDatatrove } from './datatrove.js';
+export { BinaryFile, type ExportedFile } from './binary-file.js';
+
+export const EXPORT_FORMATS = ['megatron', 'datatrove'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRecord extends ExportSummary {
+  format: ExportFormat;
+  run: string;
+  runManifestSha256: string;
+  tokenizer: string;
+}
+
+/**
+ * Checks the run (manifest and shard hashes), writes the format's files next to `prefix`, and a
+ * `<prefix>.export.json` that ties them back to the run's manifest.
+ */
+export async function exportRun(runDir: string, format: ExportFormat, prefix: string, verify: 'sha256' | 'size' = 'sha256'): Promise<ExportRecord> {
+  if (os.endianness() !== 'LE') throw new Error('the export formats are little-endian; this machine is big-endian');
+  const run = await readRunManifest(runDir, { label: `run ${runDir}`, verify });
+  await fs.mkdir(path.dirname(path.resolve(prefix)), { recursive: true });
+  const summary = format === 'megatron' ? await exportMegatron(run, prefix) : await exportDatatrove(run, prefix);
+  const record: ExportRecord = {
+    format,
+    run: runDir,
+    runManifestSha256: run.manifestSha256,
+    tokenizer: run.manifest.tokenizer.name,
+    ...summary,
+    files: summary.files.map((f) => ({ ...f, path: path.relative(path.dirname(path.resolve(prefix)), f.path) })),
+  };
+  await writeJsonAtomic(`${prefix}.export.json`, record);
+  return record;
+}

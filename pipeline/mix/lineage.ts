@@ -1,0 +1,121 @@
+// What a mixed run records about itself: the realized share, epochs and documents per source, and its
+// lineage back to the source runs (manifest path and sha256, their config hashes), plus its config.json
+// and the report.txt that `biglm inspect` shows.
+
+import * as path from 'node:path';
+import type { Manifest } from '../run/finalize.js';
+import type { PreparedMixture } from './prepare.js';
+import { formatMixTable } from './table.js';
+
+export interface MixSourceLineage {
+  name: string;
+  /** The source run directory as written in the mix file. */
+  run: string;
+  /** The source's manifest.json (path relative to the mix file's folder) and its sha256. */
+  manifest: { path: string; sha256: string };
+  /** The source run's configHash: which prepare config produced it. */
+  configHash: string;
+  /** As written in the mix file, and what it came to: a share of the mixture and a token count. */
+  requested: { weight?: number; tokens?: number };
+  requestedShare: number;
+  requestedTokens: number;
+  maxEpochs: number;
+  sourceTokens: number;
+  sourceDocuments: number;
+  /** Whole passes over the source, and the tokens / documents of the seeded partial pass. */
+  fullEpochs: number;
+  partialTokens: number;
+  partialDocuments: number;
+  /** What the mixture holds from this source. */
+  tokens: number;
+  documents: number;
+  share: number;
+  /** tokens / sourceTokens. */
+  epochs: number;
+}
+
+export interface MixLineage {
+  name: string;
+  seed: number;
+  /** Requested token budget of the mixture, and the tokens it holds. */
+  requestedTokens: number;
+  tokens: number;
+  documents: number;
+  shuffle: { buckets: number; bucketBytes: number };
+  sources: MixSourceLineage[];
+}
+
+export type MixedManifest = Manifest & { mix: MixLineage };
+
+export interface Realized {
+  /** The seeded partial epoch of each source. */
+  picks: { tokens: number; documents: number }[];
+  /** What the mixture holds from each source. */
+  sources: { tokens: number; documents: number }[];
+  buckets: number;
+}
+
+export function mixLineage(p: PreparedMixture, configDir: string, r: Realized): MixLineage {
+  const { mixture: m, runs, plan } = p;
+  const total = r.sources.reduce((n, x) => n + x.tokens, 0);
+  return {
+    name: m.name,
+    seed: m.seed,
+    requestedTokens: plan.totalTokens,
+    tokens: total,
+    documents: r.sources.reduce((n, x) => n + x.documents, 0),
+    shuffle: { buckets: r.buckets, bucketBytes: m.output.shuffleBucketBytes },
+    sources: plan.sources.map((s, i) => ({
+      name: s.name,
+      run: m.sources[i].runAsWritten,
+      manifest: { path: path.relative(configDir, runs[i].manifestPath), sha256: runs[i].manifestSha256 },
+      configHash: runs[i].manifest.configHash,
+      requested: m.sources[i].weight !== undefined ? { weight: m.sources[i].weight } : { tokens: m.sources[i].tokens },
+      requestedShare: s.requestedShare,
+      requestedTokens: s.target,
+      maxEpochs: s.maxEpochs,
+      sourceTokens: s.sourceTokens,
+      sourceDocuments: s.sourceDocuments,
+      fullEpochs: s.fullEpochs,
+      partialTokens: r.picks[i].tokens,
+      partialDocuments: r.picks[i].documents,
+      tokens: r.sources[i].tokens,
+      documents: r.sources[i].documents,
+      share: total > 0 ? r.sources[i].tokens / total : 0,
+      epochs: r.sources[i].tokens / s.sourceTokens,
+    })),
+  };
+}
+
+/** config.json of a mixed run: the resolved mixture, with the sha256 of each source manifest (so configHash covers the inputs). */
+export function mixConfig(p: PreparedMixture, tokenizer: { name: string }): Record<string, unknown> {
+  const m = p.mixture;
+  return {
+    kind: 'biglm-mix',
+    name: m.name,
+    seed: m.seed,
+    totalTokens: m.totalTokens ?? null,
+    tokenizer: { name: tokenizer.name },
+    output: { ...m.output, textOutput: 'none' },
+    sources: m.sources.map((s, i) => ({
+      name: s.name,
+      run: s.runAsWritten,
+      ...(s.weight !== undefined ? { weight: s.weight } : { tokens: s.tokens }),
+      maxEpochs: s.maxEpochs,
+      manifestSha256: p.runs[i].manifestSha256,
+    })),
+  };
+}
+
+/** report.txt of a mixed run (what `biglm inspect` shows first): totals, the mixture table, the lineage. */
+export function mixReport(m: MixedManifest): string {
+  return [
+    `mixture ${m.mix.name} (seed ${m.mix.seed}): ${m.totals.tokens.toLocaleString('en-US')} tokens of ${m.mix.requestedTokens.toLocaleString('en-US')} requested, ` +
+      `${m.totals.kept.toLocaleString('en-US')} documents in ${m.totals.shards} shard(s), tokenizer ${m.tokenizer.name}`,
+    '',
+    formatMixTable([m]),
+    '',
+    'sources',
+    ...m.mix.sources.map((s) => `  ${s.name}: ${s.manifest.path} sha256 ${s.manifest.sha256.slice(0, 16)}… (config ${s.configHash.slice(0, 12)}…)`),
+  ].join('\n') + '\n';
+}
