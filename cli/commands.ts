@@ -5,6 +5,8 @@ import { inspectCommand } from './commands/inspect.js';
 import { taskCommand } from './commands/task.js';
 import { sampleCommand } from './commands/sample.js';
 import { stagesCommand } from './commands/stages.js';
+import { statusCommand } from './commands/status.js';
+import { resumeCommand } from './commands/resume.js';
 import { maskCommand } from '../pipeline/mask/cli.js';
 import { mixCommand } from './commands/mix.js';
 import { trainCommand, generateCommand } from '../model/cli.js';
@@ -21,6 +23,8 @@ export const commands: Record<string, Command> = {
   inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: inspectCommand },
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: sampleCommand },
   stages: { summary: 'list stage types and readers with their options', run: stagesCommand },
+  status: { summary: 'per step: ranks done, running, pending, failed (markers, and Slurm when used)', run: statusCommand },
+  resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: resumeCommand },
   mix: { summary: 'blend prepared runs by token share into mixed runs (sweeps, capped upsampling, bounded-memory shuffle)', run: mixCommand },
   export: { summary: "write a run's tokens for Megatron-LM (.bin/.idx) or datatrove (.ds)", run: exportCommand },
   tokenizer: { summary: 'train a BPE vocabulary, encode/decode/count, list encodings', run: tokenizerCommand },

@@ -7,7 +7,8 @@ import { parseCommand, intOption, UsageError } from '../args.js';
 import { loadConfigFile, resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
-import { runLocal } from '../../pipeline/executor/local.js';
+import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js';
+import type { Execution } from '../../pipeline/executor/executor.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
@@ -27,7 +28,8 @@ shards with manifest.json, stats.json and report.txt into the run directory.
   --tokenizer NAME   quick mode: tokenizer (default cl100k_base)
   --text-output F    also write kept documents as text: none|jsonl|parquet
   --no-progress      no progress bar
-Rerunning the same command resumes: finished tasks are skipped.`;
+${EXECUTOR_HELP}
+Rerunning the same command resumes: finished tasks are skipped (so does \`biglm resume DIR\`).`;
 
 export async function prepareCommand(argv: string[]): Promise<number> {
   const { values, positionals, wantsHelp } = parseCommand(
@@ -42,6 +44,7 @@ export async function prepareCommand(argv: string[]): Promise<number> {
       tokenizer: { type: 'string' },
       'text-output': { type: 'string' },
       'no-progress': { type: 'boolean' },
+      ...EXECUTOR_FLAGS,
     },
     PREPARE_HELP,
   );
@@ -78,13 +81,16 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   const runDir = path.resolve(values.out ?? defaultOut);
   const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
   const log = countingLogger();
+  const executor = executorFrom(values, { workers, progress: !values['no-progress'] });
   const run = await openRunDir(runDir, cfg, reg, Boolean(values.force));
   log.info(
     `${run.resumed ? 'resuming' : 'preparing'} ${runDir}: ${cfg.inputs.length} input file(s), ${run.plan.worldSize} task(s), ` +
-      `${Math.min(workers, run.plan.worldSize)} worker(s), steps ${run.plan.steps.map((s) => s.name).join(' → ')}`,
+      `${executor.kind === 'local' ? `${Math.min(workers, run.plan.worldSize)} worker(s)` : 'Slurm job arrays'}, steps ${run.plan.steps.map((s) => s.name).join(' → ')}`,
   );
   const t0 = Date.now();
-  const summary = await runLocal(run, { workers, log, progress: !values['no-progress'] });
+  const execution = await executor.execute(run, log);
+  if (execution.kind === 'submitted') return reportSubmission(execution, runDir);
+  const summary = execution;
   const manifest = JSON.parse(await fs.readFile(runPaths.manifest(runDir), 'utf8')) as Manifest;
   process.stderr.write(await fs.readFile(runPaths.report(runDir), 'utf8'));
   log.info(
@@ -95,5 +101,21 @@ export async function prepareCommand(argv: string[]): Promise<number> {
     log.warn(`--strict: ${log.warnings} warning(s) about the input; exiting with status 3`);
     return 3;
   }
+  return 0;
+}
+
+/** After a Slurm submission: the job ids on stdout (one per line: `<step> <job id>`), how to follow on stderr. */
+export function reportSubmission(execution: Extract<Execution, { kind: 'submitted' }>, runDir: string): number {
+  const here = path.relative(process.cwd(), runDir) || '.';
+  const rel = here.startsWith('..') ? runDir : here;
+  if (!execution.submission) {
+    process.stderr.write(`nothing to submit: all ${execution.tasksSkipped} task(s) are done; shards in ${rel}/shards\n`);
+    return 0;
+  }
+  for (const st of execution.submission.steps) for (const a of st.arrays) console.log(`${st.step} ${a.jobId}`);
+  process.stderr.write(
+    `submitted ${execution.submission.steps.length} step(s) (submission ${execution.submission.id}, ${execution.tasksSkipped} task(s) already done); ` +
+      `follow with: biglm status ${rel}   logs: ${rel}/logs/<step>/<job>_<index>.out\n`,
+  );
   return 0;
 }

@@ -1,20 +1,22 @@
 // The local executor: every step in order, the ranks of a step in a piscina pool of `workers` threads
 // (inline when workers = 1 — the same task function either way). Tasks already marked done are skipped,
-// so running the same command again resumes a killed run.
+// so running the same command again resumes a killed run. `runStepRanks` is also what one Slurm array
+// element uses to run its several ranks.
 
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../core/log.js';
-import { exists } from '../core/atomic.js';
 import { workerUrl } from '../core/worker-url.js';
-import { runTask } from '../run/task.js';
-import { runPaths } from '../run/layout.js';
+import { runTask, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { OpenedRun } from './run-dir.js';
 import type { Registries } from '../config/resolve.js';
 import { Progress } from './progress.js';
 import type { WorkerTask } from './worker.js';
+import { pendingWork, type Executor } from './executor.js';
+import { clearFailure, recordFailure } from './failures.js';
 import { rm } from 'node:fs/promises';
+import { runPaths } from '../run/layout.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
 
 export interface LocalOptions {
@@ -32,81 +34,127 @@ export interface LocalRunSummary {
   tasksSkipped: number;
 }
 
+export function localExecutor(opts: { workers: number; progress?: boolean }): Executor {
+  return {
+    kind: 'local',
+    async execute(run, log) {
+      const s = await runLocal(run, { ...opts, log });
+      return { kind: 'completed', ...s };
+    },
+  };
+}
+
+export function createPool(workers: number): Piscina | undefined {
+  return workers > 1
+    ? new Piscina({ filename: workerUrl(import.meta.url, './worker.js'), minThreads: 1, maxThreads: workers, idleTimeout: 1000 })
+    : undefined;
+}
+
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
   if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
-  const registries = opts.registries ?? defaultRegistries();
-  const pool =
-    opts.workers > 1
-      ? new Piscina({ filename: workerUrl(import.meta.url, './worker.js'), minThreads: 1, maxThreads: opts.workers, idleTimeout: 1000 })
-      : undefined;
+  const pool = createPool(opts.workers);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
-    for (const step of run.plan.steps) {
-      const pending: number[] = [];
-      for (let rank = 0; rank < step.worldSize; rank++) {
-        if (await exists(runPaths.marker(run.runDir, step.name, rank))) summary.tasksSkipped++;
-        else pending.push(rank);
-      }
+    for (const { step, kind, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {
+      summary.tasksSkipped += worldSize - pending.length;
       if (pending.length === 0) continue;
       if (opts.stopAfterTasks !== undefined && summary.tasksRun >= opts.stopAfterTasks) return summary;
       const budget = opts.stopAfterTasks !== undefined ? opts.stopAfterTasks - summary.tasksRun : Infinity;
       const ranks = pending.slice(0, budget);
-
-      const progress = new Progress({ label: step.name.padEnd(8), totalTasks: pending.length, enabled: (opts.progress ?? true) && step.kind === 'segment' });
-      const log: Logger = {
-        info: (m) => (progress.clear(), opts.log.info(m)),
-        warn: (m) => (progress.clear(), opts.log.warn(m)),
-      };
-      const execute = async (stepName: string, rank: number) => {
-        if (!pool || ranks.length === 1) {
-          await runTask({ runDir: run.runDir, step: stepName, rank }, registries, {
-            log,
-            onProgress: (p) => progress.add(p.docs, p.bytes),
-          });
-        } else {
-          const { port1, port2 } = new MessageChannel();
-          port1.on('message', (m: { kind: string; level?: string; msg?: string; docs?: number; bytes?: number }) => {
-            if (m.kind === 'progress') progress.add(m.docs!, m.bytes!);
-            else if (m.level === 'warn') log.warn(m.msg!);
-            else log.info(m.msg!);
-          });
-          try {
-            const task: WorkerTask = { runDir: run.runDir, step: stepName, rank, port: port2 };
-            await pool.run(task, { transferList: [port2] });
-          } finally {
-            // Let the last messages arrive before closing our end.
-            await new Promise((r) => setImmediate(r));
-            port1.close();
-          }
-        }
-      };
-      const runOne = async (rank: number) => {
-        try {
-          await execute(step.name, rank);
-        } catch (e) {
-          // An earlier task's output is corrupt: rerun the task that wrote it, then this one — once.
-          const corrupt = CorruptTaskOutputError.from(e);
-          const producer = corrupt && producerStep(run, corrupt.producer);
-          if (!corrupt || !producer) throw e;
-          log.warn(`${corrupt.message.split(' corrupt-task-output:')[0]}; rerunning ${producer}/${corrupt.producer.rank}, then ${step.name}/${rank}`);
-          await rm(runPaths.marker(run.runDir, producer, corrupt.producer.rank), { force: true });
-          await execute(producer, corrupt.producer.rank);
-          await execute(step.name, rank);
-        }
-        summary.tasksRun++;
-        progress.taskDone();
-      };
-      try {
-        await Promise.all(ranks.map(runOne));
-      } finally {
-        progress.finish();
-      }
+      summary.tasksRun += await runStepRanks(run.runDir, step, ranks, pool, {
+        log: opts.log,
+        // Only segment steps stream documents; a bar for the short global steps is noise.
+        progress: (opts.progress ?? true) && kind === 'segment',
+        totalTasks: pending.length,
+        registries: opts.registries,
+        producerStep: (p) => producerStep(run, p),
+      });
       if (ranks.length < pending.length) return summary;
     }
   } finally {
     await pool?.destroy();
   }
   return summary;
+}
+
+/**
+ * Runs some ranks of one step, in `pool` when given and there is more than one, else inline. A rank that
+ * throws leaves a failure record; the others still finish, then the first error is thrown.
+ */
+export async function runStepRanks(
+  runDir: string,
+  step: string,
+  ranks: number[],
+  pool: Piscina | undefined,
+  opts: {
+    log: Logger;
+    progress?: boolean;
+    totalTasks?: number;
+    registries?: Registries;
+    /** Plan step of the task that wrote a corrupt file; when known, that task reruns, then the failed one. */
+    producerStep?: (p: Producer) => string | undefined;
+  },
+): Promise<number> {
+  // Returns how many of `ranks` actually ran (the others already had their marker).
+  const progress = new Progress({ label: step.padEnd(8), totalTasks: opts.totalTasks ?? ranks.length, enabled: opts.progress ?? true });
+  const log: Logger = {
+    info: (m) => (progress.clear(), opts.log.info(m)),
+    warn: (m) => (progress.clear(), opts.log.warn(m)),
+  };
+  let run = 0;
+  const execute = async (stepName: string, rank: number): Promise<TaskResult> => {
+    let result: TaskResult;
+    if (!pool || ranks.length === 1) {
+      result = await runTask({ runDir, step: stepName, rank }, opts.registries ?? defaultRegistries(), { log, onProgress: (p) => progress.add(p.docs, p.bytes) });
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (m: { kind: string; level?: string; msg?: string; docs?: number; bytes?: number }) => {
+        if (m.kind === 'progress') progress.add(m.docs!, m.bytes!);
+        else if (m.level === 'warn') log.warn(m.msg!);
+        else log.info(m.msg!);
+      });
+      try {
+        const task: WorkerTask = { runDir, step: stepName, rank, port: port2 };
+        result = (await pool.run(task, { transferList: [port2] })) as TaskResult;
+      } finally {
+        // Let the last messages arrive before closing our end.
+        await new Promise((r) => setImmediate(r));
+        port1.close();
+      }
+    }
+    return result;
+  };
+  const runOne = async (rank: number) => {
+    let result: TaskResult;
+    try {
+      try {
+        result = await execute(step, rank);
+      } catch (e) {
+        // An earlier task's output is corrupt: rerun the task that wrote it, then this one — once.
+        const corrupt = CorruptTaskOutputError.from(e);
+        const producer = corrupt && opts.producerStep?.(corrupt.producer);
+        if (!corrupt || !producer) throw e;
+        log.warn(`${corrupt.message.split(' corrupt-task-output:')[0]}; rerunning ${producer}/${corrupt.producer.rank}, then ${step}/${rank}`);
+        await rm(runPaths.marker(runDir, producer, corrupt.producer.rank), { force: true });
+        await execute(producer, corrupt.producer.rank);
+        result = await execute(step, rank);
+      }
+    } catch (e) {
+      await recordFailure(runDir, step, rank, e);
+      throw new Error(`task ${step}/${rank} failed: ${(e as Error).message}`, { cause: e });
+    }
+    await clearFailure(runDir, step, rank);
+    if (!result.skipped) run++;
+    progress.taskDone();
+  };
+  try {
+    const results = await Promise.allSettled(ranks.map(runOne));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) throw failed[0].reason;
+  } finally {
+    progress.finish();
+  }
+  return run;
 }
 
 /** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */
