@@ -7,7 +7,12 @@ BIGLM := $(NODE) dist/cli/biglm.js
 SAMPLE_DIR := data/sample
 RUNS := runs
 
-.PHONY: install build test prepare bench train train-smoke sample mix-sample clean
+.PHONY: install build test prepare mask bench train train-smoke sample mix-sample slurm-up slurm-down clean
+
+RUN_SAMPLE := $(RUNS)/sample
+EXAMPLES   := $(RUNS)/sample-examples
+TRAIN_OUT  := $(RUNS)/train-tiny
+PROMPT     ?= The jury said that the election
 
 install: node_modules/.installed build
 
@@ -27,8 +32,14 @@ $(SAMPLE_DIR)/SAMPLE.json: | install
 
 sample: install $(SAMPLE_DIR)/SAMPLE.json
 
+# Filters, exact + near dedup, PII, an 8k BPE trained on the kept text, tokenization (resumes when rerun).
 prepare: sample
-	$(BIGLM) prepare configs/sample.json --out $(RUNS)/sample
+	$(BIGLM) prepare configs/sample.json --out $(RUN_SAMPLE)
+
+# BiGLM examples: [BOS] doc [EOS] packed into 128-token rows, split/span masking, a held-out split.
+mask: prepare
+	rm -rf $(EXAMPLES)
+	$(BIGLM) mask $(RUN_SAMPLE) --out $(EXAMPLES) --seq-len 128
 
 # Corpus-mix experiment on the sample: e-mail vs Brown, a sweep of four mixtures, and a Megatron export.
 mix-sample: sample
@@ -40,12 +51,28 @@ mix-sample: sample
 bench: install
 	@for b in dist/bench/*.js; do echo "== $$b"; $(NODE) $$b || exit 1; done
 
-train: prepare
-	@echo "The trainer has not landed yet: 'make train' ran the data half (sample → prepare)."
-	$(BIGLM) inspect $(RUNS)/sample --docs 2
+# The whole job: sample → prepare → mask → train a tiny BiGLM → generate. Starts the training over.
+train: mask
+	rm -rf $(TRAIN_OUT)
+	$(BIGLM) train configs/train-tiny.json --examples $(EXAMPLES) --out $(TRAIN_OUT)
+	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT)"
+	@echo
+	@echo "checkpoint: $(TRAIN_OUT)/checkpoints/latest (safetensors + config.json)"
+	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(RUN_SAMPLE)/report.txt"
 
-train-smoke: install
-	@echo "train-smoke: the trainer has not landed yet."
+# About a minute: the same path on a small slice, for CI and quick checks.
+train-smoke: mask
+	rm -rf $(RUNS)/train-smoke
+	$(BIGLM) train configs/train-tiny.json --examples $(EXAMPLES) --out $(RUNS)/train-smoke --smoke
+	$(BIGLM) generate --checkpoint $(RUNS)/train-smoke --prompt "$(PROMPT)" --iterations 2
+
+# A one-node Slurm cluster on this machine (Debian; root or sudo), for trying --executor slurm.
+slurm-up:
+	sudo bash scripts/slurm-cluster.sh install
+	sudo bash scripts/slurm-cluster.sh start /tmp/biglm-slurm
+
+slurm-down:
+	sudo bash scripts/slurm-cluster.sh stop /tmp/biglm-slurm
 
 clean:
 	rm -rf dist $(RUNS) $(SAMPLE_DIR) .bench node_modules/.installed
