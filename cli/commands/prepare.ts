@@ -15,6 +15,7 @@ import type { Manifest } from '../../pipeline/run/finalize.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
 biglm prepare --input PATH... --out DIR [--format auto|warc|jsonl|parquet|arrow] [--tokenizer NAME]
+biglm prepare <config.json> --input PATH... [--out DIR]     (the config's stages on other inputs)
 
 Read raw dumps, run the configured stages (extraction, filters, dedup), tokenize, and write Arrow
 shards with manifest.json, stats.json and report.txt into the run directory.
@@ -23,7 +24,8 @@ shards with manifest.json, stats.json and report.txt into the run directory.
   --workers N        worker threads (default: number of cores); output does not depend on it
   --force            start over in DIR instead of resuming
   --strict           exit non-zero when any input was bad (warnings), after finishing the run
-  --input PATH       quick mode without a config: input files, folders or globs (repeatable)
+  --input PATH       input files, folders or globs (repeatable): quick mode without a config, or
+                     with a config, replacing its inputs
   --format F         quick mode: input format (default auto, from each file name)
   --tokenizer NAME   quick mode: tokenizer (default cl100k_base)
   --text-output F    also write kept documents as text: none|jsonl|parquet
@@ -56,8 +58,7 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   let raw: Record<string, unknown>;
   let configDir: string;
   let defaultOut: string;
-  if (values.input) {
-    if (positionals.length > 0) throw new UsageError('give either a config file or --input, not both');
+  if (values.input && positionals.length === 0) {
     if (!values.out) throw new UsageError('--out DIR is required with --input');
     raw = {
       inputs: values.input,
@@ -72,6 +73,8 @@ export async function prepareCommand(argv: string[]): Promise<number> {
     const loaded = await loadConfigFile(positionals[0]);
     raw = loaded.raw as Record<string, unknown>;
     configDir = loaded.dir;
+    // --input with a config replaces its inputs (paths relative to where the command runs).
+    if (values.input) raw = { ...raw, inputs: values.input.map((p) => path.resolve(p)) };
     defaultOut = path.join('runs', path.basename(positionals[0]).replace(/\.json$/, ''));
   }
   if (values['text-output']) {

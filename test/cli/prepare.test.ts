@@ -128,6 +128,28 @@ describe('biglm prepare', () => {
     expect(existsSync(path.join(run, 'manifest.json'))).toBe(true);
   });
 
+  it("runs a config's stages on other inputs given with --input, and writes the text output as Parquet", async () => {
+    const dir = tmp('prep-override');
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ inputs: ['nothing-here/*.jsonl'], stages: [{ type: 'length', minChars: 60 }], tokenizer: { name: 'gpt2' } }));
+    const run = path.join(dir, 'run');
+    const r = biglm(['prepare', path.join(dir, 'c.json'), '--input', files[0], '--out', run, '--text-output', 'parquet', '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = manifestOf(run);
+    expect(m.totals.read).toBe(40);
+    expect(m.totals.kept + (m.totals.dropped['length:too_short'] ?? 0)).toBe(40);
+    const { ParquetReader } = (await import('parquetjs-lite')).default as unknown as {
+      ParquetReader: { openFile(p: string): Promise<{ getCursor(): { next(): Promise<Record<string, unknown> | null> }; close(): Promise<void> }> };
+    };
+    const reader = await ParquetReader.openFile(path.join(run, 'text', 'part-00000.parquet'));
+    const cursor = reader.getCursor();
+    const rows: Record<string, unknown>[] = [];
+    for (let row = await cursor.next(); row; row = await cursor.next()) rows.push(row);
+    await reader.close();
+    expect(rows.length).toBe(m.totals.kept);
+    expect(rows[0]).toMatchObject({ id: 'f0-0', source: path.relative(dir, files[0]) });
+    expect(await decodedTexts(run, 'gpt2')).toEqual(rows.map((row) => row.text));
+  });
+
   it('exits 2 naming a missing input or a misspelt config key', () => {
     const missing = biglm(['prepare', '--input', '/nonexistent/x.jsonl', '--out', tmp('prep-missing')]);
     expect(missing.code).toBe(2);

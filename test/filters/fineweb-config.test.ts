@@ -10,10 +10,10 @@ const config = JSON.parse(readFileSync(fileURLToPath(new URL('../../configs/fine
 const ours = new Map([...filters, ...langid].map((d) => [d.type, d]));
 
 describe('configs/fineweb.json', () => {
-  it('lists the stages in FineWeb order', () => {
+  it('lists the stages in FineWeb order (with exact dedup ahead of MinHash, which is cheap and removes the same)', () => {
     expect(config.stages.map((s) => s.type)).toEqual([
       'url_filter', 'html_extract', 'language_id', 'gopher_repetition', 'gopher_quality',
-      'c4_quality', 'fineweb_quality', 'minhash_dedup', 'pii',
+      'c4_quality', 'fineweb_quality', 'exact_dedup', 'minhash_dedup', 'pii',
     ]);
   });
 
