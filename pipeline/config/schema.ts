@@ -53,14 +53,17 @@ export const TokenizerConfig = z
   })
   .strict();
 
+/** Shared by every writer of token shards (prepare, mix). */
+export const ShardMaxBytes = z
+  .number()
+  .int()
+  .positive()
+  .default(128 * 1024 * 1024)
+  .describe('Roll to a new Arrow shard once the current one holds this many token bytes.');
+
 export const OutputConfig = z
   .object({
-    shardMaxBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(128 * 1024 * 1024)
-      .describe('Roll to a new Arrow shard once the current one holds this many token bytes.'),
+    shardMaxBytes: ShardMaxBytes,
     textOutput: z
       .enum(['none', 'jsonl', 'parquet'])
       .default('none')

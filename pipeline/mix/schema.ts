@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
+import { ShardMaxBytes } from '../config/schema.js';
 import { ConfigError, describeIssues, objectKeys } from '../config/errors.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -53,12 +54,7 @@ export const MixtureConfig = z
 
 export const MixOutputConfig = z
   .object({
-    shardMaxBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(128 * 1024 * 1024)
-      .describe('Roll to a new Arrow shard once the current one holds this many token bytes.'),
+    shardMaxBytes: ShardMaxBytes,
     batchDocs: z.number().int().positive().default(1024).describe('Documents per Arrow record batch inside a shard.'),
     shuffleBucketBytes: z
       .number()
