@@ -48,6 +48,7 @@ async function tryWasm(): Promise<boolean> {
   if (ok) {
     registerMissingKernels('wasm');
     registerFastBatchMatMul();
+    registerSharingIdentity();
   }
   return ok;
 }
@@ -223,6 +224,37 @@ export function registerFastBatchMatMul(): void {
         be.disposeData(bTmp.dataId);
       }
       return out;
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Identity on WASM copies its input. The autodiff tape clones (Identity) every tensor it saves for the
+// backward pass, and tf.customGrad's save() does too, so a training step copied every saved activation
+// and every weight matrix once more: for 12 × 768 that was ~500 MB per layer and the step ran out of
+// the 4 GB WASM heap. tfjs tensors are immutable (Variable.assign swaps the data id, it never writes
+// in place), so sharing the data with a reference count is safe; WASM's own Reshape does the same.
+
+let identityRegistered = false;
+
+interface RefCountingBackend {
+  incRef(dataId: object): void;
+}
+
+export function registerSharingIdentity(): void {
+  if (identityRegistered) return;
+  const original = tf.getKernel('Identity', 'wasm');
+  if (!original) throw new Error('wasm backend has no Identity kernel to wrap');
+  identityRegistered = true;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = (args.inputs as { x: tf.TensorInfo }).x;
+      if (x.dtype === 'string') return original.kernelFunc(args) as tf.TensorInfo;
+      (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   });
 }

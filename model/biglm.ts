@@ -143,7 +143,7 @@ function mlp(params: Params, l: number, x: tf.Tensor2D): tf.Tensor2D {
   return matmul(tf.mul(silu(gate), up) as tf.Tensor2D, P(params, `blocks.${l}.mlp.down.weight`) as tf.Tensor2D);
 }
 
-/** The encoder: embeddings, pre-norm blocks, final norm. Returns hidden states [N, C]. */
+/** The encoder: embeddings, pre-norm blocks, final norm. Returns hidden states [N, C]. Call inside tf.tidy. */
 export function encode(c: ModelConfig, params: Params, batch: BatchTensors, opts: ForwardOptions = {}): tf.Tensor2D {
   if (batch.T > c.maxSeqLen) throw new Error(`sequence length ${batch.T} exceeds model.maxSeqLen ${c.maxSeqLen}`);
   const rope = rotaryTables(batch.T, c.dModel / c.nHeads, rotaryDims(c), c.rotaryBase);

@@ -13,7 +13,15 @@ const matmulWithFastGrad = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save:
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as tf.Tensor2D[];
       const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy2)];
+      // The transposes are freed as soon as they are used (not at the end of the backward pass): a
+      // transposed weight and XNNPACK's packed copy of it would otherwise live on for every layer.
+      const bT = tf.transpose(sb);
+      const da = tf.matMul(dy2, bT);
+      bT.dispose();
+      const aT = tf.transpose(sa);
+      const db = tf.matMul(aT, dy2);
+      aT.dispose();
+      return [da, db];
     },
   };
   // tfjs types the custom function as variadic (...inputs, save); ours has a fixed arity.

@@ -16,8 +16,9 @@ export class AdamW {
     private readonly cfg: OptimConfig,
   ) {
     for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zeros(p.shape), false));
-      this.v.set(name, tf.variable(tf.zeros(p.shape), false));
+      // Inside tidy: the zeros the variables start from are freed once the variables hold them.
+      this.m.set(name, tf.tidy(() => tf.variable(tf.zeros(p.shape), false)));
+      this.v.set(name, tf.tidy(() => tf.variable(tf.zeros(p.shape), false)));
     }
   }
 

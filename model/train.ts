@@ -154,7 +154,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     log.info(`resumed from ${existing} at step ${startStep}`);
   } else {
     if (existing) throw new Error(`${runDir} already holds checkpoints; pass --resume to continue, or choose another --out`);
-    if (opts.resume) log.warn(`--resume: no checkpoint in ${runDir}; starting from step 0`);
+    if (opts.resume) log.info(`--resume: no checkpoint in ${runDir} yet; starting from step 0`);
     params = initParams(model, cfg.seed);
     opt = new AdamW(params, cfg.optim);
     await writeFileAtomic(metricsFile, '');

@@ -38,6 +38,36 @@ describe('biglm train / generate', () => {
     expect(existsSync(path.join(tmp, 'run', 'checkpoints', 'step-00000004', 'model.safetensors'))).toBe(true);
   });
 
+  it('generates from a checkpoint with the tokenizer it was trained with', async () => {
+    // Examples labelled with GPT-2's vocabulary (ids < 64 are ordinary GPT-2 tokens), two steps of training.
+    const examples = path.join(tmp, 'gpt2-examples');
+    writeExamplesDir(examples, { T: 32, trainShards: 1, rowsPerShard: 4, validRows: 2, seed: 3 });
+    const manifestFile = path.join(examples, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.tokenizer = { name: 'gpt2', vocabSize: 50257, eosId: 50256, specials: { mask: 50257, bos: 50258, pad: 50259 }, embeddingSize: 50304 };
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const config = path.join(tmp, 'gpt2.json');
+    writeFileSync(config, JSON.stringify({ examples, out: path.join(tmp, 'gpt2-run'), steps: 2, batchSize: 2, backend: 'wasm', model: { dModel: 16, nLayers: 1, nHeads: 2, lengthClasses: 32 } }));
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await trainCommand([config]);
+    out.mockClear();
+    const code = await generateCommand(['--checkpoint', path.join(tmp, 'gpt2-run'), '--prompt', 'The cat sat on', '--iterations', '3', '--beam', '2', '--backend', 'wasm', '--json']);
+    const printed = out.mock.calls.map((c) => String(c[0])).join('');
+    out.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    const result = JSON.parse(printed);
+    expect(result.checkpoint).toMatch(/step-00000002$/);
+    expect(result.candidates).toHaveLength(2);
+    for (const c of result.candidates) {
+      expect(c.tokens).toHaveLength(c.length);
+      expect(c.tokens.every((t: number) => t >= 0 && t < 50257)).toBe(true);
+      expect(typeof c.text).toBe('string');
+    }
+    expect(result.best.avgLogProb).toBe(Math.max(...result.candidates.map((c: { avgLogProb: number }) => c.avgLogProb)));
+  });
+
   it('names the problem in bad arguments', async () => {
     await expect(trainCommand([])).rejects.toThrow(/--examples DIR/);
     await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, wasm, cpu/);
