@@ -29,14 +29,18 @@ async function makeCorpus(): Promise<{ files: string[]; bytes: number }> {
   const sources = ['mail/ham.jsonl', 'mail/spam.jsonl', 'brown/news.jsonl', 'brown/fiction.jsonl', 'brown/nonfiction.jsonl'];
   const files: string[] = [];
   let bytes = 0;
-  // Copies of the real sample under new names until the corpus holds ≥ 50 MB, in 4 files so 2 workers can share.
-  for (let copy = 0; bytes < TARGET_BYTES; copy++) {
-    const target = path.join(corpusDir, `part-${copy}.jsonl`);
-    const parts = await Promise.all(sources.map((s) => fs.readFile(path.join(sampleDir, s))));
-    const body = Buffer.concat(parts);
+  // Copies of the real sample until the corpus holds ≥ 50 MB, cut into 8 files of about the same size so that
+  // 1 and 2 workers get balanced tasks.
+  const sample = Buffer.concat(await Promise.all(sources.map((s) => fs.readFile(path.join(sampleDir, s)))));
+  const copies = Math.ceil(TARGET_BYTES / sample.length);
+  const lines = Array.from({ length: copies }, () => sample.toString('utf8').split('\n').filter(Boolean)).flat();
+  const PARTS = 8;
+  for (let p = 0; p < PARTS; p++) {
+    const target = path.join(corpusDir, `part-${p}.jsonl`);
+    const body = lines.filter((_l, i) => i % PARTS === p).join('\n') + '\n';
     await fs.writeFile(target, body);
     files.push(target);
-    bytes += body.length;
+    bytes += Buffer.byteLength(body);
   }
   return { files, bytes };
 }
