@@ -9,14 +9,7 @@ import type { Doc } from '../core/doc.js';
 import { tempName } from '../core/atomic.js';
 
 /** The serialized form: everything but the tokens. */
-export interface DocLine {
-  id: string;
-  text: string;
-  source: string;
-  fileIndex: number;
-  position: number;
-  meta: Record<string, unknown>;
-}
+export type DocLine = Omit<Doc, 'tokens'>;
 
 export class DocJsonlWriter {
   private readonly tmp: string;

@@ -1,4 +1,4 @@
-// Masking statistics on real text: every rule of ../shared/spec/biglm-masking.md checked on > 10,000
+// Masking statistics on real text: every rule of the BiGLM masking spec (docs/masking.md) checked on > 10,000
 // segments of the Brown corpus. Checks count violations in plain loops and assert once (fast).
 
 import { beforeAll, describe, expect, it } from 'vitest';
