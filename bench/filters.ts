@@ -5,6 +5,7 @@
 //
 //   npx tsc -p . && node dist/bench/filters.js [--repeat 4] [--data ../shared/data]
 
+import { instrument } from '../pipeline/run/instrument.js';
 import * as path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,7 +53,8 @@ function toDocs(src: BenchDoc[], times: number): Doc[] {
 
 function stageOf(def: StageDefinition, options: Record<string, unknown>, stats: StatsRecorder): [Stage, StageContext] {
   const name = def.type;
-  const stage = def.create(def.schema.parse(options), { runDir, stageName: name, configDir: repoRoot, seed: 1 });
+  // Wrapped as the runner wraps every stage: it counts in/out and the stage's own time.
+  const stage = instrument(def.create(def.schema.parse(options), { runDir, stageName: name, configDir: repoRoot, seed: 1 }));
   const ctx: StageContext = { rank: 0, worldSize: 1, runDir, stageName: name, stats, log: memoryLogger(), signal: new AbortController().signal, seed: 1 };
   return [stage, ctx];
 }
