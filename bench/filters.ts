@@ -9,23 +9,17 @@ import { instrument } from '../pipeline/run/instrument.js';
 import * as path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Doc } from '../pipeline/core/doc.js';
 import type { StageDefinition, StageContext, Stage } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
 import { memoryLogger } from '../pipeline/core/log.js';
 import { definitions } from '../pipeline/filters/index.js';
-import { wetDocuments, brownDocuments, cpuMs, totalBytes, type BenchDoc } from './wet-docs.js';
+import { wetDocuments, brownDocuments, cpuMs, totalBytes, type BenchDoc, benchArg, benchRepoRoot, benchDataDir } from './wet-docs.js';
 import { loadDetector, prepareText } from '../pipeline/langid/detector.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../..') : path.resolve(here, '..');
-const dataDir = path.resolve(arg('data', path.join(repoRoot, '../shared/data')));
+const arg = benchArg;
+const repoRoot = benchRepoRoot();
+const dataDir = benchDataDir();
 const repeat = Number(arg('repeat', '4'));
 // Drop examples the filters keep go to a scratch run directory, removed at the end.
 const runDir = mkdtempSync(path.join(tmpdir(), 'biglm-bench-filters-'));

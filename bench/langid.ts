@@ -14,16 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { loadDetector, prepareText, ELD_MODELS } from '../pipeline/langid/detector.js';
 import { normalizeLanguage } from '../pipeline/langid/iso639.js';
 import { linguaSentences, labelledDocuments, sentenceAccuracy, englishDecision } from '../pipeline/langid/evaluate.js';
-import { wetDocuments, cpuMs, totalBytes } from './wet-docs.js';
+import { wetDocuments, cpuMs, totalBytes, benchArg, benchDataDir } from './wet-docs.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : def;
-};
+const arg = benchArg;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../..') : path.resolve(here, '..');
-const dataDir = path.resolve(arg('data', path.join(repoRoot, '../shared/data')));
+const dataDir = benchDataDir();
 const peersDir = arg('peers', '');
 const every = Number(arg('every', '1'));
 const CAP = 1000; // ELD reads at most 1000 UTF-16 units itself

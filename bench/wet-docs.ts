@@ -7,6 +7,25 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** `--name value` from the command line, or the default. */
+export function benchArg(name: string, def: string): string {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+}
+
+/** The repository root, whether the bench runs from dist/ or from the sources. */
+export function benchRepoRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../..') : path.resolve(here, '..');
+}
+
+/** ../shared/data beside the checkout, or `--data DIR`. */
+export function benchDataDir(): string {
+  return path.resolve(benchArg('data', path.join(benchRepoRoot(), '../shared/data')));
+}
 
 export interface BenchDoc {
   id: string;

@@ -9,6 +9,7 @@ import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
+import { tableRowDoc } from './table-row.js';
 
 export const arrowSchema = z
   .object({
@@ -67,14 +68,7 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
           if (v !== null && v !== undefined) meta[n] = plainValue(v);
         }
         const id = ids?.get(i);
-        yield {
-          id: id === null || id === undefined ? `${file.path}#${index}` : String(plainValue(id)),
-          text: t,
-          source: file.path,
-          fileIndex: file.fileIndex,
-          position: index,
-          meta,
-        };
+        yield tableRowDoc(file, index, t, id === null || id === undefined ? id : plainValue(id), meta);
       }
     }
   } finally {

@@ -18,6 +18,7 @@ import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
+import { tableRowDoc } from './table-row.js';
 
 codecs.RLE_DICTIONARY ??= codecs.PLAIN_DICTIONARY;
 
@@ -106,14 +107,7 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
           if (k !== opts.textColumn && k !== opts.idColumn && v !== undefined) meta[k] = plainValue(v, schema.fields[k]);
         }
         const id = row[opts.idColumn];
-        yield {
-          id: id === undefined || id === null ? `${file.path}#${index}` : String(plainValue(id, schema.fields[opts.idColumn])),
-          text,
-          source: file.path,
-          fileIndex: file.fileIndex,
-          position: index,
-          meta,
-        };
+        yield tableRowDoc(file, index, text, id === undefined || id === null ? id : plainValue(id, schema.fields[opts.idColumn]), meta);
       }
     }
   } finally {

@@ -4,17 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { exportRun } from '../../pipeline/export/index.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
-import { readRunManifest } from '../../pipeline/mix/source-run.js';
+import { sourceDocs } from './source-docs.js';
 
 let root: string;
-
-async function sourceDocs(runDir: string) {
-  const run = await readRunManifest(runDir);
-  const docs: number[][] = [];
-  for (const s of run.manifest.shards) for await (const d of readShardDocs(path.join(runDir, s.path))) docs.push(Array.from(d.tokens));
-  return docs;
-}
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'biglm-export-dt-'));

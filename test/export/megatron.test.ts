@@ -6,7 +6,7 @@ import { exportRun } from '../../pipeline/export/index.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile } from '../../pipeline/mix/mix.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { sourceDocs } from './source-docs.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
 
@@ -38,13 +38,6 @@ function readMegatron(prefix: string) {
   const bv = new DataView(bin.buffer, bin.byteOffset, bin.byteLength);
   const seqs = lengths.map((n, s) => Array.from({ length: n }, (_, i) => (size === 2 ? bv.getUint16(pointers[s] + i * 2, true) : bv.getInt32(pointers[s] + i * 4, true))));
   return { code, sequences: seqs, docIndices, binBytes: bin.length };
-}
-
-async function sourceDocs(runDir: string) {
-  const run = await readRunManifest(runDir);
-  const docs: number[][] = [];
-  for (const s of run.manifest.shards) for await (const d of readShardDocs(path.join(runDir, s.path))) docs.push(Array.from(d.tokens));
-  return docs;
 }
 
 beforeAll(async () => {

@@ -46,14 +46,7 @@ export function makeRow(rng: Rng, T: number, segments: number): Row {
     });
     row.target_lengths.push(tokens.length - 1 - split);
   }
-  while (row.input_ids.length < T) {
-    row.input_ids.push(SPECIALS.pad);
-    row.labels.push(-100);
-    row.loss_weights.push(0);
-    row.segment_ids.push(0);
-    row.roles.push(0);
-  }
-  return row;
+  return padRow(row, T);
 }
 
 function listOf<T extends Int32 | Uint8 | Float32>(type: T) {
@@ -111,4 +104,16 @@ export function hostBatch(rows: Row[]): HostBatch {
     lossWeights: Float32Array.from(flat('loss_weights')),
     targetLengths: rows.map((r) => Int32Array.from(r.target_lengths)),
   };
+}
+
+/** Fill a row with padding up to T positions (pad id, no label, no weight, segment 0, role 0). */
+export function padRow(row: Row, T: number): Row {
+  while (row.input_ids.length < T) {
+    row.input_ids.push(SPECIALS.pad);
+    row.labels.push(-100);
+    row.loss_weights.push(0);
+    row.segment_ids.push(0);
+    row.roles.push(0);
+  }
+  return row;
 }

@@ -13,7 +13,7 @@ import { OptimConfigSchema, resolveModelConfig, TrainConfigSchema, type ModelCon
 import { generate } from '../../model/generate.js';
 import { AdamW } from '../../model/optim.js';
 import { train, trainStep } from '../../model/train.js';
-import { EMBEDDING_SIZE, EOS, SPECIALS, BASE_VOCAB, hostBatch, makeRow, writeExamplesDir, type Row } from './fixtures.js';
+import { EMBEDDING_SIZE, EOS, SPECIALS, BASE_VOCAB, hostBatch, makeRow, writeExamplesDir, type Row, padRow } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-train-'));
 const optim = OptimConfigSchema.parse({ lr: 3e-3, minLr: 3e-3, warmupSteps: 0 });
@@ -46,14 +46,7 @@ function promptRow(maskedTargets: number[], T: number): Row {
     row.segment_ids.push(1);
     row.roles.push(i < start ? 1 : 2);
   });
-  while (row.input_ids.length < T) {
-    row.input_ids.push(SPECIALS.pad);
-    row.labels.push(-100);
-    row.loss_weights.push(0);
-    row.segment_ids.push(0);
-    row.roles.push(0);
-  }
-  return row;
+  return padRow(row, T);
 }
 
 describe('training a tiny BiGLM', () => {
