@@ -21,7 +21,7 @@ const OP = {
   block: 0x02, loop: 0x03, br: 0x0c, brIf: 0x0d, end: 0x0b, select: 0x1b,
   get: 0x20, set: 0x21, tee: 0x22,
   i64load: 0x29, i64store: 0x37, i32const: 0x41, i64const: 0x42,
-  i32geu: 0x4f, i64ltu: 0x54, i64geu: 0x5a,
+  i32ltu: 0x49, i32geu: 0x4f, i64ltu: 0x54, i64geu: 0x5a,
   i32add: 0x6a, i32mul: 0x6c, i32shl: 0x74,
   i64add: 0x7c, i64sub: 0x7d, i64mul: 0x7e, i64and: 0x83, i64shl: 0x86, i64shru: 0x88,
 } as const;
@@ -117,10 +117,14 @@ function buildModule(): Uint8Array<ArrayBuffer> {
 
 // SIMD variant: two permutations per instruction. i64x2.extmul_{low,high}_i32x4_u are exactly the
 // 32×32→64 limb products the fold needs (one pmuludq each on x86), with the operands pre-arranged:
-//   A  = i32x4 [a0.lo, a1.lo, a0.hi, a1.hi]  (per permutation pair, with B = i64x2 [b0, b1])
-//   X1 = i32x4 [x.lo, x.lo, x.hi, x.hi],  X2 = [x.hi, x.hi, x.lo, x.lo]  (per shingle)
-//   low(A, X1) = a.lo·x.lo   high(A, X1) = a.hi·x.hi   low(A, X2) + high(A, X2) = mid
-// Values stay < 2^63, so the signed i64x2 comparisons order them correctly.
+//   A  = i32x4 [a0.lo, a1.lo, a0.hi, a1.hi]  (per permutation pair, with B = i64x2 [b0 + 1, b1 + 1])
+//   X1 = i32x4 [x.lo, x.lo, 8·x.hi, 8·x.hi],  X2 = [x.hi, x.hi, x.lo, x.lo]  (per shingle)
+//   low(A, X1) = a.lo·x.lo   high(A, X1) = 8·a.hi·x.hi   low(A, X2) + high(A, X2) = mid
+// (8·x.hi < 2^32 because x < 2^61, so the 2^64 ≡ 8 factor costs no shift in the loop.)
+// The canonical residue c needs a compare and a select after the fold; instead the loop computes
+// c + 1 ∈ [1, p] with a second fold, which is exact: s = a·x + b + 1 ≥ 1, so the first fold gives
+// u ∈ [1, p + 3] (never 0), and the second maps [1, p] to itself and [p + 1, p + 3] to [1, 3] — both
+// ≡ c + 1. The minima are stored minus one. Values stay < 2^63, so signed i64x2 comparisons order them.
 const SIMD = {
   load: 0x00, store: 0x0b, const: 0x0c, and: 0x4e, bitselect: 0x52,
   shl: 203, shru: 205, add: 206, sub: 209, lts: 216, ges: 219, extLowU: 222, extHighU: 223,
@@ -156,21 +160,21 @@ function buildSimdModule(): Uint8Array<ArrayBuffer> {
     return [
       ...g(A), ...g(X1), ...v(SIMD.extLowU), ...set(ll),
       ...g(A), ...g(X2), ...v(SIMD.extLowU), ...g(A), ...g(X2), ...v(SIMD.extHighU), ...v(SIMD.add), ...set(mid),
-      // s = 8·hh + (mid >> 29) + ((mid & (2^29−1)) << 32) + (ll & p) + (ll >> 61) + b
-      ...g(A), ...g(X1), ...v(SIMD.extHighU), ...c32(3), ...v(SIMD.shl),
+      // s = 8·hh + (mid >> 29) + ((mid & (2^29−1)) << 32) + (ll & p) + (ll >> 61) + b + 1
+      ...g(A), ...g(X1), ...v(SIMD.extHighU),
       ...g(mid), ...c32(29), ...v(SIMD.shru), ...v(SIMD.add),
       ...g(mid), ...g(M29), ...v(SIMD.and), ...c32(32), ...v(SIMD.shl), ...v(SIMD.add),
       ...g(ll), ...g(P), ...v(SIMD.and), ...v(SIMD.add),
       ...g(ll), ...c32(61), ...v(SIMD.shru), ...v(SIMD.add),
       ...g(B), ...v(SIMD.add),
+      // two folds: c + 1 in [1, p]
+      OP.tee, s, ...g(P), ...v(SIMD.and), ...g(s), ...c32(61), ...v(SIMD.shru), ...v(SIMD.add),
       OP.tee, s, ...g(P), ...v(SIMD.and), ...g(s), ...c32(61), ...v(SIMD.shru), ...v(SIMD.add), OP.tee, s,
-      // s ≥ p ? s − p : s
-      ...g(P), ...v(SIMD.sub), ...g(s), ...g(s), ...g(P), ...v(SIMD.ges), ...v(SIMD.bitselect), OP.tee, s,
       // min = s < min ? s : min
       ...g(min), ...g(s), ...g(min), ...v(SIMD.lts), ...v(SIMD.bitselect), ...set(min),
     ];
   };
-  const store = (j: number) => [...g(ptr), ...g(lane(j).min), ...v(SIMD.store), 4, 16 * j];
+  const store = (j: number) => [...g(ptr), ...g(lane(j).min), ...splat64(1n), ...v(SIMD.sub), ...v(SIMD.store), 4, 16 * j];
   const code = [
     ...splat64(MERSENNE_61), ...set(P),
     ...splat64(0x1fffffffn), ...set(M29),
@@ -181,13 +185,13 @@ function buildSimdModule(): Uint8Array<ArrayBuffer> {
     ...loadParams(0), ...loadParams(1),
     ...g(xPtr), ...set(ptr),
     ...g(xPtr), ...g(n), ...c32(5), OP.i32shl, OP.i32add, ...set(end),
-    OP.block, VOID, OP.loop, VOID,
-    ...g(ptr), ...g(end), OP.i32geu, OP.brIf, 1,
+    // do { … } while (ptr < end): `run` never passes n = 0, and one branch per shingle is enough
+    OP.loop, VOID,
     ...g(ptr), ...v(SIMD.load), 4, 0, ...set(X1),
     ...g(ptr), ...v(SIMD.load), 4, 16, ...set(X2),
     ...step(0), ...step(1),
-    ...g(ptr), ...c32(32), OP.i32add, ...set(ptr),
-    OP.br, 0, OP.end, OP.end,
+    ...g(ptr), ...c32(32), OP.i32add, OP.tee, ptr, ...g(end), OP.i32ltu, OP.brIf, 0,
+    OP.end,
     ...g(outPtr), ...g(k), ...c32(5), OP.i32shl, OP.i32add, ...set(ptr),
     ...store(0), ...store(1),
     ...g(k), ...c32(1), OP.i32add, ...set(k),
@@ -204,6 +208,11 @@ function buildSimdModule(): Uint8Array<ArrayBuffer> {
     ...section(7, vec([[...str('minhash'), 0x00, 0], [...str('memory'), 0x02, 0]])),
     ...section(10, vec([[...uleb(body.length), ...body]])),
   ]);
+}
+
+/** A u64 given as (lo, hi) u32 words, plus one. */
+function plusOne(lo: number, hi: number): [number, number] {
+  return lo === 0xffffffff ? [0, hi + 1] : [lo + 1, hi];
 }
 
 interface KernelExports {
@@ -258,8 +267,10 @@ export class MinHashKernel {
     else {
       for (let j = 0; j < slots / 2; j++) {
         const p0 = 4 * Math.min(2 * j, this.nPerm - 1), p1 = 4 * Math.min(2 * j + 1, this.nPerm - 1);
-        // A = [a0.lo, a1.lo, a0.hi, a1.hi], B = [b0.lo, b0.hi, b1.lo, b1.hi]
-        this.u32.set([params[p0], params[p1], params[p0 + 1], params[p1 + 1], params[p0 + 2], params[p0 + 3], params[p1 + 2], params[p1 + 3]], 8 * j);
+        // A = [a0.lo, a1.lo, a0.hi, a1.hi], B = [b0 + 1, b1 + 1] as (lo, hi) words
+        const [b0lo, b0hi] = plusOne(params[p0 + 2], params[p0 + 3]);
+        const [b1lo, b1hi] = plusOne(params[p1 + 2], params[p1 + 3]);
+        this.u32.set([params[p0], params[p1], params[p0 + 1], params[p1 + 1], b0lo, b0hi, b1lo, b1hi], 8 * j);
       }
     }
   }
@@ -284,14 +295,15 @@ export class MinHashKernel {
       mem[at + 1] = hi;
     } else {
       mem[at] = mem[at + 1] = mem[at + 6] = mem[at + 7] = lo;
-      mem[at + 2] = mem[at + 3] = mem[at + 4] = mem[at + 5] = hi;
+      mem[at + 2] = mem[at + 3] = hi * 8; // 8·hi < 2^32 (see the SIMD kernel)
+      mem[at + 4] = mem[at + 5] = hi;
     }
   }
 
   /** Read shingle hash i back as [lo, hi]. */
   getX(mem: Uint32Array, i: number): [number, number] {
     const at = this.xPtr / 4 + i * this.xWords;
-    return this.xWords === 2 ? [mem[at], mem[at + 1]] : [mem[at], mem[at + 2]];
+    return this.xWords === 2 ? [mem[at], mem[at + 1]] : [mem[at], mem[at + 4]];
   }
 
   /** u32 index of permutation k's minimum (lo word; hi at +1) after `run`: outIndex + 2k. */
@@ -301,6 +313,7 @@ export class MinHashKernel {
 
   /** Compute the minima over the first `n` shingle hashes. */
   run(n: number): Uint32Array {
+    if (n < 1) throw new RangeError(`MinHashKernel.run needs at least one shingle hash, got ${n}`);
     const count = this.simd ? Math.ceil(this.nPerm / 4) : this.nPerm;
     this.exports.minhash(this.xPtr, n, 0, count, this.outPtr);
     return this.u32;

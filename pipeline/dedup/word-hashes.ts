@@ -13,6 +13,8 @@ const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Scrip
 /** Ops a character turns into: a code unit (≥ 0) to append to the word, or one of these. */
 const SEP = -1, DIGIT = -3;
 const NONE = new Int32Array(0);
+/** Marks a code point the one-pass scan cannot handle (see `hash`): the document takes the string path. */
+const BAIL = Int32Array.of(SEP);
 
 /** What normalizeText does to one code point, as ops (empty: the character disappears, e.g. a mark). */
 function charOps(cp: number, o: NormalizationOptions): Int32Array {
@@ -32,7 +34,7 @@ function charOps(cp: number, o: NormalizationOptions): Int32Array {
 export class WordHasher {
   /** Op of each ASCII character. */
   private readonly ascii = new Int32Array(128);
-  /** Ops of the non-ASCII code points seen so far. */
+  /** Ops of the non-ASCII code points seen so far (BAIL for those that need the string path). */
   private readonly cache = new Map<number, Int32Array>();
   /** Two independent 32-bit hashes per word; valid for the count `hash` returned. */
   h1 = new Int32Array(4096);
@@ -47,25 +49,32 @@ export class WordHasher {
 
   private ops(cp: number): Int32Array {
     let ops = this.cache.get(cp);
-    if (!ops) this.cache.set(cp, (ops = charOps(cp, this.o)));
+    if (!ops) {
+      const bail = (this.seg === 'auto' && SPACELESS.test(String.fromCodePoint(cp))) || (this.o.lowercase && cp === 0x3a3);
+      this.cache.set(cp, (ops = bail ? BAIL : charOps(cp, this.o)));
+    }
     return ops;
   }
 
   /** Hash the words of `text`; returns the number of words. */
   hash(text: string): number {
-    const segment = this.seg === 'intl' || (this.seg === 'auto' && SPACELESS.test(text));
-    if (!segment && !(this.o.lowercase && text.includes('Σ'))) return this.scan(text);
-    const norm = normalizeText(text, this.o);
-    if (segment) {
-      const words = splitWords(norm, this.seg);
-      this.reserve(words.length);
-      for (let i = 0; i < words.length; i++) {
-        this.h1[i] = hashString32(words[i], this.seed1);
-        this.h2[i] = hashString32(words[i], this.seed2);
-      }
-      return words.length;
+    // The scan handles everything but spaceless scripts (they need the word segmenter) and capital
+    // sigma (it lowercases differently at a word end): it gives up on meeting one, and the document
+    // takes the string path. Checking inside the scan saves two regex passes over every document.
+    if (this.seg !== 'intl') {
+      const words = this.scan(text);
+      if (words >= 0) return words;
     }
-    return this.scan(norm);
+    const norm = normalizeText(text, this.o);
+    const segment = this.seg === 'intl' || (this.seg === 'auto' && SPACELESS.test(norm));
+    if (!segment) return this.scan(norm, false);
+    const words = splitWords(norm, this.seg);
+    this.reserve(words.length);
+    for (let i = 0; i < words.length; i++) {
+      this.h1[i] = hashString32(words[i], this.seed1);
+      this.h2[i] = hashString32(words[i], this.seed2);
+    }
+    return words.length;
   }
 
   private reserve(n: number): void {
@@ -78,58 +87,48 @@ export class WordHasher {
   /**
    * One pass: map each character to its ops, fold digit runs to '0', and feed word characters
    * pairwise into two murmur3 states exactly as hashString32 would over the normalized word.
+   * Returns the number of words, or −1 when a character needs the string path (unless `canBail`
+   * is false: normalized text has no capital sigma left, and spaceless text never gets here).
    */
-  private scan(s: string): number {
+  private scan(s: string, canBail = true): number {
     // a document has at most ⌈len/2⌉ words
     this.reserve((s.length >> 1) + 1);
     const h1 = this.h1, h2 = this.h2, ascii = this.ascii;
     const s1 = this.seed1, s2 = this.seed2;
     let words = 0, a = s1, b = s2, len = 0, pending = -1, inDigits = false;
     const n = s.length;
-    // `many` holds the rest of a character that maps to several ops (a decomposition like Hangul)
-    let many: Int32Array | null = null;
-    let mj = 0, manyEnd = 0;
-    for (let i = 0; i <= n; ) {
+    // ops of a non-ASCII character being fed, and the index of the next one
+    let many: Int32Array = NONE;
+    let mj = 0;
+    for (let i = 0; ; ) {
       let op: number;
-      if (many !== null) {
-        op = many[mj++];
-        if (mj >= many.length) {
-          many = null;
-          i = manyEnd;
-        }
-      } else if (i === n) {
-        op = SEP;
-        i++;
-      } else {
-        const c = s.charCodeAt(i);
-        if (c < 128) {
-          op = ascii[c];
-          i++;
-        } else {
-          let cp = c, width = 1;
-          if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-            const d = s.charCodeAt(i + 1);
+      if (mj < many.length) op = many[mj++];
+      else if (i < n) {
+        const c = s.charCodeAt(i++);
+        if (c < 128) op = ascii[c];
+        else {
+          let cp = c;
+          if (c >= 0xd800 && c <= 0xdbff && i < n) {
+            const d = s.charCodeAt(i);
             if (d >= 0xdc00 && d <= 0xdfff) {
               cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-              width = 2;
+              i++;
             }
           }
-          const ops = this.ops(cp);
-          if (ops.length === 1) {
-            op = ops[0];
-            i += width;
-          } else if (ops.length === 0) {
-            i += width; // e.g. a combining mark: gone, and no word break
-            continue;
-          } else {
-            op = ops[0];
-            many = ops;
-            mj = 1;
-            manyEnd = i + width;
-          }
+          many = this.ops(cp);
+          if (many === BAIL && canBail) return -1;
+          mj = 0;
+          continue; // an empty op list (a combining mark) vanishes without breaking the word
         }
-      }
-      if (op === SEP) {
+      } else op = SEP; // the end of the text ends the last word
+      if (op >= 0) {
+        inDigits = false;
+      } else if (op === DIGIT) {
+        if (inDigits) continue;
+        inDigits = true;
+        op = 48; // '0'
+      } else {
+        // SEP: close the word, if any
         if (len > 0) {
           if (pending >= 0) {
             a = mix32(a, pending);
@@ -144,13 +143,9 @@ export class WordHasher {
           pending = -1;
         }
         inDigits = false;
+        if (i >= n && mj >= many.length) return words;
         continue;
       }
-      if (op === DIGIT) {
-        if (inDigits) continue;
-        inDigits = true;
-        op = 48; // '0'
-      } else inDigits = false;
       if (pending < 0) pending = op;
       else {
         const k = pending | (op << 16);
@@ -160,6 +155,5 @@ export class WordHasher {
       }
       len++;
     }
-    return words;
   }
 }
