@@ -148,7 +148,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
     const maxSource = ck.config.model.maxSeqLen - 4;
     const trimmed = source.slice(Math.max(0, source.length - maxSource)); // keep the end of a long prompt
     if (trimmed.length < source.length) log.warn(`prompt has ${source.length} tokens; keeping the last ${trimmed.length}`);
-    const result = generate(
+    const result = await generate(
       ck.config.model,
       ck.params,
       trimmed,
