@@ -3,12 +3,12 @@
 // the same backend's plain 2-D matmul FLOP/s measured in the same run. Batches are synthetic token ids
 // with BiGLM-style masking (speed does not depend on the token values). Prints a table and JSON lines.
 //
-//   node dist/bench/train.js [--backends wasm,cpu] [--steps 3] [--skip-large]
+//   node dist/bench/train.js [--backends webgpu,wasm,cpu] [--steps 3] [--skip-large]
 
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../pipeline/core/rng.js';
-import { initBackend, type BackendChoice } from '../model/backend.js';
+import { initBackend, releaseBackend, type BackendChoice } from '../model/backend.js';
 import { IGNORE_LABEL, type HostBatch } from '../model/batch.js';
 import { disposeParams, initParams } from '../model/biglm.js';
 import { OptimConfigSchema, resolveModelConfig, rotaryDims, type ModelConfig } from '../model/config.js';
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r);
 }
 
-main().catch((err) => {
+main().then(releaseBackend, (err) => {
   process.stderr.write(`${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });
