@@ -75,8 +75,9 @@ $LDCONFIG -p 2>/dev/null | grep -E 'libvulkan|GLX_nvidia|EGL_nvidia|GLdispatch|l
 section "node"
 NODE=
 if command -v node > /dev/null 2>&1; then
-  major=$(node -p 'process.versions.node.split(".")[0]' 2> /dev/null || echo 0)
-  if [ "${major:-0}" -ge 20 ]; then NODE=$(command -v node); else echo "machine's node is $(node --version 2>&1); using the bundled one"; fi
+  major=$(node -p 'process.versions.node.split(".")[0]' 2> /dev/null)
+  [[ $major =~ ^[0-9]+$ ]] || major=0
+  if [ "$major" -ge 20 ]; then NODE=$(command -v node); else echo "machine's node is $(node --version 2>&1); using the bundled one"; fi
 fi
 if [ -z "$NODE" ]; then
   unpack "$G/node.tar.xz" "$W" && NODE=$W/node/bin/node
