@@ -109,7 +109,8 @@ rm -rf "$G/lib" "$STAGE/debs"
 mkdir -p "$G/lib" "$STAGE/debs"
 (cd "$STAGE/debs" && apt-get download libvulkan1 libglvnd0 libx11-6 libxext6 libxcb1 libxau6 libxdmcp6 libbsd0 libmd0 2> >(grep -v unsandboxed >&2))
 for deb in "$STAGE"/debs/*.deb; do dpkg -x "$deb" "$STAGE/root"; done
-find "$STAGE/root" -name '*.so.*' \( -type f -o -type l \) -exec cp -P {} "$G/lib/" \;
+# Soname files only, links resolved: a link in a carried folder may not survive the trip.
+find "$STAGE/root" -regex '.*\.so\.[0-9]+' \( -type f -o -type l \) -exec cp -L {} "$G/lib/" \;
 ls "$STAGE"/debs > "$G/lib/PACKAGES"
 
 cp scripts/gpu/check.sh scripts/gpu/summarize.py configs/train-tiny.json "$G/"
