@@ -3,12 +3,12 @@
 // the same backend's plain 2-D matmul FLOP/s measured in the same run. Batches are synthetic token ids
 // with BiGLM-style masking (speed does not depend on the token values). Prints a table and JSON lines.
 //
-//   node dist/bench/train.js [--backends wasm,cpu] [--steps 3] [--skip-large]
+//   node dist/bench/train.js [--backends webgpu,wasm,cpu] [--steps 3] [--skip-large]
 
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../pipeline/core/rng.js';
-import { initBackend, type BackendChoice } from '../model/backend.js';
+import { initBackend, releaseBackend, type BackendChoice } from '../model/backend.js';
 import { IGNORE_LABEL, type HostBatch } from '../model/batch.js';
 import { disposeParams, initParams } from '../model/biglm.js';
 import { OptimConfigSchema, resolveModelConfig, rotaryDims, type ModelConfig } from '../model/config.js';
@@ -71,23 +71,24 @@ function stepFlops(c: ModelConfig, B: number, T: number, masked: number, segment
 }
 
 /** Best plain 2-D matmul FLOP/s over a few sizes like the model's. */
-function matmulPeak(sizes: [number, number, number][]): { flops: number; detail: string } {
+async function matmulPeak(sizes: [number, number, number][]): Promise<{ flops: number; detail: string }> {
   let best = 0;
   const parts: string[] = [];
   for (const [m, k, n] of sizes) {
     const a = tf.randomNormal([m, k]);
     const b = tf.randomNormal([k, n]);
-    const once = () => {
-      // Not inside tf.tidy: tidy would walk every element of the returned typed array.
+    const once = async () => {
+      // Not inside tf.tidy: tidy would walk every element of the returned typed array. data(), not
+      // dataSync(): WebGPU cannot read synchronously.
       const c = tf.matMul(a, b);
-      c.dataSync();
+      await c.data();
       c.dispose();
     };
-    once();
+    await once();
     let reps = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < 1500 || reps < 2) {
-      once();
+      await once();
       reps++;
     }
     const f = (2 * m * k * n * reps) / ((performance.now() - t0) / 1000);
@@ -129,8 +130,8 @@ async function main(): Promise<void> {
     seen.add(info.name);
     // The plain-matmul reference is measured right before and after each shape's steps and the higher
     // figure kept: on a shared machine the available CPU drifts, and the ratio must compare like with like.
-    const measurePeak = () => {
-      const p = matmulPeak([
+    const measurePeak = async () => {
+      const p = await matmulPeak([
         [2048, 128, 384],
         [1024, 1024, 1024],
         [512, 768, 3072],
@@ -145,23 +146,23 @@ async function main(): Promise<void> {
         process.stderr.write(`skip ${s.name} on cpu: minutes per step\n`);
         continue;
       }
-      const peakBefore = measurePeak();
+      const peakBefore = await measurePeak();
       const params = initParams(s.model, 1);
       const opt = new AdamW(params, OptimConfigSchema.parse({}));
       const rng = new Rng(1, 'bench');
       const hbs = Array.from({ length: 2 }, () => syntheticBatch(rng, B, s.T, s.model.vocabSize - 128, s.model.vocabSize - 127));
       const n = cpuSlow ? 2 : steps;
-      trainStep(s.model, params, opt, hbs[0], 1e-4); // warm-up: kernels, XNNPACK operators
+      await trainStep(s.model, params, opt, hbs[0], 1e-4); // warm-up: kernels, XNNPACK operators
       const times: number[] = [];
       let masked = 0;
       for (let i = 0; i < n - 1; i++) {
         const t0 = performance.now();
-        const r = trainStep(s.model, params, opt, hbs[(i + 1) % 2], 1e-4);
+        const r = await trainStep(s.model, params, opt, hbs[(i + 1) % 2], 1e-4);
         times.push(performance.now() - t0);
         masked += r.maskedTokens;
       }
       const ms = times.reduce((a, b) => a + b, 0) / times.length;
-      const peak = { flops: Math.max(peakBefore, measurePeak()) };
+      const peak = { flops: Math.max(peakBefore, await measurePeak()) };
       const flops = stepFlops(s.model, B, s.T, masked / times.length, 2 * B);
       const achieved = flops / (ms / 1000);
       const result = {
@@ -194,7 +195,7 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(r);
 }
 
-main().catch((err) => {
+main().then(releaseBackend, (err) => {
   process.stderr.write(`${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

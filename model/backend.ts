@@ -1,14 +1,16 @@
-// Picks and prepares the tfjs backend: native TensorFlow when installed, else WASM (SIMD), else pure JS.
-// Also registers the kernels a training step needs that the stock WASM backend lacks
-// (../shared/spec/tfjs-on-node.md: UnsortedSegmentSum, the gradient of every tf.gather).
+// Picks and prepares the tfjs backend: native TensorFlow when installed, else WebGPU when a GPU adapter
+// is found, else WASM (SIMD), else pure JS. Also registers the kernels a training step needs that the
+// stock WASM backend lacks (../shared/spec/tfjs-on-node.md: UnsortedSegmentSum, the gradient of every
+// tf.gather); those overrides are for wasm (and cpu) only: tfjs-backend-webgpu has its own kernels.
 
 import * as tf from '@tensorflow/tfjs';
+import { activateWebGpu, describeAdapter, probeWebGpu, releaseWebGpu, WEBGPU_REQUIREMENTS, type WebGpuProbe } from './webgpu.js';
 
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {
-  /** tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
+  /** tfjs backend name now active: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
   name: string;
   /** Human-readable line: what was chosen and why. */
   detail: string;
@@ -38,6 +40,28 @@ function isModuleNotFound(err: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
+/**
+ * WebGPU when an adapter exists. `auto` (explicit = false) takes only a hardware adapter and says
+ * nothing when there is none; `--backend webgpu` takes a software one too and explains a failure.
+ */
+let probed: Promise<WebGpuProbe> | undefined; // one child process per process, not per call
+
+async function tryWebGpu(explicit: boolean): Promise<BackendInfo | null> {
+  probed ??= probeWebGpu();
+  const probe = await probed;
+  if (!probe.adapter) {
+    if (explicit) throw new Error(`--backend webgpu: no WebGPU adapter: ${probe.reason}. ${WEBGPU_REQUIREMENTS}`);
+    return null;
+  }
+  if (probe.adapter.isFallbackAdapter && !explicit) return null;
+  if (await activateWebGpu()) return { name: 'webgpu', detail: `webgpu (${describeAdapter(probe.adapter)})` };
+  releaseWebGpu();
+  const why = 'an adapter was found, but tfjs-backend-webgpu failed to start on it (see the warning above)';
+  if (explicit) throw new Error(`--backend webgpu: ${why}; use --backend wasm`);
+  process.stderr.write(`warning: ${why}; using wasm\n`);
+  return null;
+}
+
 let wasmLoaded = false;
 async function tryWasm(): Promise<boolean> {
   if (!wasmLoaded) {
@@ -54,8 +78,9 @@ async function tryWasm(): Promise<boolean> {
 }
 
 /**
- * Activates a backend. `auto`: native TensorFlow if installed, else WASM, else cpu. An explicit choice
- * that cannot be honoured is a configuration error, not a silent fallback.
+ * Activates a backend. `auto`: native TensorFlow if installed, else WebGPU on a hardware adapter, else
+ * WASM, else cpu. An explicit choice that cannot be honoured is a configuration error, not a silent
+ * fallback.
  */
 export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   if (!BACKEND_CHOICES.includes(choice)) {
@@ -67,6 +92,10 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     if (choice === 'tensorflow') {
       throw new Error(`--backend tensorflow: neither ${NATIVE_PACKAGES.join(' nor ')} is installed; install one, or use --backend wasm`);
     }
+  }
+  if (choice === 'auto' || choice === 'webgpu') {
+    const info = await tryWebGpu(choice === 'webgpu');
+    if (info) return info;
   }
   if (choice === 'auto' || choice === 'wasm') {
     try {
@@ -83,6 +112,14 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   registerMissingKernels('cpu');
   return { name: 'cpu', detail: 'cpu (pure JavaScript; slow)' };
+}
+
+/**
+ * Lets go of what a backend holds outside the heap. Only WebGPU needs it: Dawn keeps the process alive
+ * while its instance is referenced. Commands call it before they return; other backends stay as they are.
+ */
+export function releaseBackend(): void {
+  releaseWebGpu();
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -37,13 +37,17 @@ function transpose2d(data: Float32Array, rows: number, cols: number): Float32Arr
 }
 
 /** Named arrays in PyTorch layout: dense matrices [in, out] here become nn.Linear's [out, in]. */
-function toTorchLayout(c: ModelConfig, get: (name: string) => tf.Tensor, prefix = ''): NamedArray[] {
-  return paramSpecs(c).map((s) => {
-    const data = get(s.name).dataSync() as Float32Array;
-    if (!s.linear) return { name: prefix + s.name, shape: s.shape, data: new Float32Array(data) };
-    const [rows, cols] = s.shape;
-    return { name: prefix + s.name, shape: [cols, rows], data: transpose2d(data, rows, cols) };
-  });
+async function toTorchLayout(c: ModelConfig, get: (name: string) => tf.Tensor, prefix = ''): Promise<NamedArray[]> {
+  const out: NamedArray[] = [];
+  for (const s of paramSpecs(c)) {
+    const data = (await get(s.name).data()) as Float32Array; // data(): a GPU backend cannot read synchronously
+    if (!s.linear) out.push({ name: prefix + s.name, shape: s.shape, data: new Float32Array(data) });
+    else {
+      const [rows, cols] = s.shape;
+      out.push({ name: prefix + s.name, shape: [cols, rows], data: transpose2d(data, rows, cols) });
+    }
+  }
+  return out;
 }
 
 function fromTorchLayout(c: ModelConfig, tensors: Map<string, NamedArray>, prefix = '', file = ''): Map<string, Float32Array> {
@@ -77,9 +81,9 @@ export async function saveCheckpoint(
   const tmp = path.join(root, `.${name}.${process.pid}.tmp`);
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
-  const model = toTorchLayout(config.model, (n) => params.get(n)!);
+  const model = await toTorchLayout(config.model, (n) => params.get(n)!);
   await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(model, { format: 'pt', step: String(state.step) }));
-  const optim = [...toTorchLayout(config.model, (n) => opt.m.get(n)!, 'm.'), ...toTorchLayout(config.model, (n) => opt.v.get(n)!, 'v.')];
+  const optim = [...(await toTorchLayout(config.model, (n) => opt.m.get(n)!, 'm.')), ...(await toTorchLayout(config.model, (n) => opt.v.get(n)!, 'v.'))];
   await writeFileAtomic(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(optim, { step: String(opt.step) }));
   await writeJsonAtomic(path.join(tmp, 'config.json'), config);
   await writeJsonAtomic(path.join(tmp, 'state.json'), state);

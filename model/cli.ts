@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from '../pipeline/core/log.js';
 import { getEncoding } from '../tokenizer/index.js';
-import { BACKEND_CHOICES, initBackend, type BackendChoice } from './backend.js';
+import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
 import { disposeParams } from './biglm.js';
 import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
 import { TrainConfigSchema, type TrainConfigInput } from './config.js';
@@ -22,7 +22,9 @@ options:
   --examples DIR     examples directory (overrides the config's "examples")
   --out DIR          run directory: metrics.jsonl, loss.svg, checkpoints/ (default runs/train)
   --steps N          optimizer steps (overrides the config)
-  --backend B        auto | tensorflow | wasm | cpu (default auto: native TensorFlow if installed, else wasm)
+  --backend B        auto | tensorflow | webgpu | wasm | cpu (default auto: native TensorFlow if installed,
+                     else WebGPU if a GPU adapter is found (needs libvulkan1 and the GPU's Vulkan driver),
+                     else wasm)
   --resume           continue from the newest checkpoint in --out, with the same data order
   --smoke            a CI-sized run: 12 steps, eval and checkpoint every 6
   --seed N           seed of init, data order and dropout
@@ -41,7 +43,7 @@ options:
   --length N         target length in tokens (default: the length head's top candidates)
   --iterations T     refinement iterations (default 10)
   --beam K           candidate lengths from the length head (default 3)
-  --backend B        auto | tensorflow | wasm | cpu (default auto)
+  --backend B        auto | tensorflow | webgpu | wasm | cpu (default auto)
   --tokenizer T      tokenizer name or vocabulary path (default: the one recorded in the checkpoint)
   --json             print all candidates as JSON
   -h, --help         this text
@@ -105,7 +107,12 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const cfg = TrainConfigSchema.parse(input);
   const log = consoleLogger('');
-  const r = await train(cfg, { resume: values.resume, log });
+  let r;
+  try {
+    r = await train(cfg, { resume: values.resume, log });
+  } finally {
+    releaseBackend();
+  }
   process.stdout.write(
     JSON.stringify({ runDir: r.runDir, backend: r.backend.name, step: r.step, loss: r.lastLoss, evalLoss: r.lastEvalLoss, tokensPerSecond: Math.round(r.tokensPerSecond) }) + '\n',
   );
@@ -133,37 +140,41 @@ export async function generateCommand(argv: string[]): Promise<number> {
   }
   if (!values.checkpoint || values.prompt === undefined) throw new Error('biglm generate: --checkpoint and --prompt are required (see --help)');
   const log = consoleLogger('');
-  const backend = await initBackend(backendArg(values.backend)!);
-  log.info(`backend: ${backend.detail}`);
   const dir = await resolveCheckpointDir(path.resolve(values.checkpoint));
   if (!dir) throw new Error(`${values.checkpoint}: no checkpoint (neither model.safetensors nor checkpoints/latest)`);
-  const ck = await loadCheckpoint(dir);
-  const tok = ck.config.tokenizer;
-  const enc = getEncoding(values.tokenizer ?? ck.config.tokenizerRef ?? tok.name);
+  const backend = await initBackend(backendArg(values.backend)!);
+  log.info(`backend: ${backend.detail}`);
   try {
-    if (enc.vocabSize !== tok.vocabSize) {
-      throw new Error(`tokenizer '${enc.name}' has ${enc.vocabSize} ids but the checkpoint was trained with '${tok.name}' (${tok.vocabSize}); pass --tokenizer`);
-    }
-    const source = Array.from(enc.encode(values.prompt));
-    const maxSource = ck.config.model.maxSeqLen - 4;
-    const trimmed = source.slice(Math.max(0, source.length - maxSource)); // keep the end of a long prompt
-    if (trimmed.length < source.length) log.warn(`prompt has ${source.length} tokens; keeping the last ${trimmed.length}`);
-    const result = generate(
-      ck.config.model,
-      ck.params,
-      trimmed,
-      { mask: tok.specials.mask, bos: tok.specials.bos, eos: tok.eosId, vocabSize: tok.vocabSize },
-      { length: intArg('length', values.length), iterations: Math.max(1, intArg('iterations', values.iterations)!), beam: Math.max(1, intArg('beam', values.beam)!) },
-    );
-    const text = (ids: number[]) => enc.decode(ids.filter((t) => t !== tok.eosId));
-    if (values.json) {
-      process.stdout.write(JSON.stringify({ checkpoint: dir, best: { ...result.best, text: text(result.best.tokens) }, candidates: result.candidates.map((c) => ({ ...c, text: text(c.tokens) })) }) + '\n');
-    } else {
-      process.stdout.write(values.prompt + text(result.best.tokens) + '\n');
+    const ck = await loadCheckpoint(dir);
+    const tok = ck.config.tokenizer;
+    const enc = getEncoding(values.tokenizer ?? ck.config.tokenizerRef ?? tok.name);
+    try {
+      if (enc.vocabSize !== tok.vocabSize) {
+        throw new Error(`tokenizer '${enc.name}' has ${enc.vocabSize} ids but the checkpoint was trained with '${tok.name}' (${tok.vocabSize}); pass --tokenizer`);
+      }
+      const source = Array.from(enc.encode(values.prompt));
+      const maxSource = ck.config.model.maxSeqLen - 4;
+      const trimmed = source.slice(Math.max(0, source.length - maxSource)); // keep the end of a long prompt
+      if (trimmed.length < source.length) log.warn(`prompt has ${source.length} tokens; keeping the last ${trimmed.length}`);
+      const result = await generate(
+        ck.config.model,
+        ck.params,
+        trimmed,
+        { mask: tok.specials.mask, bos: tok.specials.bos, eos: tok.eosId, vocabSize: tok.vocabSize },
+        { length: intArg('length', values.length), iterations: Math.max(1, intArg('iterations', values.iterations)!), beam: Math.max(1, intArg('beam', values.beam)!) },
+      );
+      const text = (ids: number[]) => enc.decode(ids.filter((t) => t !== tok.eosId));
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ checkpoint: dir, best: { ...result.best, text: text(result.best.tokens) }, candidates: result.candidates.map((c) => ({ ...c, text: text(c.tokens) })) }) + '\n');
+      } else {
+        process.stdout.write(values.prompt + text(result.best.tokens) + '\n');
+      }
+    } finally {
+      enc.free();
+      disposeParams(ck.params);
     }
   } finally {
-    enc.free();
-    disposeParams(ck.params);
+    releaseBackend();
   }
   return 0;
 }

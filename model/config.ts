@@ -66,7 +66,7 @@ export const TrainConfigSchema = z
     checkpointEvery: z.number().int().positive().default(100).describe('checkpoint every this many steps (and at the end)'),
     keepCheckpoints: z.number().int().positive().default(2).describe('most recent checkpoints kept'),
     logEvery: z.number().int().positive().default(10).describe('print a progress line every this many steps'),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').describe('tfjs backend (auto: native TensorFlow if installed, else wasm, else cpu)'),
+    backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto').describe('tfjs backend (auto: native TensorFlow if installed, else WebGPU on a hardware GPU adapter, else wasm, else cpu)'),
     model: ModelConfigSchema.omit({ vocabSize: true, maxSeqLen: true }).prefault({}).describe('model shape; vocabSize and maxSeqLen come from the examples manifest'),
     optim: OptimConfigSchema.prefault({}).describe('optimizer and schedule'),
   })

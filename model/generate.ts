@@ -55,28 +55,28 @@ function template(source: number[], len: number, sp: TokenSpecials): HostBatch {
 }
 
 /** Log-probabilities [T, vocabSize] of every position of a host batch row, specials excluded. */
-function positionLogProbs(c: ModelConfig, params: Params, hb: HostBatch, vocabSize: number): Float32Array {
+async function positionLogProbs(c: ModelConfig, params: Params, hb: HostBatch, vocabSize: number): Promise<Float32Array> {
   const bt = toTensors(hb, 0);
   const out = tf.tidy(() => {
     const h = encode(c, params, bt); // [T, C]
     const logits = tf.slice(mlmLogits(c, params, h), [0, 0], [hb.T, vocabSize]); // [T, V']
     return tf.logSoftmax(logits);
   });
-  const data = out.dataSync() as Float32Array;
+  const data = (await out.data()) as Float32Array;
   out.dispose();
   bt.dispose();
   return data;
 }
 
 /** Top-k target lengths (≥ 1) from the length head, pooled over the source of the template. */
-export function predictLengths(c: ModelConfig, params: Params, source: number[], sp: TokenSpecials, k: number): number[] {
+export async function predictLengths(c: ModelConfig, params: Params, source: number[], sp: TokenSpecials, k: number): Promise<number[]> {
   if (c.lengthClasses === 0) throw new Error('this model has no length head (model.lengthClasses = 0); pass --length');
   const hb = template(source, 1, sp);
   const bt = toTensors(hb, c.lengthClasses);
   const nSource = source.length + 2;
   const pool = tf.tensor2d(Float32Array.from({ length: hb.T }, (_, i) => (i < nSource ? 1 / nSource : 0)), [1, hb.T]);
   const logits = tf.tidy(() => lengthLogits(params, encode(c, params, bt), pool));
-  const scores = Array.from(logits.dataSync());
+  const scores = Array.from(await logits.data());
   tf.dispose([logits, pool]);
   bt.dispose();
   const maxLen = c.maxSeqLen - nSource - 1;
@@ -89,7 +89,7 @@ export function predictLengths(c: ModelConfig, params: Params, source: number[],
 }
 
 /** Mask-predict for one target length. */
-export function maskPredict(c: ModelConfig, params: Params, source: number[], len: number, sp: TokenSpecials, iterations: number): Candidate {
+export async function maskPredict(c: ModelConfig, params: Params, source: number[], len: number, sp: TokenSpecials, iterations: number): Promise<Candidate> {
   const hb = template(source, len, sp);
   if (hb.T > c.maxSeqLen) throw new Error(`prompt (${source.length} tokens) + length ${len} + 3 exceeds the model's seqLen ${c.maxSeqLen}`);
   const start = source.length + 2;
@@ -98,7 +98,7 @@ export function maskPredict(c: ModelConfig, params: Params, source: number[], le
   const conf = new Float64Array(len); // log-probability of each current prediction
   let masked = Array.from({ length: len }, (_, i) => i);
   for (let it = 0; it < Math.max(1, iterations); it++) {
-    const logp = positionLogProbs(c, params, hb, V);
+    const logp = await positionLogProbs(c, params, hb, V);
     for (const i of masked) {
       const row = (start + i) * V;
       let best = 0;
@@ -119,10 +119,12 @@ export function maskPredict(c: ModelConfig, params: Params, source: number[], le
   return { length: len, tokens: Array.from(tokens), avgLogProb };
 }
 
-export function generate(c: ModelConfig, params: Params, source: number[], sp: TokenSpecials, opts: GenerateOptions): GenerateResult {
-  const lengths = opts.length !== undefined ? [opts.length] : predictLengths(c, params, source, sp, opts.beam);
+/** Async because results are read back with data(): a GPU backend (WebGPU) cannot read synchronously. */
+export async function generate(c: ModelConfig, params: Params, source: number[], sp: TokenSpecials, opts: GenerateOptions): Promise<GenerateResult> {
+  const lengths = opts.length !== undefined ? [opts.length] : await predictLengths(c, params, source, sp, opts.beam);
   if (lengths.length === 0) throw new Error('no target length fits: the prompt fills the model\'s seqLen');
-  const candidates = lengths.map((len) => maskPredict(c, params, source, len, sp, opts.iterations));
+  const candidates: Candidate[] = [];
+  for (const len of lengths) candidates.push(await maskPredict(c, params, source, len, sp, opts.iterations));
   const best = candidates.reduce((a, b) => (b.avgLogProb > a.avgLogProb ? b : a));
   return { best, candidates };
 }

@@ -24,24 +24,27 @@ export class AdamW {
 
   /**
    * Clips the gradients to cfg.gradClip global norm, then applies one AdamW update at learning rate lr.
-   * Returns the global gradient norm before clipping. Disposes nothing it did not create.
+   * Returns the global gradient norm before clipping as a scalar tensor, which the caller reads (together
+   * with the loss: one device-to-host read per step, none in between on a GPU) and disposes. Disposes
+   * nothing else it did not create.
    */
-  apply(grads: tf.NamedTensorMap, lr: number): number {
+  apply(grads: tf.NamedTensorMap, lr: number): tf.Scalar {
     // tf.variableGrads keys gradients by the variables' (instance-suffixed) names.
     const { beta1, beta2, eps, weightDecay, gradClip } = this.cfg;
     const t = this.step + 1;
     const bc1 = 1 - Math.pow(beta1, t);
     const bc2 = 1 - Math.pow(beta2, t);
-    const normT = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
-    const gradNorm = normT.dataSync()[0];
-    normT.dispose();
-    const scale = gradClip > 0 && gradNorm > gradClip ? gradClip / (gradNorm + 1e-6) : 1;
+    // A chain of adds, not tf.addN: WebGPU's AddN binds every input to one shader, and a model has more
+    // parameters than a device's storage-buffer limit per shader stage (8 by default). Same summation order.
+    const gradNorm = tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+    // The clip factor stays on the device: 1 (an exact no-op multiply) unless the norm exceeds gradClip.
+    const scale = gradClip > 0 ? tf.tidy(() => tf.where(tf.greater(gradNorm, gradClip), tf.div(gradClip, tf.add(gradNorm, 1e-6)), tf.onesLike(gradNorm))) : null;
     // One tidy per parameter: temporaries of a large matrix are freed before the next one's are made.
     for (const [name, p] of this.params) {
       const g0 = grads[p.name];
       if (!g0) throw new Error(`no gradient for parameter '${name}'`);
       tf.tidy(() => {
-        const g = scale === 1 ? g0 : tf.mul(g0, scale);
+        const g = scale ? tf.mul(g0, scale) : g0;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
         m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
@@ -52,6 +55,7 @@ export class AdamW {
         p.assign(tf.sub(p, tf.mul(update, lr)));
       });
     }
+    scale?.dispose();
     this.step++;
     return gradNorm;
   }

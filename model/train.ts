@@ -26,8 +26,11 @@ export interface StepResult {
   maskedTokens: number;
 }
 
-/** One optimizer step on a host batch. Every tensor it creates is disposed before it returns. */
-export function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBatch, lr: number, dropoutSeed = 0): StepResult {
+/**
+ * One optimizer step on a host batch. Every tensor it creates is disposed before it returns. Async
+ * because the numbers are read back with data(): a GPU backend (WebGPU) cannot read synchronously.
+ */
+export async function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBatch, lr: number, dropoutSeed = 0): Promise<StepResult> {
   const bt = toTensors(hb, c.lengthClasses);
   try {
     let parts: tf.Tensor | undefined;
@@ -36,18 +39,21 @@ export function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBa
       parts = tf.keep(tf.stack([p.total, p.mlm, p.length]));
       return p.total;
     }, [...params.values()]);
-    const [loss, mlmLoss, lengthLoss] = parts!.dataSync();
-    tf.dispose([value, parts!]);
     const gradNorm = opt.apply(grads, lr);
     tf.dispose(grads);
-    return { loss, mlmLoss, lengthLoss, gradNorm, maskedTokens: bt.maskedIdx.shape[0] };
+    const stats = tf.tidy(() => tf.concat([parts!, tf.reshape(gradNorm, [1])]));
+    tf.dispose([value, parts!, gradNorm]);
+    // The only read of the step: on a GPU the forward, backward and update are all queued before it.
+    const [loss, mlmLoss, lengthLoss, norm] = await stats.data();
+    stats.dispose();
+    return { loss, mlmLoss, lengthLoss, gradNorm: norm, maskedTokens: bt.maskedIdx.shape[0] };
   } finally {
     bt.dispose();
   }
 }
 
 /** Held-out loss: sum(CE·w)/sum(w) over `batches` batches of the validation split, in manifest order. */
-export function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, B: number, batches: number): { mlmLoss: number; lengthLoss: number } {
+export async function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, B: number, batches: number): Promise<{ mlmLoss: number; lengthLoss: number }> {
   loader.position = { epoch: 0, shard: 0, row: 0 };
   let weighted = 0;
   let weights = 0;
@@ -59,7 +65,7 @@ export function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, 
       const p = lossParts(c, params, bt);
       return tf.stack([p.mlm, p.length, tf.sum(bt.maskedWeights)]);
     });
-    const [mlm, len, w] = out.dataSync();
+    const [mlm, len, w] = await out.data();
     out.dispose();
     bt.dispose();
     weighted += mlm * w;
@@ -175,7 +181,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     const lr = learningRate(step, cfg.steps, cfg.optim);
     const t0 = performance.now();
     const hb = trainData.nextBatch(cfg.batchSize);
-    const r = trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    const r = await trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
     const ms = performance.now() - t0;
     if (step > startStep) {
       // The first step of a process includes kernel warm-up; leave it out of the throughput.
@@ -203,7 +209,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       log.info(`step ${done}/${cfg.steps} loss ${r.loss.toFixed(4)} (mlm ${r.mlmLoss.toFixed(4)}) lr ${lr.toExponential(2)} |g| ${r.gradNorm.toFixed(3)} ${Math.round(ms)} ms ${line.tokens_per_s} tok/s`);
     }
     if (validData && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
-      const ev = evaluate(model, params, validData, cfg.batchSize, cfg.evalBatches);
+      const ev = await evaluate(model, params, validData, cfg.batchSize, cfg.evalBatches);
       lastEval = ev.mlmLoss;
       await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, eval_loss: ev.mlmLoss, eval_length_loss: ev.lengthLoss }) + '\n');
       log.info(`step ${done}: held-out MLM loss ${ev.mlmLoss.toFixed(4)}`);

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../../model/backend.js';
+import { initBackend, releaseBackend } from '../../model/backend.js';
+import { probeWebGpu } from '../../model/webgpu.js';
+
+// What this machine has: the WebGPU tests below assert the behaviour without an adapter, and skip
+// where one exists (a GPU machine; a software Vulkan such as lavapipe gives a fallback adapter).
+const probe = await probeWebGpu();
+const noAdapter = probe.adapter === null;
+const noHardwareAdapter = noAdapter || probe.adapter.isFallbackAdapter;
 
 /** Runs f on the cpu backend and on wasm (with our kernels) and returns both results as arrays. */
 async function onBoth(f: () => tf.Tensor): Promise<[number[], number[]]> {
@@ -48,5 +55,56 @@ describe('the wasm backend with our kernels', () => {
     expect(out.arraySync()).toEqual([[3, 4], [0, 0], [6, 8]]);
     const g = tf.grad((e: tf.Tensor) => tf.sum(tf.gather(e, tf.tensor1d([1, 1, 0], 'int32'))))(tf.ones([3, 2]));
     expect(g.arraySync()).toEqual([[1, 1], [2, 2], [0, 0]]);
+  });
+});
+
+describe('WebGPU', () => {
+  it.skipIf(!noAdapter)('without an adapter, --backend webgpu fails fast and says what is missing', async () => {
+    const t0 = performance.now();
+    const err = (await initBackend('webgpu').then(
+      () => null,
+      (e: unknown) => e as Error,
+    ))!;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/^--backend webgpu: no WebGPU adapter: /);
+    expect(err.message).toMatch(/libvulkan1/);
+    expect(err.message).toMatch(/VK_DRIVER_FILES=/);
+    expect(err.message).toMatch(/use --backend wasm/);
+    // Dawn's own explanation (e.g. "Couldn't load Vulkan") was captured from the probe's stderr.
+    if (probe.adapter === null && !/not installed/.test(probe.reason)) expect(err.message).toMatch(/Dawn/);
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  });
+
+  it.skipIf(!noHardwareAdapter)('without a hardware adapter, auto picks wasm', async () => {
+    const info = await initBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it.skipIf(noAdapter)('with an adapter, trains like wasm: same losses, no leaked tensors', async () => {
+    const { initParams, disposeParams } = await import('../../model/biglm.js');
+    const { OptimConfigSchema, resolveModelConfig } = await import('../../model/config.js');
+    const { AdamW } = await import('../../model/optim.js');
+    const { trainStep } = await import('../../model/train.js');
+    const { hostBatch, makeRow, EMBEDDING_SIZE } = await import('./fixtures.js');
+    const { Rng } = await import('../../pipeline/core/rng.js');
+    const c = resolveModelConfig({ vocabSize: EMBEDDING_SIZE, dModel: 32, nLayers: 2, nHeads: 2, maxSeqLen: 32, lengthClasses: 32, rotaryFraction: 0.5 });
+    const hb = hostBatch([makeRow(new Rng(21), 32, 2), makeRow(new Rng(22), 32, 2)]);
+    const lossesOn = async (backend: 'webgpu' | 'wasm') => {
+      await initBackend(backend);
+      const params = initParams(c, 5);
+      const opt = new AdamW(params, OptimConfigSchema.parse({ lr: 1e-2 }));
+      const losses = [(await trainStep(c, params, opt, hb, 1e-2)).loss];
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 2; i++) losses.push((await trainStep(c, params, opt, hb, 1e-2)).loss);
+      expect(tf.memory().numTensors).toBe(before);
+      opt.dispose();
+      disposeParams(params);
+      return losses;
+    };
+    const gpu = await lossesOn('webgpu');
+    const wasm = await lossesOn('wasm');
+    releaseBackend();
+    gpu.forEach((l, i) => expect(Math.abs(l - wasm[i])).toBeLessThan(1e-3 * Math.abs(wasm[i])));
   });
 });

@@ -70,7 +70,7 @@ describe('biglm train / generate', () => {
 
   it('names the problem in bad arguments', async () => {
     await expect(trainCommand([])).rejects.toThrow(/--examples DIR/);
-    await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, wasm, cpu/);
+    await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, webgpu, wasm, cpu/);
     await expect(generateCommand(['--prompt', 'x'])).rejects.toThrow(/--checkpoint and --prompt are required/);
   });
 });

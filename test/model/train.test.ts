@@ -55,28 +55,28 @@ describe('training a tiny BiGLM', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('lowers the loss on a fixed batch with one optimizer step', () => {
+  it('lowers the loss on a fixed batch with one optimizer step', async () => {
     const c = tinyModel(32);
     const params = initParams(c, 1);
     const opt = new AdamW(params, optim);
     const rows = [0, 1, 2, 3].map((i) => makeRow(new Rng(10, i), 32, 2));
     const before = loss(c, params, rows);
-    trainStep(c, params, opt, hostBatch(rows), 1e-2);
+    await trainStep(c, params, opt, hostBatch(rows), 1e-2);
     const after = loss(c, params, rows);
     expect(after).toBeLessThan(before);
     opt.dispose();
     disposeParams(params);
   });
 
-  it('leaks no tensors across a training step', () => {
+  it('leaks no tensors across a training step', async () => {
     const c = tinyModel(32, 32);
     const params = initParams(c, 2);
     const opt = new AdamW(params, optim);
     const hb = hostBatch([makeRow(new Rng(11), 32, 2), makeRow(new Rng(12), 32, 2)]);
-    trainStep(c, params, opt, hb, 1e-3);
+    await trainStep(c, params, opt, hb, 1e-3);
     const before = tf.memory().numTensors;
-    trainStep(c, params, opt, hb, 1e-3);
-    trainStep(c, params, opt, hb, 1e-3);
+    await trainStep(c, params, opt, hb, 1e-3);
+    await trainStep(c, params, opt, hb, 1e-3);
     expect(tf.memory().numTensors).toBe(before);
     opt.dispose();
     disposeParams(params);
@@ -106,10 +106,10 @@ describe('training a tiny BiGLM', () => {
     const masks = [[0, 1, 2, 3], [0, 1, 2, 3], [0, 2], [1, 3], [0], [3], [1, 2], [2, 3]];
     const rows = masks.map((m) => promptRow(m, T));
 
-    beforeAll(() => {
+    beforeAll(async () => {
       params = initParams(c, 3);
       const opt = new AdamW(params, optim);
-      for (let s = 0; s < 90; s++) trainStep(c, params, opt, hostBatch(rows), 1e-2);
+      for (let s = 0; s < 90; s++) await trainStep(c, params, opt, hostBatch(rows), 1e-2);
       opt.dispose();
     });
     afterAll(() => disposeParams(params));
@@ -118,11 +118,11 @@ describe('training a tiny BiGLM', () => {
       expect(loss(c, params, rows)).toBeLessThan(0.5);
     });
 
-    it('restores the masked tokens by mask-predict, with a given length and with the length head', () => {
+    it('restores the masked tokens by mask-predict, with a given length and with the length head', async () => {
       const sp = { mask: SPECIALS.mask, bos: SPECIALS.bos, eos: EOS, vocabSize: BASE_VOCAB };
-      const given = generate(c, params, SOURCE, sp, { length: TARGET.length, iterations: 3, beam: 1 });
+      const given = await generate(c, params, SOURCE, sp, { length: TARGET.length, iterations: 3, beam: 1 });
       expect(given.best.tokens).toEqual(TARGET);
-      const predicted = generate(c, params, SOURCE, sp, { iterations: 3, beam: 2 });
+      const predicted = await generate(c, params, SOURCE, sp, { iterations: 3, beam: 2 });
       expect(predicted.candidates.map((x) => x.length)).toContain(TARGET.length);
       expect(predicted.best.length).toBe(TARGET.length);
       expect(predicted.best.tokens).toEqual(TARGET);
