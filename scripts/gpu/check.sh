@@ -7,7 +7,8 @@
 #
 #   bash .gpu/check.sh
 #
-# Environment: OUT (results, default /tmp/gpu-check-out); STEPS_TINY (30), STEPS_BIG_GPU (20),
+# Environment: OUT (results, default /tmp/gpu-check-out); CHECK_PLAN (compare: webgpu vs wasm; scale:
+# webgpu alone, batch sizes 8/32/64 on the big model and the whole tiny schedule); STEPS_TINY (30), STEPS_BIG_GPU (20),
 # STEPS_BIG_WASM (3); CHECK_ACCEPT_SOFTWARE=1 takes a software adapter (llvmpipe) too, for rehearsals
 # on a machine without a GPU; CHECK_BUDGET_S (330): a part that would start with less than 20 s of the budget
 # left is skipped, and every part runs under `timeout`, so the script ends within the budget plus ~20 s
@@ -177,6 +178,18 @@ train_run() { # NAME BACKEND STEPS LIMIT [--model JSON]
   [ -f "$W/runs/$name/metrics.jsonl" ] && sed "s/^{/{\"run\":\"$name\",/" "$W/runs/$name/metrics.jsonl" >> "$OUT/metrics.jsonl"
   return $rc
 }
+
+# CHECK_PLAN=scale: what the GPU gives as the batch grows (big model, a few steps each), and the whole
+# `make train` schedule (configs/train-tiny.json, 300 steps) on the GPU, then generation from it.
+if [ "${CHECK_PLAN:-compare}" = scale ] && [ $ADAPTER -eq 1 ]; then
+  for b in 8 32 64; do train_run "big-webgpu-b$b" webgpu 6 90 --model "$BIG_MODEL" --batch-size "$b"; done
+  sed "s#\"runs/sample-examples\"#\"$W/examples\"#" "$G/train-tiny.json" > "$W/train-tiny.json"
+  part tiny-webgpu-full 150 "$NODE" "$CHECK" train "$W/train-tiny.json" --out "$W/runs/tiny-full" --backend webgpu > "$W/result-tiny-full.json"
+  cat "$W/result-tiny-full.json"
+  [ -f "$W/runs/tiny-full/metrics.jsonl" ] && sed 's/^{/{"run":"tiny-webgpu-full",/' "$W/runs/tiny-full/metrics.jsonl" >> "$OUT/metrics.jsonl"
+  part generate-webgpu-full 40 "$NODE" "$CHECK" generate --checkpoint "$W/runs/tiny-full" --prompt "The jury said that the election" --iterations 10 --backend webgpu
+  exit 0
+fi
 
 if [ $ADAPTER -eq 1 ]; then train_run tiny-webgpu webgpu "$STEPS_TINY" 100; fi
 train_run tiny-wasm wasm "$STEPS_TINY" 80

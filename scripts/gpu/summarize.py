@@ -96,7 +96,8 @@ def main():
     if adapter:
         adapter = {k: v for k, v in adapter.items() if k != "features"} | {"features": adapter.get("features", [])}
     runs = {}
-    for name in ["tiny-webgpu", "tiny-wasm", "big-webgpu", "big-wasm"]:
+    runs_dir = os.path.join(work, "runs")
+    for name in sorted(os.listdir(runs_dir)) if os.path.isdir(runs_dir) else []:
         s = run_summary(work, name)
         if s:
             runs[name] = s
