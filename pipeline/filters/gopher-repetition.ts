@@ -6,8 +6,8 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, tokenHashes, findDuplicates, type TextStats } from './text-stats.js';
-import { U64Table } from './hash-table.js';
+import { textStats, computeTextStats, tokenHashes, isTrimmed, type TextStats } from './text-stats.js';
+import { U64Table, RangeDuplicates } from './hash-table.js';
 
 const frac = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
 
@@ -29,10 +29,51 @@ export const gopherRepetitionSchema = z
   })
   .strict();
 
-const PARAGRAPH = /\n{2,}/;
-const LINE = /\n+/;
-
 const table = new U64Table();
+const dups = new RangeDuplicates();
+
+/**
+ * Duplicate paragraphs of `text.trim().split(/\n{2,}/)` (datatrove's paragraph split), counted over
+ * ranges of the text without slicing it. Returns the number of paragraphs; `dups` holds the duplicates.
+ */
+export function paragraphDuplicates(text: string): number {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isTrimmed(text.charCodeAt(a))) a++;
+  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+  dups.reset();
+  let count = 1;
+  let start = a;
+  for (let i = text.indexOf('\n', a); i !== -1 && i < b; i = text.indexOf('\n', i)) {
+    let j = i + 1;
+    while (j < b && text.charCodeAt(j) === 10) j++;
+    if (j - i >= 2) {
+      dups.add(start, i);
+      count++;
+      start = j;
+    }
+    i = j;
+  }
+  dups.add(start, b);
+  dups.count(text);
+  return count;
+}
+
+/** Duplicate lines of `text.split(/\n+/)`, as paragraphDuplicates. Returns the number of lines. */
+export function lineDuplicates(text: string): number {
+  dups.reset();
+  let count = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i)) {
+    dups.add(start, i);
+    count++;
+    while (i < text.length && text.charCodeAt(i) === 10) i++;
+    start = i;
+  }
+  dups.add(start, text.length);
+  dups.count(text);
+  return count;
+}
 // Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
 let scratchCount = new Int32Array(1024);
 let scratchFirst = new Int32Array(1024);
@@ -53,7 +94,7 @@ export class NGrams {
   readonly a: Int32Array;
   readonly b: Int32Array;
   /** prefix[k] = characters in tokens 0..k-1. */
-  readonly prefix: Float64Array;
+  readonly prefix: Int32Array;
   readonly total: number;
   /** Candidate positions, ascending: cand[0..nc) may start an n-gram that occurs more than once. */
   readonly cand: Int32Array;
@@ -67,9 +108,9 @@ export class NGrams {
     this.total = stats.tokens.n;
     this.tokA = h.a;
     this.tokB = h.b;
-    this.a = Int32Array.from(h.a);
-    this.b = Int32Array.from(h.b);
-    this.prefix = new Float64Array(this.total + 1);
+    this.a = h.a.slice();
+    this.b = h.b.slice();
+    this.prefix = new Int32Array(this.total + 1);
     for (let k = 0; k < this.total; k++) this.prefix[k + 1] = this.prefix[k] + stats.tokens.end[k] - stats.tokens.start[k];
     this.cand = new Int32Array(this.total);
     for (let k = 0; k < this.total; k++) this.cand[k] = k;
@@ -202,15 +243,15 @@ export interface RepetitionStats {
 export function repetitionStats(text: string, opts = gopherRepetitionSchema.parse({})): RepetitionStats {
   const stats = computeTextStats(text);
   const len = text.length || 1;
-  const paras = text.trim().split(PARAGRAPH);
-  const p = findDuplicates(paras);
-  const lines = text.split(LINE);
-  const l = findDuplicates(lines);
+  const paras = paragraphDuplicates(text);
+  const dupParaFrac = dups.elements / paras;
+  const dupParaCharFrac = dups.chars / len;
+  const lines = lineDuplicates(text);
   const out: RepetitionStats = {
-    dupParaFrac: p.elements / paras.length,
-    dupParaCharFrac: p.chars / len,
-    dupLineFrac: l.elements / lines.length,
-    dupLineCharFrac: l.chars / len,
+    dupParaFrac,
+    dupParaCharFrac,
+    dupLineFrac: dups.elements / lines,
+    dupLineCharFrac: dups.chars / len,
     topNGram: {},
     dupNGram: {},
   };
@@ -234,14 +275,12 @@ export const gopherRepetition = defineFilter({
       const text = doc.text;
       if (text.length === 0) return true; // nothing repeats in nothing; the length filter handles empties
       const len = text.length;
-      const paras = text.trim().split(PARAGRAPH);
-      const p = findDuplicates(paras);
-      if (o.dupParaFrac !== null && p.elements / paras.length > o.dupParaFrac) return 'dup_para_frac';
-      if (o.dupParaCharFrac !== null && p.chars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
-      const lines = text.split(LINE);
-      const l = findDuplicates(lines);
-      if (o.dupLineFrac !== null && l.elements / lines.length > o.dupLineFrac) return 'dup_line_frac';
-      if (o.dupLineCharFrac !== null && l.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
+      const paras = paragraphDuplicates(text);
+      if (o.dupParaFrac !== null && dups.elements / paras > o.dupParaFrac) return 'dup_para_frac';
+      if (o.dupParaCharFrac !== null && dups.chars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
+      const lines = lineDuplicates(text);
+      if (o.dupLineFrac !== null && dups.elements / lines > o.dupLineFrac) return 'dup_line_frac';
+      if (o.dupLineCharFrac !== null && dups.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
       const stats = textStats(doc);
       let grams = new NGrams(stats);
       for (const [n, limit] of top) if (topNGramChars(grams, n) / len > limit) return `top_${n}_gram`;
