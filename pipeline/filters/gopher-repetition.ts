@@ -76,8 +76,8 @@ export function lineDuplicates(text: string): number {
 }
 // Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
 let scratchCount = new Int32Array(1024);
-let scratchFirst = new Int32Array(1024);
 let scratchIdx = new Int32Array(1024);
+let seen = new Uint8Array(1024);
 
 /**
  * The n-gram hashes of a document for n = 1, 2, 3, … in turn. Each step extends the (n-1)-gram hashes
@@ -99,6 +99,14 @@ export class NGrams {
   /** Candidate positions, ascending: cand[0..nc) may start an n-gram that occurs more than once. */
   readonly cand: Int32Array;
   nc: number;
+  /**
+   * After `count`: ids[c] numbers the n-gram at cand[c] (equal n-grams, equal ids; 0 ≤ id < distinct).
+   * Shared scratch, valid until the next `count` of any NGrams.
+   */
+  get ids(): Int32Array {
+    return scratchIdx;
+  }
+  distinct = 0;
   private readonly tokA: Int32Array;
   private readonly tokB: Int32Array;
   private readonly prune: boolean;
@@ -147,39 +155,41 @@ export class NGrams {
    */
   count(): { best: number; bestAt: number } {
     if (this.positions === 0) return { best: 0, bestAt: 0 };
-    const { a, b, cand } = this;
+    const { cand } = this;
     const nc = this.nc;
-    table.reset(nc);
     if (scratchCount.length < nc) {
       scratchCount = new Int32Array(nc * 2);
-      scratchFirst = new Int32Array(nc * 2);
       scratchIdx = new Int32Array(nc * 2);
     }
     const counts = scratchCount;
-    const firstPos = scratchFirst;
-    const idx = scratchIdx; // distinct id of the n-gram at each candidate
-    let distinct = 0;
-    for (let c = 0; c < nc; c++) {
-      const i = cand[c];
-      if (table.upsert(a[i], b[i], distinct)) counts[(idx[c] = table.get())]++;
-      else {
-        idx[c] = distinct;
-        counts[distinct] = 1;
-        firstPos[distinct++] = i;
-      }
-    }
+    const idx = scratchIdx; // distinct id of the n-gram at each candidate, in order of first appearance
+    const distinct = table.number(this.a, this.b, cand, nc, idx);
+    counts.fill(0, 0, distinct);
+    // The most common n-gram, ties going to the first to appear (Counter.most_common): ids are in order
+    // of appearance, so a later id takes over only with a strictly higher count.
     let best = 0;
-    let bestAt = 0;
-    for (let d = 0; d < distinct; d++) {
-      if (counts[d] > best) {
-        best = counts[d];
-        bestAt = firstPos[d];
+    let bestId = 0;
+    for (let c = 0; c < nc; c++) {
+      const d = idx[c];
+      const k = ++counts[d];
+      if (k > best || (k === best && d < bestId)) {
+        best = k;
+        bestId = d;
       }
     }
-    if (best <= 1) bestAt = 0; // every n-gram is unique: the first one is "most common"
+    let bestAt = 0;
+    if (best > 1) {
+      for (let c = 0; c < nc; c++) if (idx[c] === bestId) { bestAt = cand[c]; break; }
+    }
+    this.distinct = distinct;
     if (this.prune) {
       let k = 0;
-      for (let c = 0; c < nc; c++) if (counts[idx[c]] > 1) cand[k++] = cand[c];
+      for (let c = 0; c < nc; c++) {
+        if (counts[idx[c]] > 1) {
+          cand[k] = cand[c];
+          idx[k++] = idx[c];
+        }
+      }
       this.nc = k;
     }
     return { best: Math.max(best, 1), bestAt };
@@ -210,17 +220,19 @@ export function duplicatedNGramChars(grams: NGrams, n: number): number {
   if (grams.positions === 0) return 0;
   const { best } = grams.count();
   if (best <= 1) return 0;
-  const { a, b, cand, nc } = grams;
-  table.reset(nc);
+  const { cand, nc, ids } = grams;
+  // The scan's set of n-grams seen, indexed by the ids count() gave: no second round of hashing.
+  if (seen.length < grams.distinct) seen = new Uint8Array(grams.distinct * 2);
+  seen.fill(0, 0, grams.distinct);
   let chars = 0;
   let next = 0; // first position the scan may look at (after the last jump)
   for (let c = 0; c < nc; c++) {
     const i = cand[c];
     if (i < next) continue;
-    if (table.upsert(a[i], b[i], 0)) {
+    if (seen[ids[c]] === 1) {
       chars += grams.chars(i);
       next = i + n;
-    }
+    } else seen[ids[c]] = 1;
   }
   return chars;
 }

@@ -64,6 +64,40 @@ export class U64Table {
     }
   }
 
+  /**
+   * Number the distinct keys (a[i], b[i]) of the positions i = cand[0..nc) in order of first appearance:
+   * ids[c] is the number of the key at cand[c]. Empties the table first; returns how many keys there are.
+   * One tight loop with the probe inlined: this is the hot path of every n-gram pass.
+   */
+  number(a: Int32Array, b: Int32Array, cand: Int32Array, nc: number, ids: Int32Array): number {
+    this.reset(nc);
+    const { keys, vals, mask } = this;
+    let distinct = 0;
+    for (let c = 0; c < nc; c++) {
+      const i = cand[c];
+      const hi = a[i];
+      const lo = b[i];
+      let s = (Math.imul(hi ^ (lo >>> 15), 0x9e3779b1) ^ lo) & mask;
+      for (;;) {
+        const v = vals[s];
+        if (v === 0) {
+          keys[2 * s] = hi;
+          keys[2 * s + 1] = lo;
+          vals[s] = ++distinct;
+          ids[c] = distinct - 1;
+          break;
+        }
+        if (keys[2 * s] === hi && keys[2 * s + 1] === lo) {
+          ids[c] = v - 1;
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+    }
+    this.size = distinct;
+    return distinct;
+  }
+
   get(): number {
     return this.vals[this.slot] - 1;
   }
