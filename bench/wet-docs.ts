@@ -92,7 +92,8 @@ export function mailDocuments(): BenchDoc[] {
     for (const name of readdirSync(path.join(dir, group)).filter((n) => n.endsWith('.json')).sort()) {
       const raw = JSON.parse(readFileSync(path.join(dir, group, name), 'utf8')) as { text: string };
       const doc = parseMail(raw.text, `${group}/${name.split('.')[0]}`, group);
-      if (doc && doc.content_format === 'text') docs.push({ id: doc.id, text: doc.text });
+      // Through JSON as the JSONL reader hands them over: flat strings, not the concatenation parseMail built.
+      if (doc && doc.content_format === 'text') docs.push({ id: doc.id, text: JSON.parse(JSON.stringify(doc.text)) as string });
     }
   }
   return docs;
