@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, tokenHashes, isTrimmed, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, isTrimmed, type TextStats } from './text-stats.js';
 import { U64Table, RangeDuplicates } from './hash-table.js';
 
 const frac = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
@@ -79,6 +79,28 @@ let scratchCount = new Int32Array(1024);
 let scratchIdx = new Int32Array(1024);
 let seen = new Uint8Array(1024);
 
+/** The arrays of one n-gram walk, grown as needed (never shrunk below what a document needed, up to a cap). */
+export class NGramBuffers {
+  tokA = new Int32Array(0);
+  tokB = new Int32Array(0);
+  a = new Int32Array(0);
+  b = new Int32Array(0);
+  prefix = new Int32Array(0);
+  cand = new Int32Array(0);
+
+  /** Make room for `n` tokens. */
+  fit(n: number): void {
+    if (this.cand.length >= n && (this.cand.length <= 1 << 20 || this.cand.length <= 4 * n)) return;
+    const cap = Math.max(n, 1024);
+    this.tokA = new Int32Array(cap);
+    this.tokB = new Int32Array(cap);
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.prefix = new Int32Array(cap + 1);
+    this.cand = new Int32Array(cap);
+  }
+}
+
 /**
  * The n-gram hashes of a document for n = 1, 2, 3, … in turn. Each step extends the (n-1)-gram hashes
  * by one token in place, and n-gram character counts come from prefix sums of token lengths.
@@ -111,18 +133,41 @@ export class NGrams {
   private readonly tokB: Int32Array;
   private readonly prune: boolean;
 
-  constructor(stats: TextStats, prune = true) {
-    const h = tokenHashes(stats);
-    this.total = stats.tokens.n;
-    this.tokA = h.a;
-    this.tokB = h.b;
-    this.a = h.a.slice();
-    this.b = h.b.slice();
-    this.prefix = new Int32Array(this.total + 1);
-    for (let k = 0; k < this.total; k++) this.prefix[k + 1] = this.prefix[k] + stats.tokens.end[k] - stats.tokens.start[k];
-    this.cand = new Int32Array(this.total);
-    for (let k = 0; k < this.total; k++) this.cand[k] = k;
-    this.nc = this.total;
+  /**
+   * `buffers`: arrays to reuse (the filter passes its own, valid until its next document); without
+   * them every array is allocated for this walk alone.
+   */
+  constructor(stats: TextStats, prune = true, buffers: NGramBuffers = new NGramBuffers()) {
+    const { tokens, text } = stats;
+    const total = (this.total = tokens.n);
+    buffers.fit(total);
+    const { tokA, tokB, a, b, prefix, cand } = buffers;
+    // Every token hashed twice (FNV-1a and a multiply-xor variant over its UTF-16 units): two distinct
+    // tokens of one document share both 32-bit hashes with probability ~2^-64, so equal hash pairs
+    // stand for equal strings, here and for the n-grams built from them.
+    prefix[0] = 0;
+    for (let k = 0; k < total; k++) {
+      let h1 = 0x811c9dc5 | 0;
+      let h2 = 0x9747b28c | 0;
+      const e = tokens.end[k];
+      for (let i = tokens.start[k]; i < e; i++) {
+        const c = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+      }
+      tokA[k] = a[k] = h1;
+      tokB[k] = b[k] = h2;
+      prefix[k + 1] = prefix[k] + e - tokens.start[k];
+      cand[k] = k;
+    }
+    this.tokA = tokA;
+    this.tokB = tokB;
+    this.a = a;
+    this.b = b;
+    this.prefix = prefix;
+    this.cand = cand;
+    this.nc = total;
     this.prune = prune;
   }
 
@@ -274,6 +319,9 @@ export function repetitionStats(text: string, opts = gopherRepetitionSchema.pars
   return out;
 }
 
+/** The filter's n-gram arrays, reused from document to document. */
+const walk = new NGramBuffers();
+
 export const gopherRepetition = defineFilter({
   type: 'gopher_repetition',
   description: 'Gopher repetition rules: duplicate paragraphs/lines, top 2–4-gram and duplicated 5–10-gram character fractions',
@@ -294,9 +342,9 @@ export const gopherRepetition = defineFilter({
       if (o.dupLineFrac !== null && dups.elements / lines > o.dupLineFrac) return 'dup_line_frac';
       if (o.dupLineCharFrac !== null && dups.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
       const stats = textStats(doc);
-      let grams = new NGrams(stats);
+      let grams = new NGrams(stats, true, walk);
       for (const [n, limit] of top) if (topNGramChars(grams, n) / len > limit) return `top_${n}_gram`;
-      if (!oneWalk) grams = new NGrams(stats);
+      if (!oneWalk) grams = new NGrams(stats, true, walk);
       for (const [n, limit] of dup) if (duplicatedNGramChars(grams, n) / len > limit) return `dup_${n}_gram`;
       return true;
     };

@@ -14,8 +14,6 @@ export interface TextStats {
   alphaTokens: number;
   /** Characters (UTF-16 units) in word tokens. */
   wordChars: number;
-  /** Lazily computed: two independent 32-bit hashes of each token's string (n-grams compare these, not strings). */
-  hashes?: { a: Int32Array; b: Int32Array };
 }
 
 const cache = new WeakMap<Doc, TextStats>();
@@ -91,31 +89,6 @@ export function restrictTextStats(src: TextStats, text: string, pieces: readonly
     }
   }
   return statsOfTokens(text, out.tokens());
-}
-
-/**
- * Hash every token twice (FNV-1a and a multiply-xor variant over its UTF-16 units). Two distinct tokens
- * of one document share both 32-bit hashes with probability ~2^-64: equal hashes stand for equal strings.
- */
-export function tokenHashes(stats: TextStats): { a: Int32Array; b: Int32Array } {
-  if (stats.hashes) return stats.hashes;
-  const { tokens, text } = stats;
-  const mem = new ArrayBuffer(tokens.n * 8);
-  const a = new Int32Array(mem, 0, tokens.n);
-  const b = new Int32Array(mem, tokens.n * 4, tokens.n);
-  for (let k = 0; k < tokens.n; k++) {
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x9747b28c | 0;
-    for (let i = tokens.start[k], e = tokens.end[k]; i < e; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
-    }
-    a[k] = h1;
-    b[k] = h2;
-  }
-  return (stats.hashes = { a, b });
 }
 
 /**
