@@ -105,11 +105,19 @@ export function splitLines(text: string): string[] {
 /** Line breaks of str.splitlines() other than '\n'. */
 const RARE_BREAK = /[\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
+// The last text tested for RARE_BREAK: gopher_quality and C4 scan the same document one after the other.
+let testedText = '';
+let testedRare = false;
+
 /** Call `fn(start, end)` for each line of `text` with the same boundaries as `splitLines`. */
 export function forEachLine(text: string, fn: (start: number, end: number) => void): void {
   const len = text.length;
   let start = 0;
-  if (!RARE_BREAK.test(text)) {
+  if (text !== testedText) {
+    testedRare = RARE_BREAK.test(text);
+    testedText = text;
+  }
+  if (!testedRare) {
     // Only '\n' breaks lines (the usual case): the native indexOf finds them.
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
       fn(start, i);
