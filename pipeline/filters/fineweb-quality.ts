@@ -3,7 +3,8 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, findDuplicates, computeTextStats, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, isTrimmed, type TextStats } from './text-stats.js';
+import { RangeDuplicates } from './hash-table.js';
 
 /** Line endings that count as terminal punctuation (datatrove's TERMINAL_PUNCTUATION, main scripts). */
 export const TERMINAL_PUNCTUATION = [
@@ -36,30 +37,68 @@ export interface FinewebStats {
   newLineRatio: number;
 }
 
-/** The four FineWeb statistics of a text (non-blank lines of a split on '\n', as datatrove). */
-export function finewebStats(text: string, o: FinewebQualityOptions, stats: TextStats = computeTextStats(text)): FinewebStats {
-  const all = text.split('\n');
-  const lines = all.filter((l) => l.trim() !== '');
-  const n = lines.length;
+const dups = new RangeDuplicates();
+
+interface LineStats {
+  lines: number;
+  punct: number;
+  short: number;
+  dupChars: number;
+  newlines: number;
+}
+
+/**
+ * The line statistics: non-blank lines of a split on '\n' (as datatrove), visited as ranges of the text.
+ * Blank means only what String.prototype.trim removes (the reference keeps `line.trim() !== ''`).
+ */
+function lineStats(text: string, o: FinewebQualityOptions): LineStats {
+  dups.reset();
+  let lines = 0;
   let punct = 0;
   let short = 0;
-  for (const line of lines) {
-    if (endsWithAny(line, o.stopChars)) punct++;
-    if (line.length <= o.shortLineLength) short++;
+  let newlines = 0;
+  for (let a = 0; a <= text.length; ) {
+    let b = text.indexOf('\n', a);
+    if (b === -1) b = text.length;
+    else newlines++;
+    let i = a;
+    while (i < b && isTrimmed(text.charCodeAt(i))) i++;
+    if (i < b) {
+      lines++;
+      if (endsWithAny(text, a, b, o.stopChars)) punct++;
+      if (b - a <= o.shortLineLength) short++;
+      dups.add(a, b);
+    }
+    a = b + 1;
   }
-  const nonNewline = text.length - (all.length - 1);
+  dups.count(text);
+  return { lines, punct, short, dupChars: dups.chars, newlines };
+}
+
+/** The four FineWeb statistics of a text. */
+export function finewebStats(text: string, o: FinewebQualityOptions, stats: TextStats = computeTextStats(text)): FinewebStats {
+  const l = lineStats(text, o);
+  return { lines: l.lines, ...lineRatios(text, l), newLineRatio: newLineRatio(l, stats) };
+}
+
+function lineRatios(text: string, l: LineStats): { linePunctRatio: number; shortLineRatio: number; charDupRatio: number } {
+  const n = l.lines;
+  const nonNewline = text.length - l.newlines;
   return {
-    lines: n,
-    linePunctRatio: n ? punct / n : 0,
-    shortLineRatio: n ? short / n : 0,
-    charDupRatio: nonNewline ? findDuplicates(lines).chars / nonNewline : 0,
-    newLineRatio: stats.tokens.n ? (all.length - 1) / stats.tokens.n : Infinity,
+    linePunctRatio: n ? l.punct / n : 0,
+    shortLineRatio: n ? l.short / n : 0,
+    charDupRatio: nonNewline ? l.dupChars / nonNewline : 0,
   };
 }
 
-function endsWithAny(line: string, ends: readonly string[]): boolean {
-  const last = line.charCodeAt(line.length - 1);
-  for (const e of ends) if (e.charCodeAt(e.length - 1) === last && line.endsWith(e)) return true;
+function newLineRatio(l: LineStats, stats: TextStats): number {
+  return stats.tokens.n ? l.newlines / stats.tokens.n : Infinity;
+}
+
+/** Does text[a, b) end with one of `ends`? */
+function endsWithAny(text: string, a: number, b: number, ends: readonly string[]): boolean {
+  const last = text.charCodeAt(b - 1);
+  for (const e of ends) if (e.charCodeAt(e.length - 1) === last && b - a >= e.length && text.startsWith(e, b - e.length)) return true;
   return false;
 }
 
@@ -69,12 +108,15 @@ export const finewebQuality = defineFilter({
   schema: finewebQualitySchema,
   build(o) {
     return (doc) => {
-      const s = finewebStats(doc.text, o, textStats(doc));
-      if (s.lines === 0) return 'empty';
+      const text = doc.text;
+      const l = lineStats(text, o);
+      if (l.lines === 0) return 'empty';
+      const s = lineRatios(text, l);
       if (o.linePunctThr !== null && s.linePunctRatio < o.linePunctThr && !(s.linePunctRatio === 0 && o.linePunctExcludeZero)) return 'line_punct_ratio';
       if (o.shortLineThr !== null && s.shortLineRatio > o.shortLineThr) return 'short_line_ratio';
       if (o.charDuplicatesRatio !== null && s.charDupRatio > o.charDuplicatesRatio) return 'char_dup_ratio';
-      if (o.newLineRatio !== null && s.newLineRatio > o.newLineRatio) return 'list_ratio';
+      // Tokens only for the last rule (the chain has them already; alone, earlier drops never tokenize).
+      if (o.newLineRatio !== null && newLineRatio(l, textStats(doc)) > o.newLineRatio) return 'list_ratio';
       return true;
     };
   },

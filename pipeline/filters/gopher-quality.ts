@@ -42,22 +42,50 @@ export interface GopherQualityStats {
 
 /** The statistics the rules look at, exposed so tests (and `inspect`) can compare them with hand counts. */
 export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>, stats: TextStats = computeTextStats(text)): GopherQualityStats {
-  const { tokens } = stats;
-  let wordChars = 0;
-  const foundStop = new Set<string>();
-  const shape = stopShape(stopWords);
-  for (let k = 0; k < tokens.n; k++) {
+  const n = stats.tokens.n;
+  const l = lineShapes(text);
+  return {
+    tokens: n,
+    words: stats.words,
+    meanWordLength: meanWordLength(stats),
+    hashRatio: hashRatio(text, n),
+    ellipsisRatio: ellipsisRatio(text, n),
+    bulletLinesRatio: l.bulletLinesRatio,
+    ellipsisLinesRatio: l.ellipsisLinesRatio,
+    alphaWordsRatio: alphaRatio(stats),
+    stopWords: stopWordCount(stats, stopShape(stopWords)),
+  };
+}
+
+const meanWordLength = (stats: TextStats) => (stats.words ? stats.wordChars / stats.words : 0);
+const alphaRatio = (stats: TextStats) => (stats.tokens.n ? stats.alphaTokens / stats.tokens.n : 0);
+const hashRatio = (text: string, tokens: number) => (tokens ? count(text, '#') / tokens : 0);
+const ellipsisRatio = (text: string, tokens: number) => (tokens ? (count(text, '...') + count(text, '…')) / tokens : 0);
+
+/** Distinct stop words among the word tokens; stops counting at `enough`. */
+function stopWordCount(stats: TextStats, shape: StopShape, enough = shape.words.length): number {
+  const { tokens, text } = stats;
+  const found = new Uint8Array(shape.words.length);
+  let distinct = 0;
+  for (let k = 0; k < tokens.n && distinct < enough; k++) {
     if (!(tokens.flags[k] & WORD)) continue;
     const a = tokens.start[k];
     const len = tokens.end[k] - a;
-    wordChars += len;
-    // Only tokens of a stop word's length and first letter are sliced and lowercased.
-    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first.has(text.charCodeAt(a) | 32)) {
-      const w = text.slice(a, a + len).toLowerCase();
-      if (stopWords.has(w)) foundStop.add(w);
+    // Only tokens of a stop word's length and first letter are compared.
+    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first[(text.charCodeAt(a) | 32) & 0xffff] === 1) {
+      const w = stopWordAt(text, a, len, shape);
+      if (w >= 0 && found[w] === 0) {
+        found[w] = 1;
+        distinct++;
+      }
     }
   }
-  // Lines as index ranges (Python's splitlines boundaries), checked without allocating trimmed copies.
+  return distinct;
+}
+
+/** Fractions of lines (Python's splitlines boundaries) starting with a bullet and ending with an ellipsis. */
+function lineShapes(text: string): { bulletLinesRatio: number; ellipsisLinesRatio: number } {
+  // Lines as index ranges, checked without allocating trimmed copies.
   let lines = 0;
   let bullets = 0;
   let ellipsisLines = 0;
@@ -71,45 +99,58 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
     while (j > a && isSpace(text.charCodeAt(j - 1))) j--;
     if ((j - a >= 1 && text.charCodeAt(j - 1) === 0x2026) || (j - a >= 3 && text.startsWith('...', j - 3))) ellipsisLines++;
   });
-  const n = tokens.n;
-  return {
-    tokens: n,
-    words: stats.words,
-    meanWordLength: stats.words ? wordChars / stats.words : 0,
-    hashRatio: n ? count(text, '#') / n : 0,
-    ellipsisRatio: n ? (count(text, '...') + count(text, '…')) / n : 0,
-    bulletLinesRatio: lines ? bullets / lines : 0,
-    ellipsisLinesRatio: lines ? ellipsisLines / lines : 0,
-    alphaWordsRatio: n ? stats.alphaTokens / n : 0,
-    stopWords: foundStop.size,
-  };
+  return { bulletLinesRatio: lines ? bullets / lines : 0, ellipsisLinesRatio: lines ? ellipsisLines / lines : 0 };
 }
 
 interface StopShape {
+  /** The stop words, in set order; `stopWordAt` returns an index into it. */
+  words: string[];
+  index: Map<string, number>;
   maxLen: number;
   /** lengths[n] = 1 when some stop word has n UTF-16 units. */
   lengths: Uint8Array;
-  /** First code units (ASCII lowercased with | 32; others as they are) of the stop words. */
-  first: Set<number>;
+  /** first[u] = 1 for the first code units of the stop words (ASCII lowercased with | 32; others as they are). */
+  first: Uint8Array;
 }
 const shapeCache = new WeakMap<ReadonlySet<string>, StopShape>();
-function stopShape(words: ReadonlySet<string>): StopShape {
-  let shape = shapeCache.get(words);
+function stopShape(set: ReadonlySet<string>): StopShape {
+  let shape = shapeCache.get(set);
   if (!shape) {
+    const words = [...set];
     let maxLen = 0;
     for (const w of words) maxLen = Math.max(maxLen, w.length);
     const lengths = new Uint8Array(maxLen + 1);
-    const first = new Set<number>();
+    const first = new Uint8Array(65536);
     for (const w of words) {
       lengths[w.length] = 1;
       // Any code unit whose "| 32" equals the stop word's first unit | 32 may lowercase to it; non-ASCII
       // first letters are matched loosely the same way and confirmed by the exact lowercase lookup.
-      first.add(w.charCodeAt(0) | 32);
+      first[(w.charCodeAt(0) | 32) & 0xffff] = 1;
     }
-    shape = { maxLen, lengths, first };
-    shapeCache.set(words, shape);
+    shape = { words, index: new Map(words.map((w, i) => [w, i])), maxLen, lengths, first };
+    shapeCache.set(set, shape);
   }
   return shape;
+}
+
+/**
+ * Index of the stop word equal to text.slice(a, a + len).toLowerCase(), or -1. An all-ASCII token is
+ * lowercased and compared in place (what toLowerCase does to ASCII); any other is sliced and lowercased.
+ */
+function stopWordAt(text: string, a: number, len: number, shape: StopShape): number {
+  let ascii = true;
+  for (let i = a; i < a + len; i++) if (text.charCodeAt(i) >= 128) { ascii = false; break; }
+  if (!ascii) return shape.index.get(text.slice(a, a + len).toLowerCase()) ?? -1;
+  outer: for (let w = 0; w < shape.words.length; w++) {
+    const word = shape.words[w];
+    if (word.length !== len) continue;
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(a + i);
+      if ((c >= 65 && c <= 90 ? c | 32 : c) !== word.charCodeAt(i)) continue outer;
+    }
+    return w;
+  }
+  return -1;
 }
 
 /** Python's str.isspace for one UTF-16 unit (what str.strip removes). */
@@ -131,18 +172,28 @@ export const gopherQuality = defineFilter({
   schema: gopherQualitySchema,
   build(o) {
     const stop = new Set(o.stopWords.map((w) => w.toLowerCase()));
+    const shape = stopShape(stop);
+    // Rules in their fixed order, each statistic computed only when its rule is reached: the first
+    // failing rule is the reason, exactly as when every statistic is computed first.
     return (doc) => {
-      const s = gopherQualityStats(doc.text, stop, textStats(doc));
-      if (o.minWords !== null && s.words < o.minWords) return 'too_few_words';
-      if (o.maxWords !== null && s.words > o.maxWords) return 'too_many_words';
-      if (o.minMeanWordLength !== null && s.meanWordLength < o.minMeanWordLength) return 'mean_word_length';
-      if (o.maxMeanWordLength !== null && s.meanWordLength > o.maxMeanWordLength) return 'mean_word_length';
-      if (o.maxSymbolWordRatio !== null && s.hashRatio > o.maxSymbolWordRatio) return 'hash_ratio';
-      if (o.maxSymbolWordRatio !== null && s.ellipsisRatio > o.maxSymbolWordRatio) return 'ellipsis_ratio';
-      if (o.maxBulletLinesRatio !== null && s.bulletLinesRatio > o.maxBulletLinesRatio) return 'bullet_lines';
-      if (o.maxEllipsisLinesRatio !== null && s.ellipsisLinesRatio > o.maxEllipsisLinesRatio) return 'ellipsis_lines';
-      if (o.minAlphaWordsRatio !== null && s.alphaWordsRatio < o.minAlphaWordsRatio) return 'alpha_words';
-      if (o.minStopWords !== null && s.stopWords < o.minStopWords) return 'stop_words';
+      const text = doc.text;
+      const st = textStats(doc);
+      const n = st.tokens.n;
+      if (o.minWords !== null && st.words < o.minWords) return 'too_few_words';
+      if (o.maxWords !== null && st.words > o.maxWords) return 'too_many_words';
+      const mean = meanWordLength(st);
+      if (o.minMeanWordLength !== null && mean < o.minMeanWordLength) return 'mean_word_length';
+      if (o.maxMeanWordLength !== null && mean > o.maxMeanWordLength) return 'mean_word_length';
+      if (o.maxSymbolWordRatio !== null && hashRatio(text, n) > o.maxSymbolWordRatio) return 'hash_ratio';
+      if (o.maxSymbolWordRatio !== null && ellipsisRatio(text, n) > o.maxSymbolWordRatio) return 'ellipsis_ratio';
+      if (o.maxBulletLinesRatio !== null || o.maxEllipsisLinesRatio !== null) {
+        const l = lineShapes(text);
+        if (o.maxBulletLinesRatio !== null && l.bulletLinesRatio > o.maxBulletLinesRatio) return 'bullet_lines';
+        if (o.maxEllipsisLinesRatio !== null && l.ellipsisLinesRatio > o.maxEllipsisLinesRatio) return 'ellipsis_lines';
+      }
+      if (o.minAlphaWordsRatio !== null && alphaRatio(st) < o.minAlphaWordsRatio) return 'alpha_words';
+      // Counting stops once there are enough distinct stop words.
+      if (o.minStopWords !== null && stopWordCount(st, shape, o.minStopWords) < o.minStopWords) return 'stop_words';
       return true;
     };
   },

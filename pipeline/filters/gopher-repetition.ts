@@ -6,8 +6,8 @@
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, tokenHashes, findDuplicates, type TextStats } from './text-stats.js';
-import { U64Table } from './hash-table.js';
+import { textStats, computeTextStats, isTrimmed, type TextStats } from './text-stats.js';
+import { U64Table, RangeDuplicates } from './hash-table.js';
 
 const frac = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
 
@@ -29,14 +29,77 @@ export const gopherRepetitionSchema = z
   })
   .strict();
 
-const PARAGRAPH = /\n{2,}/;
-const LINE = /\n+/;
-
 const table = new U64Table();
+const dups = new RangeDuplicates();
+
+/**
+ * Duplicate paragraphs of `text.trim().split(/\n{2,}/)` (datatrove's paragraph split), counted over
+ * ranges of the text without slicing it. Returns the number of paragraphs; `dups` holds the duplicates.
+ */
+export function paragraphDuplicates(text: string): number {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isTrimmed(text.charCodeAt(a))) a++;
+  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+  dups.reset();
+  let count = 1;
+  let start = a;
+  for (let i = text.indexOf('\n', a); i !== -1 && i < b; i = text.indexOf('\n', i)) {
+    let j = i + 1;
+    while (j < b && text.charCodeAt(j) === 10) j++;
+    if (j - i >= 2) {
+      dups.add(start, i);
+      count++;
+      start = j;
+    }
+    i = j;
+  }
+  dups.add(start, b);
+  dups.count(text);
+  return count;
+}
+
+/** Duplicate lines of `text.split(/\n+/)`, as paragraphDuplicates. Returns the number of lines. */
+export function lineDuplicates(text: string): number {
+  dups.reset();
+  let count = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i)) {
+    dups.add(start, i);
+    count++;
+    while (i < text.length && text.charCodeAt(i) === 10) i++;
+    start = i;
+  }
+  dups.add(start, text.length);
+  dups.count(text);
+  return count;
+}
 // Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
 let scratchCount = new Int32Array(1024);
-let scratchFirst = new Int32Array(1024);
 let scratchIdx = new Int32Array(1024);
+let seen = new Uint8Array(1024);
+
+/** The arrays of one n-gram walk, grown as needed (never shrunk below what a document needed, up to a cap). */
+export class NGramBuffers {
+  tokA = new Int32Array(0);
+  tokB = new Int32Array(0);
+  a = new Int32Array(0);
+  b = new Int32Array(0);
+  prefix = new Int32Array(0);
+  cand = new Int32Array(0);
+
+  /** Make room for `n` tokens. */
+  fit(n: number): void {
+    if (this.cand.length >= n && (this.cand.length <= 1 << 20 || this.cand.length <= 4 * n)) return;
+    const cap = Math.max(n, 1024);
+    this.tokA = new Int32Array(cap);
+    this.tokB = new Int32Array(cap);
+    this.a = new Int32Array(cap);
+    this.b = new Int32Array(cap);
+    this.prefix = new Int32Array(cap + 1);
+    this.cand = new Int32Array(cap);
+  }
+}
 
 /**
  * The n-gram hashes of a document for n = 1, 2, 3, … in turn. Each step extends the (n-1)-gram hashes
@@ -53,27 +116,58 @@ export class NGrams {
   readonly a: Int32Array;
   readonly b: Int32Array;
   /** prefix[k] = characters in tokens 0..k-1. */
-  readonly prefix: Float64Array;
+  readonly prefix: Int32Array;
   readonly total: number;
   /** Candidate positions, ascending: cand[0..nc) may start an n-gram that occurs more than once. */
   readonly cand: Int32Array;
   nc: number;
+  /**
+   * After `count`: ids[c] numbers the n-gram at cand[c] (equal n-grams, equal ids; 0 ≤ id < distinct).
+   * Shared scratch, valid until the next `count` of any NGrams.
+   */
+  get ids(): Int32Array {
+    return scratchIdx;
+  }
+  distinct = 0;
   private readonly tokA: Int32Array;
   private readonly tokB: Int32Array;
   private readonly prune: boolean;
 
-  constructor(stats: TextStats, prune = true) {
-    const h = tokenHashes(stats);
-    this.total = stats.tokens.n;
-    this.tokA = h.a;
-    this.tokB = h.b;
-    this.a = Int32Array.from(h.a);
-    this.b = Int32Array.from(h.b);
-    this.prefix = new Float64Array(this.total + 1);
-    for (let k = 0; k < this.total; k++) this.prefix[k + 1] = this.prefix[k] + stats.tokens.end[k] - stats.tokens.start[k];
-    this.cand = new Int32Array(this.total);
-    for (let k = 0; k < this.total; k++) this.cand[k] = k;
-    this.nc = this.total;
+  /**
+   * `buffers`: arrays to reuse (the filter passes its own, valid until its next document); without
+   * them every array is allocated for this walk alone.
+   */
+  constructor(stats: TextStats, prune = true, buffers: NGramBuffers = new NGramBuffers()) {
+    const { tokens, text } = stats;
+    const total = (this.total = tokens.n);
+    buffers.fit(total);
+    const { tokA, tokB, a, b, prefix, cand } = buffers;
+    // Every token hashed twice (FNV-1a and a multiply-xor variant over its UTF-16 units): two distinct
+    // tokens of one document share both 32-bit hashes with probability ~2^-64, so equal hash pairs
+    // stand for equal strings, here and for the n-grams built from them.
+    prefix[0] = 0;
+    for (let k = 0; k < total; k++) {
+      let h1 = 0x811c9dc5 | 0;
+      let h2 = 0x9747b28c | 0;
+      const e = tokens.end[k];
+      for (let i = tokens.start[k]; i < e; i++) {
+        const c = text.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+        h2 ^= h2 >>> 15;
+      }
+      tokA[k] = a[k] = h1;
+      tokB[k] = b[k] = h2;
+      prefix[k + 1] = prefix[k] + e - tokens.start[k];
+      cand[k] = k;
+    }
+    this.tokA = tokA;
+    this.tokB = tokB;
+    this.a = a;
+    this.b = b;
+    this.prefix = prefix;
+    this.cand = cand;
+    this.nc = total;
     this.prune = prune;
   }
 
@@ -106,39 +200,41 @@ export class NGrams {
    */
   count(): { best: number; bestAt: number } {
     if (this.positions === 0) return { best: 0, bestAt: 0 };
-    const { a, b, cand } = this;
+    const { cand } = this;
     const nc = this.nc;
-    table.reset(nc);
     if (scratchCount.length < nc) {
       scratchCount = new Int32Array(nc * 2);
-      scratchFirst = new Int32Array(nc * 2);
       scratchIdx = new Int32Array(nc * 2);
     }
     const counts = scratchCount;
-    const firstPos = scratchFirst;
-    const idx = scratchIdx; // distinct id of the n-gram at each candidate
-    let distinct = 0;
-    for (let c = 0; c < nc; c++) {
-      const i = cand[c];
-      if (table.upsert(a[i], b[i], distinct)) counts[(idx[c] = table.get())]++;
-      else {
-        idx[c] = distinct;
-        counts[distinct] = 1;
-        firstPos[distinct++] = i;
-      }
-    }
+    const idx = scratchIdx; // distinct id of the n-gram at each candidate, in order of first appearance
+    const distinct = table.number(this.a, this.b, cand, nc, idx);
+    counts.fill(0, 0, distinct);
+    // The most common n-gram, ties going to the first to appear (Counter.most_common): ids are in order
+    // of appearance, so a later id takes over only with a strictly higher count.
     let best = 0;
-    let bestAt = 0;
-    for (let d = 0; d < distinct; d++) {
-      if (counts[d] > best) {
-        best = counts[d];
-        bestAt = firstPos[d];
+    let bestId = 0;
+    for (let c = 0; c < nc; c++) {
+      const d = idx[c];
+      const k = ++counts[d];
+      if (k > best || (k === best && d < bestId)) {
+        best = k;
+        bestId = d;
       }
     }
-    if (best <= 1) bestAt = 0; // every n-gram is unique: the first one is "most common"
+    let bestAt = 0;
+    if (best > 1) {
+      for (let c = 0; c < nc; c++) if (idx[c] === bestId) { bestAt = cand[c]; break; }
+    }
+    this.distinct = distinct;
     if (this.prune) {
       let k = 0;
-      for (let c = 0; c < nc; c++) if (counts[idx[c]] > 1) cand[k++] = cand[c];
+      for (let c = 0; c < nc; c++) {
+        if (counts[idx[c]] > 1) {
+          cand[k] = cand[c];
+          idx[k++] = idx[c];
+        }
+      }
       this.nc = k;
     }
     return { best: Math.max(best, 1), bestAt };
@@ -169,17 +265,19 @@ export function duplicatedNGramChars(grams: NGrams, n: number): number {
   if (grams.positions === 0) return 0;
   const { best } = grams.count();
   if (best <= 1) return 0;
-  const { a, b, cand, nc } = grams;
-  table.reset(nc);
+  const { cand, nc, ids } = grams;
+  // The scan's set of n-grams seen, indexed by the ids count() gave: no second round of hashing.
+  if (seen.length < grams.distinct) seen = new Uint8Array(grams.distinct * 2);
+  seen.fill(0, 0, grams.distinct);
   let chars = 0;
   let next = 0; // first position the scan may look at (after the last jump)
   for (let c = 0; c < nc; c++) {
     const i = cand[c];
     if (i < next) continue;
-    if (table.upsert(a[i], b[i], 0)) {
+    if (seen[ids[c]] === 1) {
       chars += grams.chars(i);
       next = i + n;
-    }
+    } else seen[ids[c]] = 1;
   }
   return chars;
 }
@@ -202,15 +300,15 @@ export interface RepetitionStats {
 export function repetitionStats(text: string, opts = gopherRepetitionSchema.parse({})): RepetitionStats {
   const stats = computeTextStats(text);
   const len = text.length || 1;
-  const paras = text.trim().split(PARAGRAPH);
-  const p = findDuplicates(paras);
-  const lines = text.split(LINE);
-  const l = findDuplicates(lines);
+  const paras = paragraphDuplicates(text);
+  const dupParaFrac = dups.elements / paras;
+  const dupParaCharFrac = dups.chars / len;
+  const lines = lineDuplicates(text);
   const out: RepetitionStats = {
-    dupParaFrac: p.elements / paras.length,
-    dupParaCharFrac: p.chars / len,
-    dupLineFrac: l.elements / lines.length,
-    dupLineCharFrac: l.chars / len,
+    dupParaFrac,
+    dupParaCharFrac,
+    dupLineFrac: dups.elements / lines,
+    dupLineCharFrac: dups.chars / len,
     topNGram: {},
     dupNGram: {},
   };
@@ -220,6 +318,9 @@ export function repetitionStats(text: string, opts = gopherRepetitionSchema.pars
   for (const [n] of ascending(opts.dupNGrams)) out.dupNGram[n] = duplicatedNGramChars(grams, n) / len;
   return out;
 }
+
+/** The filter's n-gram arrays, reused from document to document. */
+const walk = new NGramBuffers();
 
 export const gopherRepetition = defineFilter({
   type: 'gopher_repetition',
@@ -234,18 +335,16 @@ export const gopherRepetition = defineFilter({
       const text = doc.text;
       if (text.length === 0) return true; // nothing repeats in nothing; the length filter handles empties
       const len = text.length;
-      const paras = text.trim().split(PARAGRAPH);
-      const p = findDuplicates(paras);
-      if (o.dupParaFrac !== null && p.elements / paras.length > o.dupParaFrac) return 'dup_para_frac';
-      if (o.dupParaCharFrac !== null && p.chars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
-      const lines = text.split(LINE);
-      const l = findDuplicates(lines);
-      if (o.dupLineFrac !== null && l.elements / lines.length > o.dupLineFrac) return 'dup_line_frac';
-      if (o.dupLineCharFrac !== null && l.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
+      const paras = paragraphDuplicates(text);
+      if (o.dupParaFrac !== null && dups.elements / paras > o.dupParaFrac) return 'dup_para_frac';
+      if (o.dupParaCharFrac !== null && dups.chars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
+      const lines = lineDuplicates(text);
+      if (o.dupLineFrac !== null && dups.elements / lines > o.dupLineFrac) return 'dup_line_frac';
+      if (o.dupLineCharFrac !== null && dups.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
       const stats = textStats(doc);
-      let grams = new NGrams(stats);
+      let grams = new NGrams(stats, true, walk);
       for (const [n, limit] of top) if (topNGramChars(grams, n) / len > limit) return `top_${n}_gram`;
-      if (!oneWalk) grams = new NGrams(stats);
+      if (!oneWalk) grams = new NGrams(stats, true, walk);
       for (const [n, limit] of dup) if (duplicatedNGramChars(grams, n) / len > limit) return `dup_${n}_gram`;
       return true;
     };

@@ -3,7 +3,7 @@
 // `doc.text` (C4 line removal, PII) invalidates it and nothing leaks once the document is gone.
 
 import type { Doc } from '../core/doc.js';
-import { tokenize, WORD, ALPHA, type Tokens } from './words.js';
+import { tokenize, TokenBuffer, WORD, ALPHA, type Tokens } from './words.js';
 
 export interface TextStats {
   text: string;
@@ -12,8 +12,8 @@ export interface TextStats {
   words: number;
   /** Tokens holding at least one letter. */
   alphaTokens: number;
-  /** Lazily computed: two independent 32-bit hashes of each token's string (n-grams compare these, not strings). */
-  hashes?: { a: Int32Array; b: Int32Array };
+  /** Characters (UTF-16 units) in word tokens. */
+  wordChars: number;
 }
 
 const cache = new WeakMap<Doc, TextStats>();
@@ -26,40 +26,69 @@ export function textStats(doc: Doc): TextStats {
   return stats;
 }
 
+/** The statistics already computed for `doc.text`, if any; never computes. */
+export function cachedTextStats(doc: Doc): TextStats | undefined {
+  const hit = cache.get(doc);
+  return hit && hit.text === doc.text ? hit : undefined;
+}
+
+/** Remember `stats` for the document (used once `doc.text` is `stats.text`). */
+export function cacheTextStats(doc: Doc, stats: TextStats): void {
+  cache.set(doc, stats);
+}
+
 export function computeTextStats(text: string): TextStats {
-  const tokens = tokenize(text);
+  return statsOfTokens(text, tokenize(text));
+}
+
+function statsOfTokens(text: string, tokens: Tokens): TextStats {
   let words = 0;
   let alphaTokens = 0;
+  let wordChars = 0;
   for (let k = 0; k < tokens.n; k++) {
     const f = tokens.flags[k];
-    if (f & WORD) words++;
+    if (f & WORD) {
+      words++;
+      wordChars += tokens.end[k] - tokens.start[k];
+    }
     if (f & ALPHA) alphaTokens++;
   }
-  return { text, tokens, words, alphaTokens };
+  return { text, tokens, words, alphaTokens, wordChars };
+}
+
+/** A piece of a rewritten text: `text` is its new content, or it is the source range [from, to) unchanged. */
+export interface Piece {
+  from: number;
+  to: number;
+  /** Where the piece starts in the new text. */
+  at: number;
+  text?: string;
 }
 
 /**
- * Hash every token twice (FNV-1a and a multiply-xor variant over its UTF-16 units). Two distinct tokens
- * of one document share both 32-bit hashes with probability ~2^-64: equal hashes stand for equal strings.
+ * The statistics of a text made of whole lines of `src.text` (C4's line removal): tokens never cross a
+ * line break and a trimmed line's tokens are those it has in context, so unchanged pieces take their
+ * tokens from `src` (shifted) and only rewritten pieces are tokenized again. Equal to
+ * `computeTextStats(text)`, without a second pass (and a second Intl.Segmenter run) over the text.
  */
-export function tokenHashes(stats: TextStats): { a: Int32Array; b: Int32Array } {
-  if (stats.hashes) return stats.hashes;
-  const { tokens, text } = stats;
-  const a = new Int32Array(tokens.n);
-  const b = new Int32Array(tokens.n);
-  for (let k = 0; k < tokens.n; k++) {
-    let h1 = 0x811c9dc5 | 0;
-    let h2 = 0x9747b28c | 0;
-    for (let i = tokens.start[k], e = tokens.end[k]; i < e; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-      h2 ^= h2 >>> 15;
+const RESTRICTED = new TokenBuffer();
+
+export function restrictTextStats(src: TextStats, text: string, pieces: readonly Piece[]): TextStats {
+  const t = src.tokens;
+  const out = RESTRICTED;
+  out.reset();
+  let k = 0;
+  for (const p of pieces) {
+    while (k < t.n && t.start[k] < p.from) k++;
+    if (p.text === undefined) {
+      const shift = p.at - p.from;
+      for (; k < t.n && t.start[k] < p.to; k++) out.push(t.start[k] + shift, t.end[k] + shift, t.flags[k]);
+    } else {
+      const own = tokenize(p.text);
+      for (let j = 0; j < own.n; j++) out.push(own.start[j] + p.at, own.end[j] + p.at, own.flags[j]);
     }
-    a[k] = h1;
-    b[k] = h2;
   }
-  return (stats.hashes = { a, b });
+  return statsOfTokens(text, out.tokens());
 }
 
 /**
@@ -73,20 +102,45 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** Line breaks of str.splitlines() other than '\n'. */
+const RARE_BREAK = /[\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+
+// The last text tested for RARE_BREAK: gopher_quality and C4 scan the same document one after the other.
+let testedText = '';
+let testedRare = false;
+
 /** Call `fn(start, end)` for each line of `text` with the same boundaries as `splitLines`. */
 export function forEachLine(text: string, fn: (start: number, end: number) => void): void {
   const len = text.length;
   let start = 0;
-  for (let i = 0; i < len; i++) {
-    const c = text.charCodeAt(i);
-    // \n \v \f \r, \x1c-\x1e, \x85, \u2028, \u2029
-    if ((c >= 10 && c <= 13) || (c >= 0x1c && c <= 0x1e) || c === 0x85 || c === 0x2028 || c === 0x2029) {
+  if (text !== testedText) {
+    testedRare = RARE_BREAK.test(text);
+    testedText = text;
+  }
+  if (!testedRare) {
+    // Only '\n' breaks lines (the usual case): the native indexOf finds them.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', start)) {
       fn(start, i);
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       start = i + 1;
+    }
+  } else {
+    for (let i = 0; i < len; i++) {
+      const c = text.charCodeAt(i);
+      // \n \v \f \r, \x1c-\x1e, \x85, \u2028, \u2029
+      if ((c >= 10 && c <= 13) || (c >= 0x1c && c <= 0x1e) || c === 0x85 || c === 0x2028 || c === 0x2029) {
+        fn(start, i);
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        start = i + 1;
+      }
     }
   }
   if (start < len) fn(start, len);
+}
+
+/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
+export function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
+    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Count duplicate elements and their characters (datatrove's `find_duplicates`: first occurrence is not a duplicate). */

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { c4Quality, c4Clean, c4QualitySchema, countSentences } from '../../pipeline/filters/c4-quality.js';
+import { computeTextStats, restrictTextStats, textStats, cachedTextStats, type TextStats } from '../../pipeline/filters/text-stats.js';
 import { runStage, doc, verdictOf } from './run-stage.js';
 import { ARTICLE } from './texts.js';
 
@@ -57,3 +58,40 @@ describe('c4_quality', () => {
     expect(r.stats.stats.stages.c4_quality.counters['lines_removed:no_terminal_punct']).toBe(2);
   });
 });
+
+describe('c4_quality hands its cleaned text tokens on', () => {
+  const text = [
+    '  Menu  ',
+    'The council met on Tuesday[1] to discuss the new budget for the schools.',
+    '',
+    '\tThe mayor said the vote[edit] would come in March, after a public hearing.\r',
+    'Read more',
+    '東京都の予算は[2]来年度に増える見込みです、と知事は述べた。 See the report.',
+    'Contact: 2024 — all rights reserved [citation needed] by the authors of this page.',
+  ].join('\n');
+  const OPTIONS = [{}, { filterNoTerminalPunct: false }, { splitParagraph: false }, { minWordsPerLine: null, filterNoTerminalPunct: false }];
+
+  it('derives the tokens of the kept lines from those of the input, as tokenizing the output would', () => {
+    for (const opts of OPTIONS) {
+      const r = c4Clean(text, c4QualitySchema.parse(opts));
+      const derived = restrictTextStats(computeTextStats(text), r.text, r.pieces);
+      const direct = computeTextStats(r.text);
+      expect(derived.tokens.n).toBeGreaterThan(10);
+      expect(tokenTriples(derived)).toEqual(tokenTriples(direct));
+      expect([derived.words, derived.alphaTokens, derived.wordChars]).toEqual([direct.words, direct.alphaTokens, direct.wordChars]);
+    }
+  });
+
+  it('leaves the derived statistics to the next filter in the chain', async () => {
+    const d = doc(text);
+    textStats(d); // what gopher_quality computed before C4
+    const r = await runStage(c4Quality, { filterNoTerminalPunct: false }, [d]);
+    expect(r.kept).toHaveLength(1);
+    expect(cachedTextStats(r.kept[0])).toBeDefined();
+    expect(tokenTriples(textStats(r.kept[0]))).toEqual(tokenTriples(computeTextStats(r.kept[0].text)));
+  });
+});
+
+function tokenTriples(s: TextStats): number[][] {
+  return Array.from({ length: s.tokens.n }, (_, k) => [s.tokens.start[k], s.tokens.end[k], s.tokens.flags[k]]);
+}

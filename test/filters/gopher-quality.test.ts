@@ -25,6 +25,20 @@ describe('gopher_quality', () => {
     expect(lines.ellipsisLinesRatio).toBe(0.25);
   });
 
+  it('counts stop words whatever their case, ASCII or not, and only whole tokens', () => {
+    // the, and, with (THE, The, WITH; "There" and "bed" are not stop words; "ÀND" lowercases to "ànd").
+    expect(gopherQualityStats('THE cat and The dog WITH There bed ÀND', STOP).stopWords).toBe(3);
+    expect(gopherQualityStats('für die Straße', new Set(['für', 'straße'])).stopWords).toBe(2);
+  });
+
+  it('drops for too few stop words only after every earlier rule passed', async () => {
+    const noStop = Array.from({ length: 60 }, (_, i) => ['river', 'mill', 'town', 'stone', 'bridge'][i % 5]).join(' ');
+    expect(await verdictOf(gopherQuality, {}, noStop)).toBe('gopher_quality:stop_words');
+    expect(await verdictOf(gopherQuality, { minStopWords: 0 }, noStop)).toBe(true);
+    // Two stop words are enough, however often they occur.
+    expect(await verdictOf(gopherQuality, {}, noStop + ' the and the and')).toBe(true);
+  });
+
   it('keeps real prose', async () => {
     expect(await verdictOf(gopherQuality, {}, ARTICLE)).toBe(true);
     expect(await verdictOf(gopherQuality, {}, RECIPE)).toBe(true);

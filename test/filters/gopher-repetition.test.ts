@@ -32,6 +32,17 @@ describe('gopher_repetition', () => {
     expect(topNGramChars(g, 3)).toBe(10);
   });
 
+  it('breaks ties for the most frequent n-gram by first appearance, not by which reaches the count first', () => {
+    // 2-grams "aa b" (positions 0 and 6) and "c d" (positions 2 and 4) both occur twice; "c d" gets there
+    // first, but Counter.most_common returns the first inserted: 2 × "aa b" = 8 characters, not 2 × 3.
+    const stats = computeTextStats('aa b c d c d aa b');
+    expect(topNGramChars(new NGrams(stats), 2)).toBe(8);
+    // Duplicated 3-grams, scanning left to right: none repeats before "aa b" ends the text → 0; 2-grams: the
+    // repeat of "c d" at 4 (2 characters) and of "aa b" at 6 (3 characters) → 5.
+    expect(duplicatedNGramChars(new NGrams(stats), 3)).toBe(0);
+    expect(duplicatedNGramChars(new NGrams(stats), 2)).toBe(5);
+  });
+
   it('gives the same n-gram figures with and without pruning of unique positions', () => {
     const texts = [
       ARTICLE,
