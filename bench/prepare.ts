@@ -112,6 +112,29 @@ async function main() {
   const textBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
   console.log(`corpus: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB of JSONL, ${texts.length} documents, ${(textBytes / 1e6).toFixed(1)} MB of text; tokenizer ${TOKENIZER}`);
 
+  // BENCH_RAW=0 skips the single-core tokenizer comparison and the thread ceiling (for scaling runs on other
+  // machines); BENCH_WORKERS lists the worker counts to run (default 1,2).
+  const withRaw = process.env.BENCH_RAW !== '0';
+  const workerCounts = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+  if (withRaw) compareTokenizers(texts, textBytes);
+
+  console.log('\nbiglm prepare (read JSONL → tokenize → Arrow shards), whole process');
+  const results = workerCounts.map((w) => ({ w, ...runPrepare(files, w) }));
+  for (const r of results) {
+    const s = r.ms / 1000;
+    console.log(
+      `  workers ${r.w}   ${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s  ${Math.round(r.manifest.totals.read / s).toLocaleString('en-US').padStart(7)} docs/s  ` +
+        `${Math.round(r.manifest.totals.tokens / s).toLocaleString('en-US').padStart(10)} tokens/s  peak RSS ${r.maxRssMB.toFixed(0)} MB  (${s.toFixed(1)} s)` +
+        (r.w !== results[0].w ? `  ${(results[0].ms / r.ms).toFixed(2)}× ${results[0].w} worker${results[0].w > 1 ? 's' : ''}` : ''),
+    );
+  }
+  if (withRaw) {
+    const ceiling = await threadCeiling(files);
+    console.log(`  raw tiktoken in 2 threads vs 1 on this machine, same run: ${ceiling.toFixed(2)}×`);
+  }
+}
+
+function compareTokenizers(texts: string[], textBytes: number): void {
   const raw = get_encoding(TOKENIZER as TiktokenEncoding);
   const rawRun = timeIt(() => texts.map((t) => raw.encode_ordinary(t)));
   const ours = getEncoding(TOKENIZER);
@@ -129,18 +152,6 @@ async function main() {
   console.log('\ntokenize, one core (same text, same run)');
   console.log(`  raw tiktoken encode_ordinary   ${mbps(rawRun.ms).padStart(7)} MB/s  ${Math.round(tokens / (rawRun.ms / 1000)).toLocaleString('en-US').padStart(11)} tokens/s`);
   console.log(`  biglm tokenize path            ${mbps(ourRun.ms).padStart(7)} MB/s  ${Math.round(tokens / (ourRun.ms / 1000)).toLocaleString('en-US').padStart(11)} tokens/s  ${(rawRun.ms / ourRun.ms).toFixed(2)}× raw, ids ${same ? 'identical' : 'DIFFER'}`);
-
-  console.log('\nbiglm prepare (read JSONL → tokenize → Arrow shards), whole process');
-  const results = [1, 2].map((w) => ({ w, ...runPrepare(files, w) }));
-  for (const r of results) {
-    const s = r.ms / 1000;
-    console.log(
-      `  workers ${r.w}   ${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s  ${Math.round(r.manifest.totals.read / s).toLocaleString('en-US').padStart(7)} docs/s  ` +
-        `${Math.round(r.manifest.totals.tokens / s).toLocaleString('en-US').padStart(10)} tokens/s  peak RSS ${r.maxRssMB.toFixed(0)} MB  (${s.toFixed(1)} s)`,
-    );
-  }
-  const ceiling = await threadCeiling(files);
-  console.log(`  2 workers vs 1: ${(results[0].ms / results[1].ms).toFixed(2)}×  (raw tiktoken in 2 threads vs 1 on this machine, same run: ${ceiling.toFixed(2)}×)`);
 }
 
 await main();

@@ -4,6 +4,8 @@
 import { UsageError } from './args.js';
 import { ConfigError } from '../pipeline/config/errors.js';
 import { commands } from './commands.js';
+import { startPrepareWorkers } from './early-pool.js';
+import { discardEarlyPool } from '../pipeline/executor/pool.js';
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
@@ -27,7 +29,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`biglm: unknown command '${name}'; known: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
-  return command.run(rest);
+  // the threads warm up while the command imports the pipeline and plans the run
+  if (name === 'prepare') startPrepareWorkers(rest);
+  try {
+    return await command.run(rest);
+  } finally {
+    await discardEarlyPool();
+  }
 }
 
 main(process.argv.slice(2)).then(

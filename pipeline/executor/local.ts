@@ -4,9 +4,9 @@
 // element uses to run its several ranks.
 
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { takePool } from './pool.js';
 import type { Logger } from '../core/log.js';
-import { workerUrl } from '../core/worker-url.js';
 import { runTask, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { OpenedRun } from './run-dir.js';
@@ -44,15 +44,15 @@ export function localExecutor(opts: { workers: number; progress?: boolean }): Ex
   };
 }
 
+/** The pool for `workers` threads (the one `startPool` warmed up, when there is one); none for one worker. */
 export function createPool(workers: number): Piscina | undefined {
-  return workers > 1
-    ? new Piscina({ filename: workerUrl(import.meta.url, './worker.js'), minThreads: 1, maxThreads: workers, idleTimeout: 1000 })
-    : undefined;
+  return takePool(workers);
 }
 
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
   if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
-  const pool = createPool(opts.workers);
+  // never more threads than the widest step has tasks
+  const pool = createPool(Math.min(opts.workers, Math.max(1, ...run.plan.steps.map((s) => s.worldSize))));
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
     for (const { step, kind, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {

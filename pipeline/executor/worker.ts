@@ -1,13 +1,24 @@
 // The piscina worker: one function on plain data. Runs one (step, rank) task and reports progress
 // through the MessagePort it was handed.
 
-import type { MessagePort } from 'node:worker_threads';
-import { runTask, type TaskRequest, type TaskResult } from '../run/task.js';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { Logger } from '../core/log.js';
 
 export interface WorkerTask extends TaskRequest {
   port?: MessagePort;
+}
+
+// A thread started ahead of its tasks (executor/pool.ts) loads their tokenizer now. A failure here is
+// not reported: the task that needs the tokenizer loads it again and reports the error itself.
+const warmup = (workerData as { warmup?: { tokenizer?: string } } | null)?.warmup;
+if (warmup?.tokenizer) {
+  try {
+    warmEncoding(warmup.tokenizer);
+  } catch {
+    // reported by the task
+  }
 }
 
 export default async function runWorkerTask(task: WorkerTask): Promise<TaskResult> {

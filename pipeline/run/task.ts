@@ -234,6 +234,12 @@ async function* tee(docs: AsyncIterable<Doc>, sink: DocSink): AsyncIterable<Doc>
 
 // One encoding per worker thread: loading a 100k-token BPE costs far more than a small task.
 const encodings = new Map<string, Encoding>();
+
+/** Loads a tokenizer ahead of the first task that needs it (a pool thread does so while it waits). */
+export function warmEncoding(name: string): void {
+  encodingFor(name);
+}
+
 function encodingFor(name: string): Encoding {
   let e = encodings.get(name);
   if (!e) encodings.set(name, (e = getEncoding(name)));
