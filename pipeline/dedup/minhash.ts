@@ -53,6 +53,53 @@ export function permutationParams(count: number, seed: number): Uint32Array {
   return out;
 }
 
+/** Documents with more shingles than this skip the repeat check (its table would take > 48 MB). */
+const MAX_DISTINCT_TABLE = 1 << 21;
+
+/**
+ * A set of (lo, hi) u32 pairs for one document at a time: open addressing over power-of-two tables, and a
+ * generation stamp per slot so that starting the next document costs nothing.
+ */
+class PairSet {
+  private los = new Int32Array(0);
+  private his = new Int32Array(0);
+  private stamps = new Uint32Array(0);
+  private mask = 0;
+  private gen = 0;
+
+  /** Empty the set, with room for `n` pairs. */
+  reset(n: number): this {
+    if (n * 2 > this.stamps.length) {
+      let cap = 1024;
+      while (cap < n * 2) cap *= 2;
+      this.los = new Int32Array(cap);
+      this.his = new Int32Array(cap);
+      this.stamps = new Uint32Array(cap);
+      this.mask = cap - 1;
+      this.gen = 0;
+    }
+    if (++this.gen === 0xffffffff) {
+      this.stamps.fill(0);
+      this.gen = 1;
+    }
+    return this;
+  }
+
+  /** Adds the pair; false when it was already there. `lo` is a finalized hash, so its low bits index. */
+  add(lo: number, hi: number): boolean {
+    const { los, his, stamps, mask, gen } = this;
+    let slot = lo & mask;
+    while (stamps[slot] === gen) {
+      if (los[slot] === (lo | 0) && his[slot] === (hi | 0)) return false;
+      slot = (slot + 1) & mask;
+    }
+    stamps[slot] = gen;
+    los[slot] = lo;
+    his[slot] = hi;
+    return true;
+  }
+}
+
 export class MinHasher {
   readonly params: MinHashParams;
   readonly numPerm: number;
@@ -60,9 +107,13 @@ export class MinHasher {
   private h1 = new Int32Array(1024);
   private h2 = new Int32Array(1024);
   private readonly words: WordHasher;
+  private readonly distinct = new PairSet();
 
-  /** `simd: false` forces the scalar kernel (tests compare both). */
-  constructor(params: MinHashParams, opts: { simd?: boolean } = {}) {
+  private readonly skipRepeats: boolean;
+
+  /** `simd: false` forces the scalar kernel, `skipRepeats: false` hashes repeated shingles again (tests compare both). */
+  constructor(params: MinHashParams, opts: { simd?: boolean; skipRepeats?: boolean } = {}) {
+    this.skipRepeats = opts.skipRepeats ?? true;
     this.params = params;
     this.numPerm = params.bands * params.rows;
     this.kernel = new MinHashKernel(permutationParams(this.numPerm, params.seed), opts);
@@ -76,8 +127,8 @@ export class MinHasher {
   }
 
   /**
-   * Writes the 61-bit hashes of the document's shingles into the kernel's memory and returns how many.
-   * 0 when the document has fewer units than one shingle (such documents are only exact-deduped).
+   * Writes the 61-bit hashes of the document's distinct shingles into the kernel's memory and returns how
+   * many. 0 when the document has fewer units than one shingle (such documents are only exact-deduped).
    */
   private loadShingles(text: string): number {
     const size = this.params.shingleSize;
@@ -116,6 +167,10 @@ export class MinHasher {
       a = (Math.imul(a, ROLL1) + h1[j]) | 0;
       b = (Math.imul(b, ROLL2) + h2[j]) | 0;
     }
+    // A shingle that repeats in the document (quoted mail, a page's repeated menu) cannot change a
+    // minimum, so each distinct hash goes to the kernel once: 17 % fewer on the bench's mail and Brown.
+    const seen = this.skipRepeats && n <= MAX_DISTINCT_TABLE ? this.distinct.reset(n) : null;
+    let m = 0;
     for (let i = 0; i < n; i++) {
       a = (Math.imul(a, ROLL1) + h1[i + size - 1]) | 0;
       b = (Math.imul(b, ROLL2) + h2[i + size - 1]) | 0;
@@ -124,12 +179,13 @@ export class MinHasher {
       a = (a - Math.imul(h1[i], kTop1)) | 0;
       b = (b - Math.imul(h2[i], kTop2)) | 0;
       if (hi === 0x1fffffff && lo === 0xffffffff) hi = lo = 0; // x ≡ p ≡ 0 (mod p)
-      kernel.setX(mem, i, lo, hi);
+      if (seen !== null && !seen.add(lo, hi)) continue;
+      kernel.setX(mem, m++, lo, hi);
     }
-    return n;
+    return m;
   }
 
-  /** The 61-bit shingle hashes of a document (copy), for tests and inspection. */
+  /** The document's distinct 61-bit shingle hashes in order of first occurrence (a copy), for tests and inspection. */
   shingleHashes(text: string): BigUint64Array {
     const n = this.loadShingles(text);
     const mem = this.kernel.ensure(n);

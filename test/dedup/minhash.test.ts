@@ -53,7 +53,13 @@ describe('the mod-Mersenne WebAssembly kernel', () => {
     const h = new MinHasher(defaults, { simd });
     const text = 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.';
     const xs = [...h.shingleHashes(text)];
-    expect(xs.length).toBe(splitWords(normalizeText(text), 'auto').length - 4);
+    // one hash per distinct shingle: 'of times it was the' and 'it was the age of' occur twice
+    const words = splitWords(normalizeText(text), 'auto');
+    const shingles = words.slice(0, -4).map((_w, i) => words.slice(i, i + 5).join(' '));
+    expect(shingles.length).toBe(20);
+    expect(xs.length).toBe(new Set(shingles).size);
+    expect(xs.length).toBe(18);
+    expect(new Set(xs).size).toBe(xs.length);
     const params = permutationParams(112, 1);
     const sig = h.signature(text)!;
     for (let k = 0; k < 112; k++) {
@@ -61,6 +67,32 @@ describe('the mod-Mersenne WebAssembly kernel', () => {
       const ref = xs.reduce((m, x) => { const v = mulAddModMersenneBig(a, x, b); return v < m ? v : m; }, MERSENNE_61);
       expect(fromPair(sig, 2 * k)).toBe(ref);
     }
+  });
+});
+
+describe('repeated shingles', () => {
+  it('are hashed once: every signature and band hash equals the one computed over all shingles', () => {
+    const skip = new MinHasher(defaults);
+    const keep = new MinHasher(defaults, { skipRepeats: false });
+    const line = 'The quick brown fox jumps over the lazy dog while the cat sleeps.';
+    const texts = [
+      `${line}\n${line}\n${line}`, // whole lines repeated, as in quoted mail
+      'a b c d e a b c d e a b c d e f', // a cycle of five words
+      'one two three four five', // a single shingle
+      Array.from({ length: 3000 }, (_w, i) => 'w' + String.fromCharCode(97 + (i % 600) % 26, 97 + Math.floor((i % 600) / 26))).join(' '), // 600 words in a cycle: more shingles than the first table holds
+      'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.',
+    ];
+    let repeats = 0;
+    for (const t of texts) {
+      expect([...skip.signature(t)!]).toEqual([...keep.signature(t)!]);
+      expect([...skip.bandHashes(t)!]).toEqual([...keep.bandHashes(t)!]);
+      const all = keep.shingleHashes(t);
+      const distinct = skip.shingleHashes(t);
+      expect([...distinct]).toEqual([...new Set(all)]);
+      repeats += all.length - distinct.length;
+    }
+    // periodic texts have as many distinct shingles as their period: 35 − 13, 11 − 5, 2996 − 600; the sentence 2
+    expect(repeats).toBe(22 + 6 + 0 + 2396 + 2);
   });
 });
 
