@@ -8,6 +8,9 @@
 // stderr becomes the explanation when `--backend webgpu` was asked for and cannot be honoured.
 
 import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -74,12 +77,44 @@ function dawnMessages(stderr: string): string {
     .join(' | ');
 }
 
-/** Looks for a WebGPU adapter in a child process; never throws for a missing GPU. */
+/** Where NVIDIA's container toolkit and distributions put the driver's EGL library. */
+export const NVIDIA_LIB_DIRS = ['/usr/local/nvidia/lib64', '/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib'];
+
+/**
+ * An ICD file naming NVIDIA's EGL library, written to the temp folder, when the driver ships one in `dirs`.
+ * Seen on an H200 machine (Ubuntu 24.04 image, driver 580): the stock nvidia_icd.json names
+ * libGLX_nvidia.so.0, which returned no vkCreateInstance there ("Found no drivers!"), while the same driver
+ * through libEGL_nvidia.so.0 served Vulkan. Null when no such library exists.
+ */
+export function nvidiaEglIcd(dirs: readonly string[] = NVIDIA_LIB_DIRS): string | null {
+  const lib = dirs.map((d) => path.join(d, 'libEGL_nvidia.so.0')).find((f) => existsSync(f));
+  if (!lib) return null;
+  const file = path.join(os.tmpdir(), `biglm-nvidia-egl-icd-${process.getuid?.() ?? 0}.json`);
+  writeFileSync(file, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: lib, api_version: '1.3.0' } }) + '\n');
+  return file;
+}
+
+/**
+ * Looks for a WebGPU adapter in a child process; never throws for a missing GPU. Without an adapter and
+ * without a VK_DRIVER_FILES of the user's, it tries NVIDIA's EGL ICD once (`nvidiaEglIcd`), and when that
+ * finds the GPU, sets VK_DRIVER_FILES for this process so that Dawn here finds it too.
+ */
 export async function probeWebGpu(timeoutMs = 30_000): Promise<WebGpuProbe> {
+  const first = await probeOnce(timeoutMs);
+  if (first.adapter || process.env.VK_DRIVER_FILES || process.platform !== 'linux') return first;
+  const icd = nvidiaEglIcd();
+  if (!icd) return first;
+  const second = await probeOnce(timeoutMs, { ...process.env, VK_DRIVER_FILES: icd });
+  if (!second.adapter) return first;
+  process.env.VK_DRIVER_FILES = icd;
+  return second;
+}
+
+async function probeOnce(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<WebGpuProbe> {
   const entry = webgpuEntry();
   if (!entry) return { adapter: null, reason: "the optional package 'webgpu' is not installed (npm install webgpu)" };
   const { stdout, stderr, error } = await new Promise<{ stdout: string; stderr: string; error: Error | null }>((resolve) => {
-    execFile(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(entry).href], { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(entry).href], { timeout: timeoutMs, maxBuffer: 1 << 20, env }, (error, stdout, stderr) =>
       resolve({ stdout: String(stdout), stderr: String(stderr), error }),
     );
   });

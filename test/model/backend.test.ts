@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend, releaseBackend } from '../../model/backend.js';
-import { probeWebGpu } from '../../model/webgpu.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { nvidiaEglIcd, probeWebGpu } from '../../model/webgpu.js';
 
 // What this machine has: the WebGPU tests below assert the behaviour without an adapter, and skip
 // where one exists (a GPU machine; a software Vulkan such as lavapipe gives a fallback adapter).
@@ -59,6 +62,21 @@ describe('the wasm backend with our kernels', () => {
 });
 
 describe('WebGPU', () => {
+  it("writes an ICD naming NVIDIA's EGL library when a driver folder has one, and nothing otherwise", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-icd-'));
+    try {
+      expect(nvidiaEglIcd([dir])).toBeNull();
+      const lib = path.join(dir, 'libEGL_nvidia.so.0');
+      writeFileSync(lib, '');
+      const icd = nvidiaEglIcd(['/nonexistent', dir])!;
+      expect(path.dirname(icd)).toBe(os.tmpdir());
+      expect(JSON.parse(readFileSync(icd, 'utf8'))).toEqual({ file_format_version: '1.0.0', ICD: { library_path: lib, api_version: '1.3.0' } });
+      rmSync(icd);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!noAdapter)('without an adapter, --backend webgpu fails fast and says what is missing', async () => {
     const t0 = performance.now();
     const err = (await initBackend('webgpu').then(
