@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+# shellcheck source=../lib/copy-traced.sh
+. scripts/lib/copy-traced.sh
 B=$ROOT/.benchdev
 [ "$(uname -m)" = x86_64 ] || { echo "bundle.sh: build on x86-64" >&2; exit 1; }
 [ -f .bench/sample/SAMPLE.json ] || { echo "bundle.sh: .bench/sample is missing: run make bench once" >&2; exit 1; }
@@ -29,19 +31,7 @@ done
 node --import "$ROOT/scripts/gpu/trace-modules.mjs" -e "require('tiktoken')" > /dev/null
 find dist -type f ! -name '*.map' ! -name '*.d.ts' -exec cp --parents {} "$STAGE/app/" \;
 cp package.json "$STAGE/app/"
-{ sort -u "$TRACE_OUT"; find node_modules/piscina -type f | sed "s#^#$ROOT/#"; } | sort -u | while read -r f; do
-  case "$f" in "$ROOT"/node_modules/*) ;; *) continue ;; esac
-  [ -f "$f" ] || continue
-  rel=${f#"$ROOT"/}
-  mkdir -p "$STAGE/app/$(dirname "$rel")"
-  cp "$f" "$STAGE/app/$rel"
-  d=$(dirname "$f")
-  for w in "$d"/*.wasm; do [ -f "$w" ] && cp "$w" "$STAGE/app/${w#"$ROOT"/}"; done
-  while [ "$d" != "$ROOT/node_modules" ] && [ "$d" != "$ROOT" ]; do
-    [ -f "$d/package.json" ] && { mkdir -p "$STAGE/app/${d#"$ROOT"/}"; cp "$d/package.json" "$STAGE/app/${d#"$ROOT"/}/"; }
-    d=$(dirname "$d")
-  done
-done
+{ sort -u "$TRACE_OUT"; find node_modules/piscina -type f | sed "s#^#$ROOT/#"; } | sort -u | copy_traced_files "$ROOT" "$STAGE/app"
 tar -C "$STAGE/app" -cf - . | $XZ > "$B/app.tar.xz"
 tar -C .bench -cf - sample | $XZ > "$B/sample.tar.xz"
 if [ -f .gpu/node.tar.xz ] && [ "$(cat .gpu/node.version 2>/dev/null)" = "$(node --version)" ]; then

@@ -16,6 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+# shellcheck source=../lib/copy-traced.sh
+. scripts/lib/copy-traced.sh
 EXAMPLES=$(realpath "${1:-runs/sample-examples}")
 G=$ROOT/.gpu
 [ "$(uname -m)" = x86_64 ] || { echo "bundle.sh: the GPU machine is x86-64; build the bundle on x86-64" >&2; exit 1; }
@@ -72,23 +74,7 @@ $TRACE --input-type=module -e "await import('webgpu'); await import('@tensorflow
 APP=$STAGE/app
 mkdir -p "$APP"
 echo '{ "name": "biglm-gpu-check", "private": true, "type": "module" }' > "$APP/package.json"
-sort -u "$TRACE_OUT" | while read -r f; do
-  case "$f" in "$ROOT"/dist/* | "$ROOT"/node_modules/*) ;; *) continue ;; esac
-  [ -f "$f" ] || continue
-  rel=${f#"$ROOT"/}
-  mkdir -p "$APP/$(dirname "$rel")"
-  cp "$f" "$APP/$rel"
-  case "$rel" in node_modules/*)
-    d=$(dirname "$f")
-    for w in "$d"/*.wasm; do [ -f "$w" ] && cp "$w" "$APP/${w#"$ROOT"/}"; done
-    # Every package.json from the file up to node_modules/: "main", "exports" and "type" decide resolution.
-    while [ "$d" != "$ROOT/node_modules" ] && [ "$d" != "$ROOT" ]; do
-      [ -f "$d/package.json" ] && { mkdir -p "$APP/${d#"$ROOT"/}"; cp "$d/package.json" "$APP/${d#"$ROOT"/}/"; }
-      d=$(dirname "$d")
-    done
-    ;;
-  esac
-done
+sort -u "$TRACE_OUT" | copy_traced_files "$ROOT" "$APP"
 git describe --always --dirty --abbrev=40 > "$APP/COMMIT"
 tar -C "$APP" -cf - . | $XZ > "$G/app.tar.xz"
 
