@@ -102,17 +102,25 @@ function buildModule(): Uint8Array<ArrayBuffer> {
     OP.br, 0, OP.end, OP.end,
     OP.end,
   ];
-  const I32 = 0x7f, I64 = 0x7e;
-  const body = [...vec([[3, I32], [10, I64]]), ...code];
-  const bytes = [
+  return minhashModule([[3, I32], [10, I64]], code);
+}
+
+const I32 = 0x7f, I64 = 0x7e, V128 = 0x7b;
+
+/**
+ * A module exporting `minhash(xPtr, n, paramsPtr, count, outPtr)` (five i32 parameters, no result) with
+ * the given local declarations ([count, type] groups) and code, and its memory as `memory`.
+ */
+function minhashModule(locals: number[][], code: number[]): Uint8Array<ArrayBuffer> {
+  const body = [...vec(locals), ...code];
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, 1]])),
     ...section(7, vec([[...str('minhash'), 0x00, 0], [...str('memory'), 0x02, 0]])),
     ...section(10, vec([[...uleb(body.length), ...body]])),
-  ];
-  return new Uint8Array(bytes);
+  ]);
 }
 
 // SIMD variant: two permutations per instruction. i64x2.extmul_{low,high}_i32x4_u are exactly the
@@ -198,16 +206,7 @@ function buildSimdModule(): Uint8Array<ArrayBuffer> {
     OP.br, 0, OP.end, OP.end,
     OP.end,
   ];
-  const I32 = 0x7f, V128 = 0x7b;
-  const body = [...vec([[3, I32], [16, V128]]), ...code];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])),
-    ...section(3, vec([[0]])),
-    ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...str('minhash'), 0x00, 0], [...str('memory'), 0x02, 0]])),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
-  ]);
+  return minhashModule([[3, I32], [16, V128]], code);
 }
 
 /** A u64 given as (lo, hi) u32 words, plus one. */

@@ -132,6 +132,8 @@ export class WordHasher {
       }
       len++;
     }
+    // The last word, closed here rather than by a separator op past the end: `i <= n` with a ternary
+    // in the loop cost this scan its whole gain over `scan` (measured: 1.27× → 0.98×).
     if (len > 0) {
       if (pending >= 0) {
         a = mix32(a, pending);
