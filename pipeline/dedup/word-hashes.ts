@@ -132,8 +132,8 @@ export class WordHasher {
       }
       len++;
     }
-    // The last word, closed here rather than by a separator op past the end: `i <= n` with a ternary
-    // in the loop cost this scan its whole gain over `scan` (measured: 1.27× → 0.98×).
+    // The last word is closed here. Feeding a separator past the end instead (`i <= n`, `i < n ? … : SEP`)
+    // and dropping this block measured 0.88–0.97× the general scan, against 1.27–1.46× for this form.
     if (len > 0) {
       if (pending >= 0) {
         a = mix32(a, pending);
