@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { consoleLogger } from '../pipeline/core/log.js';
 import { releaseBackend } from '../model/backend.js';
-import { generateCommand } from '../model/cli.js';
+import { generateCommand, TRAIN_OVERRIDE_OPTIONS } from '../model/cli.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../model/config.js';
 import { train } from '../model/train.js';
 import { probeWebGpu } from '../model/webgpu.js';
@@ -27,10 +27,7 @@ async function trainChecked(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     options: {
-      examples: { type: 'string' },
-      out: { type: 'string' },
-      steps: { type: 'string' },
-      backend: { type: 'string' },
+      ...TRAIN_OVERRIDE_OPTIONS,
       'batch-size': { type: 'string' },
       model: { type: 'string' },
     },

@@ -62,15 +62,20 @@ function backendArg(v: string | undefined): BackendChoice | undefined {
   return v as BackendChoice;
 }
 
+/** The `biglm train` options that override a config's paths, length and backend (bench/train-check.ts takes them too). */
+export const TRAIN_OVERRIDE_OPTIONS = {
+  examples: { type: 'string' },
+  out: { type: 'string' },
+  steps: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
+
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      examples: { type: 'string' },
-      out: { type: 'string' },
-      steps: { type: 'string' },
-      backend: { type: 'string' },
+      ...TRAIN_OVERRIDE_OPTIONS,
       seed: { type: 'string' },
       resume: { type: 'boolean', default: false },
       smoke: { type: 'boolean', default: false },

@@ -9,18 +9,9 @@ import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
-import { tableRowDoc } from './table-row.js';
+import { tableReaderSchema, tableRowDoc } from './table-row.js';
 
-export const arrowSchema = z
-  .object({
-    textColumn: z.string().min(1).default('text').describe('Column holding the document text (a Utf8 or LargeUtf8 column).'),
-    idColumn: z.string().min(1).default('id').describe("Column holding the document id, when the file has it; else the id is '<file>#<row>'."),
-    contentFormat: z
-      .enum(['text', 'html'])
-      .default('text')
-      .describe("'html' when the text field holds raw HTML: documents get meta.content_format = 'html' and the html_extract stage turns them into text."),
-  })
-  .strict();
+export const arrowSchema = tableReaderSchema('Column holding the document text (a Utf8 or LargeUtf8 column).');
 
 export type ArrowOptions = z.output<typeof arrowSchema>;
 

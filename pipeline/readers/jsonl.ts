@@ -4,6 +4,7 @@
 // caught and dropped instead of being silently replaced.
 
 import { z } from 'zod';
+import { contentFormatOption } from './table-row.js';
 import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
@@ -25,10 +26,7 @@ export const jsonlSchema = z
           'read:document_too_large: a single 50 MB line (a dumped book, a base64 blob) would otherwise cost ~3x its size in ' +
           'string and object memory per worker. 8 MiB keeps every real web page and nearly every book.',
       ),
-    contentFormat: z
-      .enum(['text', 'html'])
-      .default('text')
-      .describe("'html' when the text field holds raw HTML: documents get meta.content_format = 'html' and the html_extract stage turns them into text."),
+    contentFormat: contentFormatOption,
   })
   .strict();
 
