@@ -7,6 +7,7 @@ import { get_encoding, Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { BUILTINS, builtinChecksum, builtinVocabSize } from './builtin.js';
 import { BIGLM_SPECIAL_TEXT, biglmSpecialIds, type Encoding, type EncodingInfo } from './encoding.js';
 import { PieceCacheEncoder } from './piece-cache.js';
+import { SharedPieceTable } from './shared-piece-table.js';
 import { EOS_TEXT, findVocabFiles, readVocab, type VocabFiles } from './vocab-file.js';
 
 export type { Encoding, EncodingInfo, BiglmSpecialIds } from './encoding.js';
@@ -22,16 +23,27 @@ export function listEncodings(): string[] {
  * `.tiktoken` rank file or its `.json` sidecar). Call `free()` when done: tiktoken holds WASM memory.
  */
 export function getEncoding(nameOrPath: string): Encoding {
-  if (Object.hasOwn(BUILTINS, nameOrPath)) return builtinEncoding(nameOrPath);
+  const shared = sharedTables.get(nameOrPath);
+  if (Object.hasOwn(BUILTINS, nameOrPath)) return builtinEncoding(nameOrPath, shared);
   const files = findVocabFiles(nameOrPath);
-  if (files !== undefined) return trainedEncoding(files);
+  if (files !== undefined) return trainedEncoding(files, shared);
   throw new Error(
     `unknown tokenizer '${nameOrPath}'; known: ${listEncodings().join(', ')}, ` +
       `or the path of a trained vocabulary (a directory with tokenizer.tiktoken + tokenizer.json)`,
   );
 }
 
-function builtinEncoding(name: string): Encoding {
+const sharedTables = new Map<string, SharedPieceTable>();
+
+/**
+ * Makes every later `getEncoding(nameOrPath)` in this thread share merged pieces through `buffer`
+ * (`SharedPieceTable.allocate(nameOrPath)`, handed to each thread of a pool).
+ */
+export function sharePieceTable(nameOrPath: string, buffer: SharedArrayBuffer): void {
+  sharedTables.set(nameOrPath, new SharedPieceTable(buffer, nameOrPath));
+}
+
+function builtinEncoding(name: string, shared?: SharedPieceTable): Encoding {
   const spec = BUILTINS[name];
   const core = get_encoding(name as TiktokenEncoding);
   const vocabSize = builtinVocabSize(spec);
@@ -45,10 +57,11 @@ function builtinEncoding(name: string): Encoding {
     eosId: spec.specialTokens[EOS_TEXT],
     checksum: () => builtinChecksum(name),
     isToken: (id) => id < spec.ranks || specialIds.has(id),
+    shared,
   });
 }
 
-function trainedEncoding(files: VocabFiles): Encoding {
+function trainedEncoding(files: VocabFiles, shared?: SharedPieceTable): Encoding {
   const vocab = readVocab(files);
   const { sidecar } = vocab;
   const core = new Tiktoken(vocab.rankText, sidecar.specialTokens, sidecar.pattern);
@@ -66,6 +79,7 @@ function trainedEncoding(files: VocabFiles): Encoding {
     eosId,
     checksum: () => checksum,
     isToken: (id) => id < sidecar.ranks || specialIds.has(id),
+    shared,
   });
 }
 
@@ -80,11 +94,12 @@ interface Parts {
   checksum: () => string;
   /** Whether tiktoken can decode the id (decoding anything else traps the WASM instance). */
   isToken: (id: number) => boolean;
+  shared?: SharedPieceTable;
 }
 
 function makeEncoding(p: Parts): Encoding {
   const { specials, embeddingSize } = biglmSpecialIds(p.vocabSize);
-  const fast = new PieceCacheEncoder(p.core, p.pattern);
+  const fast = new PieceCacheEncoder(p.core, p.pattern, { shared: p.shared });
   // ignoreBOM: a leading U+FEFF is text, not a byte-order mark to strip.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const specialText = new Map<number, string>([

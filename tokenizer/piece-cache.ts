@@ -9,6 +9,7 @@
 // the UTF-8 copy into WASM, the regex and the merge loop.
 
 import { compilePattern } from './pattern.js';
+import type { SharedPieceTable } from './shared-piece-table.js';
 
 /** The part of tiktoken's `Tiktoken` the cache needs. */
 export interface OrdinaryEncoder {
@@ -20,6 +21,8 @@ export interface PieceCacheOptions {
   maxEntries?: number;
   /** Longer pieces (long digit-free runs, base64 blobs) go straight to tiktoken and are not cached. */
   maxPieceLength?: number;
+  /** The pool's shared table, asked before tiktoken when this thread's own cache misses. */
+  shared?: SharedPieceTable;
 }
 
 export class PieceCacheEncoder {
@@ -28,6 +31,7 @@ export class PieceCacheEncoder {
   private readonly cache = new Map<string, number | Uint32Array>();
   private readonly maxEntries: number;
   private readonly maxPieceLength: number;
+  private readonly shared: SharedPieceTable | undefined;
 
   constructor(
     private readonly core: OrdinaryEncoder,
@@ -37,6 +41,7 @@ export class PieceCacheEncoder {
     this.re = compilePattern(pattern);
     this.maxEntries = options.maxEntries ?? 1 << 17;
     this.maxPieceLength = options.maxPieceLength ?? 128;
+    this.shared = options.shared;
   }
 
   encode(text: string): Uint32Array {
@@ -84,13 +89,20 @@ export class PieceCacheEncoder {
   private lookup(piece: string): number | Uint32Array {
     const hit = this.cache.get(piece);
     if (hit !== undefined) return hit;
-    const ids = this.core.encode_ordinary(piece);
-    const value = ids.length === 1 ? ids[0] : ids;
-    if (piece.length <= this.maxPieceLength) {
-      if (this.cache.size >= this.maxEntries) this.cache.clear();
-      this.cache.set(piece, value);
+    if (piece.length > this.maxPieceLength) return this.merge(piece);
+    let value = this.shared?.get(piece);
+    if (value === undefined) {
+      value = this.merge(piece);
+      this.shared?.set(piece, value);
     }
+    if (this.cache.size >= this.maxEntries) this.cache.clear();
+    this.cache.set(piece, value);
     return value;
+  }
+
+  private merge(piece: string): number | Uint32Array {
+    const ids = this.core.encode_ordinary(piece);
+    return ids.length === 1 ? ids[0] : ids;
   }
 
   // The patterns match every character, so this only runs if a pattern is broken: stay correct by

@@ -97,7 +97,7 @@ export async function taskCommand(argv: string[]): Promise<number> {
   const workers = Math.min(ranks.length, intOption(values.workers, 'workers') ?? os.availableParallelism());
   const log = countingLogger();
   const t0 = Date.now();
-  const pool = ranks.length > 1 ? createPool(workers) : undefined;
+  const pool = ranks.length > 1 ? createPool(workers, { config: await loadRun(runDir), runDir }) : undefined;
   try {
     const ran = await runStepRanks(runDir, step, ranks, pool, { log, progress: false });
     // Time, CPU and peak memory in every element's log: what a user needs to size --time, --cpus, --mem.

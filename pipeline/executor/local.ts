@@ -17,6 +17,8 @@ import { pendingWork, type Executor } from './executor.js';
 import { clearFailure, recordFailure } from './failures.js';
 import { rm } from 'node:fs/promises';
 import { runPaths } from '../run/layout.js';
+import { runEncodingName } from '../run/plan.js';
+import { largestFirst } from './task-order.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
 
 export interface LocalOptions {
@@ -44,15 +46,18 @@ export function localExecutor(opts: { workers: number; progress?: boolean }): Ex
   };
 }
 
-/** The pool for `workers` threads (the one `startPool` warmed up, when there is one); none for one worker. */
-export function createPool(workers: number): Piscina | undefined {
-  return takePool(workers);
+/**
+ * The pool for `workers` threads (the one `startPool` warmed up, when there is one); none for one worker.
+ * `run` names the tokenizer the threads share merged pieces of.
+ */
+export function createPool(workers: number, run?: Pick<OpenedRun, 'config' | 'runDir'>): Piscina | undefined {
+  return takePool(workers, run ? { shareTokenizer: runEncodingName(run.config, run.runDir) } : {});
 }
 
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
   if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
   // never more threads than the widest step has tasks
-  const pool = createPool(Math.min(opts.workers, Math.max(1, ...run.plan.steps.map((s) => s.worldSize))));
+  const pool = createPool(Math.min(opts.workers, Math.max(1, ...run.plan.steps.map((s) => s.worldSize))), run);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
     for (const { step, kind, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {
@@ -60,7 +65,7 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
       if (pending.length === 0) continue;
       if (opts.stopAfterTasks !== undefined && summary.tasksRun >= opts.stopAfterTasks) return summary;
       const budget = opts.stopAfterTasks !== undefined ? opts.stopAfterTasks - summary.tasksRun : Infinity;
-      const ranks = pending.slice(0, budget);
+      const ranks = (await largestFirst(run, step, pending)).slice(0, budget);
       summary.tasksRun += await runStepRanks(run.runDir, step, ranks, pool, {
         log: opts.log,
         // Only segment steps stream documents; a bar for the short global steps is noise.
@@ -78,8 +83,9 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
 }
 
 /**
- * Runs some ranks of one step, in `pool` when given and there is more than one, else inline. A rank that
- * throws leaves a failure record; the others still finish, then the first error is thrown.
+ * Runs some ranks of one step, in `pool` when given and there is more than one, else inline one after the
+ * other, in the order given. A rank that throws leaves a failure record; the others still finish, then the
+ * first error is thrown.
  */
 export async function runStepRanks(
   runDir: string,
@@ -148,13 +154,26 @@ export async function runStepRanks(
     progress.taskDone();
   };
   try {
-    const results = await Promise.allSettled(ranks.map(runOne));
+    // Inline, one task at a time: a killed run then keeps every task it finished.
+    const results = pool && ranks.length > 1 ? await Promise.allSettled(ranks.map(runOne)) : await oneByOne(ranks, runOne);
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw failed[0].reason;
   } finally {
     progress.finish();
   }
   return run;
+}
+
+async function oneByOne(ranks: number[], runOne: (rank: number) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = [];
+  for (const rank of ranks) {
+    try {
+      results.push({ status: 'fulfilled', value: await runOne(rank) });
+    } catch (reason) {
+      results.push({ status: 'rejected', reason });
+    }
+  }
+  return results;
 }
 
 /** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */

@@ -5,22 +5,40 @@
 
 import { Piscina } from 'piscina';
 import { workerUrl } from '../core/worker-url.js';
+import { SharedPieceTable } from '../../tokenizer/shared-piece-table.js';
 
 export interface PoolWarmup {
   /** Built-in tokenizer (or vocabulary path) each thread loads while it waits for its first task. */
   tokenizer?: string;
+  /**
+   * Tokenizer (name or vocabulary path) the run encodes with, when known: its threads share one table of
+   * merged pieces (tokenizer/shared-piece-table.ts), so a piece one thread merged is not merged again by another.
+   */
+  shareTokenizer?: string;
+}
+
+/** What each pool thread gets as `workerData`. */
+export interface PoolWorkerData {
+  warmup: { tokenizer?: string };
+  /** Shared piece tables by encoding name or vocabulary path. */
+  pieceTables: Record<string, SharedArrayBuffer>;
 }
 
 let early: { workers: number; pool: Piscina } | undefined;
 
 function newPool(workers: number, warm: PoolWarmup = {}): Piscina {
+  const shared = warm.shareTokenizer ?? warm.tokenizer;
+  const workerData: PoolWorkerData = {
+    warmup: { tokenizer: warm.tokenizer },
+    pieceTables: shared ? { [shared]: SharedPieceTable.allocate(shared) } : {},
+  };
   return new Piscina({
     filename: workerUrl(import.meta.url, './worker.js'),
     // every thread starts now rather than when the first tasks queue behind a busy one
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 1000,
-    workerData: { warmup: warm },
+    workerData,
   });
 }
 
@@ -34,7 +52,7 @@ export function startPool(workers: number, warm: PoolWarmup = {}): void {
  * The pool started early when it has at least `workers` threads (extra ones stay idle), else a new one;
  * undefined for one worker (inline).
  */
-export function takePool(workers: number): Piscina | undefined {
+export function takePool(workers: number, warm: PoolWarmup = {}): Piscina | undefined {
   if (workers <= 1) return undefined;
   if (early) {
     const e = early;
@@ -42,7 +60,7 @@ export function takePool(workers: number): Piscina | undefined {
     if (e.workers >= workers) return e.pool;
     void e.pool.destroy();
   }
-  return newPool(workers);
+  return newPool(workers, warm);
 }
 
 /** Stops a pool started early that no run took (the command failed before it ran anything). */

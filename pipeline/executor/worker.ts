@@ -5,14 +5,19 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { Logger } from '../core/log.js';
+import type { PoolWorkerData } from './pool.js';
+import { sharePieceTable } from '../../tokenizer/index.js';
 
 export interface WorkerTask extends TaskRequest {
   port?: MessagePort;
 }
 
+const data = workerData as Partial<PoolWorkerData> | null;
+for (const [encoding, table] of Object.entries(data?.pieceTables ?? {})) sharePieceTable(encoding, table);
+
 // A thread started ahead of its tasks (executor/pool.ts) loads their tokenizer now. A failure here is
 // not reported: the task that needs the tokenizer loads it again and reports the error itself.
-const warmup = (workerData as { warmup?: { tokenizer?: string } } | null)?.warmup;
+const warmup = data?.warmup;
 if (warmup?.tokenizer) {
   try {
     warmEncoding(warmup.tokenizer);
