@@ -31,7 +31,8 @@ export function startPrepareWorkers(argv: string[]): void {
   // a run has at most one task per input file
   if (inputs && inputs.length > 0 && !inputs.some((i) => GLOB.test(i))) workers = Math.min(workers, inputs.length);
   const tokenizer = typeof values.tokenizer === 'string' ? values.tokenizer : positionals[0] ? configTokenizer(positionals[0]) : 'cl100k_base';
-  startPool(workers, { tokenizer: tokenizer && Object.hasOwn(BUILTINS, tokenizer) ? tokenizer : undefined });
+  // the main thread is the last worker (executor/local.ts)
+  startPool(workers - 1, { tokenizer: tokenizer && Object.hasOwn(BUILTINS, tokenizer) ? tokenizer : undefined });
 }
 
 function readConfig(file: string | undefined): { inputs?: unknown; tokenizer?: { name?: unknown; train?: unknown } } | undefined {

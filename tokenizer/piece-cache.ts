@@ -1,5 +1,6 @@
-// Fast exact encoding: split with the encoding's regex in JS, look each piece up in a bounded cache,
-// and ask tiktoken's BPE only for pieces not seen recently.
+// Fast exact encoding: split with the encoding's regex in JS, look each piece up in a bounded Map, then
+// in a bigger table (shared-piece-table.ts: the pool's, shared by its threads, or the encoder's own), and
+// ask tiktoken's BPE only for pieces found in neither.
 //
 // Why this is exact: tiktoken's encode_ordinary is "for each regex match: BPE(match)", and a match
 // encoded on its own splits into itself again (the patterns' only lookahead, `\s+(?!\S)`, accepts at
@@ -9,7 +10,7 @@
 // the UTF-8 copy into WASM, the regex and the merge loop.
 
 import { compilePattern } from './pattern.js';
-import type { SharedPieceTable } from './shared-piece-table.js';
+import { SharedPieceTable } from './shared-piece-table.js';
 
 /** The part of tiktoken's `Tiktoken` the cache needs. */
 export interface OrdinaryEncoder {
@@ -21,9 +22,14 @@ export interface PieceCacheOptions {
   maxEntries?: number;
   /** Longer pieces (long digit-free runs, base64 blobs) go straight to tiktoken and are not cached. */
   maxPieceLength?: number;
-  /** The pool's shared table, asked before tiktoken when this thread's own cache misses. */
+  /**
+   * The table asked before tiktoken when the Map misses: the pool's shared one, or (by default) one of this
+   * encoder's own, made on the first miss.
+   */
   shared?: SharedPieceTable;
 }
+
+const OWN_TABLE = 'this encoder';
 
 export class PieceCacheEncoder {
   private readonly re: RegExp;
@@ -31,7 +37,7 @@ export class PieceCacheEncoder {
   private readonly cache = new Map<string, number | Uint32Array>();
   private readonly maxEntries: number;
   private readonly maxPieceLength: number;
-  private readonly shared: SharedPieceTable | undefined;
+  private shared: SharedPieceTable | undefined;
 
   constructor(
     private readonly core: OrdinaryEncoder,
@@ -52,9 +58,10 @@ export class PieceCacheEncoder {
     re.lastIndex = 0;
     while (re.lastIndex < text.length) {
       const start = re.lastIndex;
-      const m = re.exec(text);
-      if (m === null) return this.fallback(text.slice(start), out, n);
-      const ids = this.lookup(m[0]);
+      // test() rather than exec(): the sticky pattern's match starts at `start`, and test() builds no match
+      // array (one allocation less per piece: 1.1–1.3× on the whole encode, and less for the GC to do).
+      if (!re.test(text)) return this.fallback(text.slice(start), out, n);
+      const ids = this.lookup(text.slice(start, re.lastIndex));
       if (typeof ids === 'number') {
         if (n === out.length) out = grow(out, n + 1);
         out[n++] = ids;
@@ -73,9 +80,8 @@ export class PieceCacheEncoder {
     re.lastIndex = 0;
     while (re.lastIndex < text.length) {
       const start = re.lastIndex;
-      const m = re.exec(text);
-      if (m === null) return n + this.core.encode_ordinary(text.slice(start)).length;
-      const ids = this.lookup(m[0]);
+      if (!re.test(text)) return n + this.core.encode_ordinary(text.slice(start)).length;
+      const ids = this.lookup(text.slice(start, re.lastIndex));
       n += typeof ids === 'number' ? 1 : ids.length;
     }
     return n;
@@ -90,10 +96,13 @@ export class PieceCacheEncoder {
     const hit = this.cache.get(piece);
     if (hit !== undefined) return hit;
     if (piece.length > this.maxPieceLength) return this.merge(piece);
-    let value = this.shared?.get(piece);
+    // The Map is emptied when full; this second level keeps what it held, so a clear costs table lookups
+    // rather than merges (on the bench corpus, 171k distinct pieces: 13.7 s → 8.6–10.6 s of encoding).
+    const table = (this.shared ??= new SharedPieceTable(SharedPieceTable.allocate(OWN_TABLE), OWN_TABLE));
+    let value = table.get(piece);
     if (value === undefined) {
       value = this.merge(piece);
-      this.shared?.set(piece, value);
+      table.set(piece, value);
     }
     if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(piece, value);

@@ -47,16 +47,17 @@ export function localExecutor(opts: { workers: number; progress?: boolean }): Ex
 }
 
 /**
- * The pool for `workers` threads (the one `startPool` warmed up, when there is one); none for one worker.
- * `run` names the tokenizer the threads share merged pieces of.
+ * The pool for `workers` workers: the main thread is one of them, so it has `workers - 1` threads (the ones
+ * `startPool` warmed up, when there are); none for one worker. `run` names the tokenizer the threads share
+ * merged pieces of.
  */
 export function createPool(workers: number, run?: Pick<OpenedRun, 'config' | 'runDir'>): Piscina | undefined {
-  return takePool(workers, run ? { shareTokenizer: runEncodingName(run.config, run.runDir) } : {});
+  return takePool(workers - 1, run ? { shareTokenizer: runEncodingName(run.config, run.runDir) } : {});
 }
 
 export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<LocalRunSummary> {
   if (opts.registries && opts.workers > 1) throw new Error('custom registries run inline only (workers = 1)');
-  // never more threads than the widest step has tasks
+  // never more workers than the widest step has tasks
   const pool = createPool(Math.min(opts.workers, Math.max(1, ...run.plan.steps.map((s) => s.worldSize))), run);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
@@ -83,9 +84,9 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
 }
 
 /**
- * Runs some ranks of one step, in `pool` when given and there is more than one, else inline one after the
- * other, in the order given. A rank that throws leaves a failure record; the others still finish, then the
- * first error is thrown.
+ * Runs some ranks of one step, in the order given, on the main thread and on the threads of `pool` when
+ * given. A rank that throws leaves a failure record; the others still finish, then the first error (in the
+ * order of `ranks`) is thrown.
  */
 export async function runStepRanks(
   runDir: string,
@@ -108,9 +109,9 @@ export async function runStepRanks(
     warn: (m) => (progress.clear(), opts.log.warn(m)),
   };
   let run = 0;
-  const execute = async (stepName: string, rank: number): Promise<TaskResult> => {
+  const execute = async (stepName: string, rank: number, inline: boolean): Promise<TaskResult> => {
     let result: TaskResult;
-    if (!pool || ranks.length === 1) {
+    if (inline || !pool) {
       result = await runTask({ runDir, step: stepName, rank }, opts.registries ?? defaultRegistries(), { log, onProgress: (p) => progress.add(p.docs, p.bytes) });
     } else {
       const { port1, port2 } = new MessageChannel();
@@ -130,11 +131,11 @@ export async function runStepRanks(
     }
     return result;
   };
-  const runOne = async (rank: number) => {
+  const runOne = async (rank: number, inline: boolean) => {
     let result: TaskResult;
     try {
       try {
-        result = await execute(step, rank);
+        result = await execute(step, rank, inline);
       } catch (e) {
         // An earlier task's output is corrupt: rerun the task that wrote it, then this one — once.
         const corrupt = CorruptTaskOutputError.from(e);
@@ -142,8 +143,8 @@ export async function runStepRanks(
         if (!corrupt || !producer) throw e;
         log.warn(`${corrupt.message.split(' corrupt-task-output:')[0]}; rerunning ${producer}/${corrupt.producer.rank}, then ${step}/${rank}`);
         await rm(runPaths.marker(runDir, producer, corrupt.producer.rank), { force: true });
-        await execute(producer, corrupt.producer.rank);
-        result = await execute(step, rank);
+        await execute(producer, corrupt.producer.rank, inline);
+        result = await execute(step, rank, inline);
       }
     } catch (e) {
       await recordFailure(runDir, step, rank, e);
@@ -154,26 +155,27 @@ export async function runStepRanks(
     progress.taskDone();
   };
   try {
-    // Inline, one task at a time: a killed run then keeps every task it finished.
-    const results = pool && ranks.length > 1 ? await Promise.allSettled(ranks.map(runOne)) : await oneByOne(ranks, runOne);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Lanes take the next rank whenever they are free, in the order given: each pool thread is one, and the
+    // main thread is one more (the pool has workers − 1 threads), so no thread only waits. A lane runs one
+    // task at a time, so a killed run keeps every task it finished.
+    const queue = [...ranks];
+    const settled = new Map<number, PromiseSettledResult<void>>();
+    const lane = async (inline: boolean) => {
+      for (let rank = queue.shift(); rank !== undefined; rank = queue.shift()) {
+        await runOne(rank, inline).then(
+          () => settled.set(rank!, { status: 'fulfilled', value: undefined }),
+          (reason: unknown) => settled.set(rank!, { status: 'rejected', reason }),
+        );
+      }
+    };
+    const threads = pool ? Math.min(pool.maxThreads, ranks.length - 1) : 0;
+    await Promise.all([lane(true), ...Array.from({ length: threads }, () => lane(false))]);
+    const failed = ranks.map((r) => settled.get(r)!).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length > 0) throw failed[0].reason;
   } finally {
     progress.finish();
   }
   return run;
-}
-
-async function oneByOne(ranks: number[], runOne: (rank: number) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
-  const results: PromiseSettledResult<void>[] = [];
-  for (const rank of ranks) {
-    try {
-      results.push({ status: 'fulfilled', value: await runOne(rank) });
-    } catch (reason) {
-      results.push({ status: 'rejected', reason });
-    }
-  }
-  return results;
 }
 
 /** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */

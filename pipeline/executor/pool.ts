@@ -1,11 +1,13 @@
-// The worker pool of the local executor. Each thread imports the pipeline (~0.6 s) and loads its tokenizer
-// (~0.4 s for cl100k_base) before its first task; that start-up used to sit on the critical path after the
-// main thread had imported and planned. `startPool` lets `biglm prepare` start the threads first thing, so
-// they warm up while the main thread imports and plans; `takePool` then hands the running pool over.
+// The worker pool of the local executor: N workers are the main thread and N − 1 pool threads. Each thread
+// imports the pipeline (~0.5 s) and loads its tokenizer (~0.25 s for cl100k_base) before its first task; that
+// start-up used to sit on the critical path after the main thread had imported and planned. `startPool` lets
+// `biglm prepare` start the threads first thing, so they warm up while the main thread imports and plans;
+// `takePool` then hands the running pool over.
 
 import { Piscina } from 'piscina';
 import { workerUrl } from '../core/worker-url.js';
 import { SharedPieceTable } from '../../tokenizer/shared-piece-table.js';
+import { sharePieceTable } from '../../tokenizer/index.js';
 
 export interface PoolWarmup {
   /** Built-in tokenizer (or vocabulary path) each thread loads while it waits for its first task. */
@@ -24,43 +26,45 @@ export interface PoolWorkerData {
   pieceTables: Record<string, SharedArrayBuffer>;
 }
 
-let early: { workers: number; pool: Piscina } | undefined;
+let early: { threads: number; pool: Piscina } | undefined;
 
-function newPool(workers: number, warm: PoolWarmup = {}): Piscina {
+function newPool(threads: number, warm: PoolWarmup = {}): Piscina {
   const shared = warm.shareTokenizer ?? warm.tokenizer;
-  const workerData: PoolWorkerData = {
-    warmup: { tokenizer: warm.tokenizer },
-    pieceTables: shared ? { [shared]: SharedPieceTable.allocate(shared) } : {},
-  };
+  const workerData: PoolWorkerData = { warmup: { tokenizer: warm.tokenizer }, pieceTables: {} };
+  if (shared) {
+    const table = SharedPieceTable.allocate(shared);
+    workerData.pieceTables[shared] = table;
+    sharePieceTable(shared, table); // the main thread works too
+  }
   return new Piscina({
     filename: workerUrl(import.meta.url, './worker.js'),
     // every thread starts now rather than when the first tasks queue behind a busy one
-    minThreads: workers,
-    maxThreads: workers,
+    minThreads: threads,
+    maxThreads: threads,
     idleTimeout: 1000,
     workerData,
   });
 }
 
-/** Starts `workers` threads now, for the next `takePool(workers)` of this process. */
-export function startPool(workers: number, warm: PoolWarmup = {}): void {
-  if (workers <= 1 || early) return;
-  early = { workers, pool: newPool(workers, warm) };
+/** Starts `threads` threads now, for the next `takePool` of this process (none for fewer than one). */
+export function startPool(threads: number, warm: PoolWarmup = {}): void {
+  if (threads < 1 || early) return;
+  early = { threads, pool: newPool(threads, warm) };
 }
 
 /**
- * The pool started early when it has at least `workers` threads (extra ones stay idle), else a new one;
- * undefined for one worker (inline).
+ * The pool started early when it has at least `threads` threads (extra ones take tasks too), else a new one;
+ * undefined for no threads (the main thread works alone).
  */
-export function takePool(workers: number, warm: PoolWarmup = {}): Piscina | undefined {
-  if (workers <= 1) return undefined;
+export function takePool(threads: number, warm: PoolWarmup = {}): Piscina | undefined {
+  if (threads < 1) return undefined;
   if (early) {
     const e = early;
     early = undefined;
-    if (e.workers >= workers) return e.pool;
+    if (e.threads >= threads) return e.pool;
     void e.pool.destroy();
   }
-  return newPool(workers, warm);
+  return newPool(threads, warm);
 }
 
 /** Stops a pool started early that no run took (the command failed before it ran anything). */
