@@ -78,12 +78,31 @@ export class SharedPieceTable {
 
   /** The ids of `piece` (one id as a number), or undefined when no thread has stored it. */
   get(piece: string): number | Uint32Array | undefined {
+    const at = this.find(piece);
+    return at === 0 ? undefined : this.idsAt(at);
+  }
+
+  /** Where the entry of `piece` is (for `idCount`, `firstId`, `copyIds`), or 0 when no thread has stored it. */
+  find(piece: string): number {
     const hash = hashString(piece);
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = Atomics.load(this.slots, slot);
-      if (at === 0) return undefined;
-      if (this.words[at] === hash && this.matches(at, piece)) return this.idsAt(at);
+      if (at === 0 || (this.words[at] === hash && this.matches(at, piece))) return at;
     }
+  }
+
+  idCount(at: number): number {
+    return this.words[at + 1] >>> 16;
+  }
+
+  firstId(at: number): number {
+    return this.words[at + 2] >>> 0;
+  }
+
+  /** Copies the ids of the entry at `at` into `dest` from `offset` on, without allocating. */
+  copyIds(at: number, dest: Uint32Array, offset: number): void {
+    const count = this.words[at + 1] >>> 16;
+    for (let i = 0; i < count; i++) dest[offset + i] = this.words[at + 2 + i];
   }
 
   /** Stores the ids of `piece` unless the table is full or already has it. Pieces over 65,535 chars are refused. */
