@@ -21,7 +21,8 @@ Read raw dumps, run the configured stages (extraction, filters, dedup), tokenize
 shards with manifest.json, stats.json and report.txt into the run directory.
 
   --out DIR          run directory (default: runs/<config name>)
-  --workers N        worker threads (default: number of cores); output does not depend on it
+  --workers N        tasks run at once: the main thread and N-1 pool threads (default: number of cores);
+                     output does not depend on it
   --force            start over in DIR instead of resuming
   --strict           exit non-zero when any input was bad (warnings), after finishing the run
   --input PATH       input files, folders or globs (repeatable): quick mode without a config, or

@@ -26,7 +26,8 @@ completion marker exists.
   --ranks-file FILE      with --rank-from-env: index i runs the rank on line i+1 of FILE (one rank per line)
                          instead of rank i — resubmissions list only the ranks left to do
   --tasks-per-element K  with --rank-from-env: index i runs entries i*K … i*K+K-1 (default 1)
-  --workers N            threads for those K ranks (default: min(K, cores))`;
+  --workers N            tasks run at once for those K ranks: this thread and N-1 pool threads
+                         (default: min(K, cores))`;
 
 /** The array index from the environment, as a rank (one rank per index, no ranks file). */
 export function rankFromEnv(env: NodeJS.ProcessEnv = process.env): number {
