@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { createInterface } from 'node:readline';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { get_encoding, type TiktokenEncoding } from 'tiktoken';
 import { buildSample } from '../pipeline/sample/index.js';
@@ -61,18 +62,22 @@ function timeIt<T>(fn: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
-function runPrepare(files: string[], workers: number): { ms: number; maxRssMB: number; manifest: { totals: { read: number; kept: number; tokens: number } } } {
+function runPrepare(
+  files: string[],
+  workers: number,
+): { ms: number; cpuMs: number; maxRssMB: number; manifest: { totals: { read: number; kept: number; tokens: number } } } {
   const out = path.join(benchDir, `run-w${workers}`);
   const cli = path.join(root, 'dist', 'cli', 'biglm.js');
   const args = ['prepare', '--input', ...files.flatMap((f, i) => (i === 0 ? [f] : ['--input', f])), '--out', out, '--force', '--workers', String(workers), '--tokenizer', TOKENIZER, '--no-progress'];
   // The child reports its own peak RSS (worker threads included) when it exits.
-  const wrapper = `process.on('exit',()=>{process.stderr.write('\\nMAXRSS '+process.resourceUsage().maxRSS+'\\n')});process.argv=[process.argv[0],${JSON.stringify(cli)},...${JSON.stringify(args)}];await import(${JSON.stringify(cli)});`;
+  const wrapper = `process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\nMAXRSS '+u.maxRSS+' CPU '+(u.userCPUTime+u.systemCPUTime)+'\\n')});process.argv=[process.argv[0],${JSON.stringify(cli)},...${JSON.stringify(args)}];await import(${JSON.stringify(cli)});`;
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', wrapper], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`prepare failed (${r.status}):\n${r.stderr}`);
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-  return { ms, maxRssMB: rss, manifest: JSON.parse(spawnSync('cat', [path.join(out, 'manifest.json')], { encoding: 'utf8' }).stdout) };
+  const cpuMs = Number(/ CPU (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1000;
+  return { ms, cpuMs, maxRssMB: rss, manifest: JSON.parse(spawnSync('cat', [path.join(out, 'manifest.json')], { encoding: 'utf8' }).stdout) };
 }
 
 /**
@@ -148,11 +153,23 @@ async function main() {
     const m = rs[0].manifest;
     console.log(
       `  workers ${w}   ${(bytes / 1e6 / s).toFixed(1).padStart(6)} MB/s  ${Math.round(m.totals.read / s).toLocaleString('en-US').padStart(7)} docs/s  ` +
-        `${Math.round(m.totals.tokens / s).toLocaleString('en-US').padStart(10)} tokens/s  peak RSS ${median(rs.map((r) => r.maxRssMB)).toFixed(0)} MB  (median ${s.toFixed(1)} s)` +
+        `${Math.round(m.totals.tokens / s).toLocaleString('en-US').padStart(10)} tokens/s  peak RSS ${median(rs.map((r) => r.maxRssMB)).toFixed(0)} MB  (median ${s.toFixed(1)} s, CPU ${(median(rs.map((r) => r.cpuMs)) / 1000).toFixed(1)} s)` +
         (w !== workerCounts[0] ? `  ${(base / ms).toFixed(2)}× ${workerCounts[0]} worker${workerCounts[0] > 1 ? 's' : ''}` : ''),
     );
   }
   if (withRaw) console.log(`  raw tiktoken in 2 threads vs 1 on this machine, same rounds: median ${median(ceilings).toFixed(2)}× (${ceilings.map((c) => c.toFixed(2)).join(', ')})`);
+  // One worker is more than one busy thread: V8 compiles and collects garbage on helper threads, which use
+  // idle cores. With as many workers as cores that help is gone, so n workers on n cores can be at most
+  // n / (cores one worker kept busy) times faster, even when they do exactly the work one worker does.
+  const cores = os.availableParallelism();
+  const one = runs.get(1);
+  if (one && workerCounts.includes(cores)) {
+    const busy = median(one.map((r) => r.cpuMs / r.ms));
+    console.log(
+      `  1 worker kept ${busy.toFixed(2)} cores busy (CPU time / wall time, median); on these ${cores} cores, ${cores} workers ` +
+        `doing the same work can be at most ${(cores / busy).toFixed(2)}× as fast`,
+    );
+  }
 }
 
 function median(xs: number[]): number {
