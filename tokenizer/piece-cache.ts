@@ -138,29 +138,30 @@ export class PieceCacheEncoder {
     const at = table.find(piece);
     if (at !== 0) {
       const count = table.idCount(at);
-      if (count === 1) return this.remember(piece, table.firstId(at), 0);
       const from = this.makeRoom(count);
+      if (count === 1) return this.remember(piece, table.firstId(at));
       table.copyIds(at, this.arena, from);
-      return this.remember(piece, -1 - ((from << COUNT_BITS) | count), count);
+      return this.remember(piece, -1 - ((from << COUNT_BITS) | count));
     }
     const ids = this.core.encode_ordinary(piece);
+    const from = this.makeRoom(ids.length);
     if (ids.length === 1) {
       table.set(piece, ids[0]);
-      return this.remember(piece, ids[0], 0);
+      return this.remember(piece, ids[0]);
     }
     table.set(piece, ids);
-    const from = this.makeRoom(ids.length);
     this.arena.set(ids, from);
-    return this.remember(piece, -1 - ((from << COUNT_BITS) | ids.length), ids.length);
+    return this.remember(piece, -1 - ((from << COUNT_BITS) | ids.length));
   }
 
   /**
-   * Where the next `count` ids go in the arena. Called before the ids are written, and it is the only
-   * place that empties the cache, so an entry never points into space given away again.
+   * Room for one more entry, and where its ids go in the arena (a single id stays out of the arena: it
+   * takes no room there). Called before anything is written, and the only place that empties the cache,
+   * so an entry never points into space given away again.
    */
   private makeRoom(count: number): number {
     if (this.cache.size >= this.maxEntries) this.empty();
-    if (this.arenaUsed + count > this.arena.length) {
+    if (count > 1 && this.arenaUsed + count > this.arena.length) {
       if (this.arena.length < this.maxArenaIds) {
         const bigger = new Uint32Array(Math.min(this.arena.length * 2, this.maxArenaIds));
         bigger.set(this.arena.subarray(0, this.arenaUsed));
@@ -170,12 +171,11 @@ export class PieceCacheEncoder {
       }
     }
     const from = this.arenaUsed;
-    this.arenaUsed += count;
+    if (count > 1) this.arenaUsed += count;
     return from;
   }
 
-  private remember(piece: string, value: number, count: number): number {
-    if (count === 0 && this.cache.size >= this.maxEntries) this.empty();
+  private remember(piece: string, value: number): number {
     this.cache.set(piece, value);
     return value;
   }
