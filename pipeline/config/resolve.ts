@@ -48,6 +48,11 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
       `inputs: no file matches ${unmatched.map((u) => JSON.stringify(u)).join(', ')} (relative to ${configDir}); check the path or glob`,
     );
   }
+  if (files.length === 0) {
+    throw new ConfigError(
+      `inputs: the ! patterns exclude every file the others match (${cfg.inputs.map((u) => JSON.stringify(u)).join(', ')}); narrow the exclusions`,
+    );
+  }
 
   // Reader options: every format used must accept its options.
   const formats = new Set<string>();
