@@ -35,8 +35,17 @@ export interface RunResult {
   resumed: boolean;
   config: ResolvedConfig;
   execution: Execution;
-  /** `manifest.json` once the run is complete (totals, shards, tokenizer). */
-  manifest?: Manifest;
+}
+
+/** A local run is complete when `run` returns: its manifest (totals, shards, tokenizer) is there. */
+export interface CompletedRun extends RunResult {
+  execution: Extract<Execution, { kind: 'completed' }>;
+  manifest: Manifest;
+}
+
+/** A Slurm run is submitted when `run` returns; `SlurmExecutor.wait` follows it. */
+export interface SubmittedRun extends RunResult {
+  execution: Extract<Execution, { kind: 'submitted' }>;
 }
 
 abstract class PipelineExecutor {
@@ -48,14 +57,13 @@ abstract class PipelineExecutor {
   protected abstract executor(): Executor;
 
   /** Runs (or submits) every task of `pipeline` that is not done yet in `opts.out`. */
-  async run(pipeline: Pipeline | string, opts: RunOptions): Promise<RunResult> {
+  protected async start(pipeline: Pipeline | string, opts: RunOptions): Promise<RunResult> {
     const p = typeof pipeline === 'string' ? await Pipeline.fromConfigFile(pipeline) : pipeline;
     const reg = defaultRegistries();
     const config = await p.resolve(reg);
     const run = await openRunDir(path.resolve(opts.out), config, reg, opts.force ?? false);
     const execution = await this.executor().execute(run, this.log);
-    const manifest = execution.kind === 'completed' ? await readManifest(run.runDir) : undefined;
-    return { runDir: run.runDir, resumed: run.resumed, config, execution, manifest };
+    return { runDir: run.runDir, resumed: run.resumed, config, execution };
   }
 }
 
@@ -80,6 +88,13 @@ export class LocalExecutor extends PipelineExecutor {
   protected executor(): Executor {
     return localExecutor({ workers: this.workers, progress: this.progress });
   }
+
+  /** Runs every task of `pipeline` (a Pipeline or a config file) not done yet in `opts.out`; resolves when the run is complete. */
+  async run(pipeline: Pipeline | string, opts: RunOptions): Promise<CompletedRun> {
+    const r = await this.start(pipeline, opts);
+    if (r.execution.kind !== 'completed') throw new Error(`${r.runDir}: the local executor did not complete the run`);
+    return { ...r, execution: r.execution, manifest: await readManifest(r.runDir) };
+  }
 }
 
 export type SlurmExecutorOptions = z.input<typeof SlurmOptions> & { log?: Logger };
@@ -99,6 +114,13 @@ export class SlurmExecutor extends PipelineExecutor {
   }
   protected executor(): Executor {
     return slurmExecutor(this.options);
+  }
+
+  /** Submits the tasks of `pipeline` not done yet in `opts.out` (one job array per step) and returns. */
+  async run(pipeline: Pipeline | string, opts: RunOptions): Promise<SubmittedRun> {
+    const r = await this.start(pipeline, opts);
+    if (r.execution.kind !== 'submitted') throw new Error(`${r.runDir}: the Slurm executor did not submit the run`);
+    return { ...r, execution: r.execution };
   }
 
   /** Polls the run (markers and the queue) until it is complete; returns its manifest. */

@@ -9,7 +9,7 @@
 export { pipeline, Pipeline, type PipelineOptions } from './pipeline.js';
 export { readers, extract, filters, dedup, stage, custom, tokenize, writers } from './steps.js';
 export type { PipelineStep, ReaderStep, StageStep, CustomStep, TokenizeStep, WriterStep, CustomOptions } from './steps.js';
-export { LocalExecutor, SlurmExecutor, type LocalExecutorOptions, type SlurmExecutorOptions, type RunOptions, type RunResult } from './executors.js';
+export { LocalExecutor, SlurmExecutor, type LocalExecutorOptions, type SlurmExecutorOptions, type RunOptions, type RunResult, type CompletedRun, type SubmittedRun } from './executors.js';
 
 // Writing your own stages: a filter function, a mapper, a whole stage, or a definition with options.
 export { filterDocuments, mapDocuments, documentStage, type FilterFunction, type MapFunction } from '../pipeline/custom/kinds.js';

@@ -49,7 +49,7 @@ export async function locateExport(value: unknown, hint: LocateHint): Promise<{ 
 function refuseEvaluating(url: string, evaluating: Set<string>, label: string): void {
   if (!evaluating.has(url)) return;
   throw new ConfigError(
-    `${label} is exported by ${fileURLToPath(url)}, the script that runs the pipeline: every worker imports the module of a stage, ` +
+    `${label} is defined in ${fileURLToPath(url)}, the script that runs the pipeline: every worker imports the module of a stage, ` +
       'which would run that script again there. Move the stage into a module of its own and import it.',
   );
 }
