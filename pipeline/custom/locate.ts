@@ -9,6 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors.js';
 
+/** Every module the search imports was loaded before, so only one still evaluating can take long. */
+const IMPORT_WAIT_MS = 10_000;
+
 export interface LocateHint {
   /** The module that exports the value (a path or URL); found automatically when omitted. */
   module?: string | URL;
@@ -23,9 +26,9 @@ export async function locateExport(value: unknown, hint: LocateHint): Promise<{ 
   const evaluating = modulesOnStack();
   if (hint.module !== undefined) {
     const url = toUrl(hint.module);
+    refuseEvaluating(url, evaluating, hint.label);
     const exportName = await findExport(url, value, hint.exportName);
     if (!exportName) throw new ConfigError(`${hint.label}: ${fileURLToPath(url)} has no export ${hint.exportName ? `'${hint.exportName}' that is` : 'holding'} this value; export it from there`);
-    refuseEvaluating(url, evaluating, hint.label);
     return { url, exportName };
   }
   const scripts = await loadedScripts(typeof value === 'function' ? value : undefined);
@@ -35,7 +38,7 @@ export async function locateExport(value: unknown, hint: LocateHint): Promise<{ 
   const candidates = [...(scripts.definedIn ? [scripts.definedIn] : []), ...scripts.all.filter((u) => u !== scripts.definedIn)];
   for (const url of candidates) {
     if (evaluating.has(url)) continue; // importing a module still evaluating would wait for itself
-    const exportName = await findExport(url, value, hint.exportName);
+    const exportName = await findExport(url, value, hint.exportName, IMPORT_WAIT_MS);
     if (exportName) return { url, exportName };
   }
   if (scripts.definedIn && evaluating.has(scripts.definedIn)) refuseEvaluating(scripts.definedIn, evaluating, hint.label);
@@ -59,12 +62,20 @@ function toUrl(module: string | URL): string {
   return module.startsWith('file:') ? new URL(module).href : pathToFileURL(path.resolve(module)).href;
 }
 
-async function findExport(url: string, value: unknown, wanted?: string): Promise<string | undefined> {
+async function findExport(url: string, value: unknown, wanted?: string, waitMs = Infinity): Promise<string | undefined> {
   let ns: Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    ns = (await import(url)) as Record<string, unknown>;
+    // A module still evaluating (suspended in a top-level await that waits for this very call) would never
+    // finish importing; modulesOnStack() sees those on the async stack, and this bound covers the rest.
+    const late = new Promise<never>((_, reject) => {
+      if (waitMs !== Infinity) timer = setTimeout(() => reject(new Error('still evaluating')), waitMs);
+    });
+    ns = (await Promise.race([import(url), late])) as Record<string, unknown>;
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
   if (wanted !== undefined) return ns[wanted] === value ? wanted : undefined;
   const names = Object.keys(ns).filter((k) => ns[k] === value);

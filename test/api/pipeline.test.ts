@@ -91,7 +91,7 @@ const p = pipeline([
   hasLetters,
   lowercase,
   custom(evenLength, { name: 'even' }),
-  custom(minChars, { options: { n: 300 } }),
+  custom(minChars, { module: new URL('./my-stages.mjs', import.meta.url), options: { n: 300 } }),
   tokenize('gpt2'),
   writers.shards({ batchDocs: 8 }),
 ]);
@@ -123,12 +123,13 @@ console.log(JSON.stringify({ stages: config.stages, totals: r.manifest.totals })
     writeFileSync(path.join(dir, 'factory.mjs'), 'export function makeFilter(n) { return (doc) => doc.text.length > n; }\n');
     writeFileSync(
       path.join(dir, 'inline.mjs'),
-      `import { pipeline, readers, LocalExecutor } from ${JSON.stringify(distApiUrl)};
+      `import { pipeline, readers, custom, LocalExecutor } from ${JSON.stringify(distApiUrl)};
 import { makeFilter } from './factory.mjs';
 export function mine(doc) { return doc.text.length > 10; }
-const which = process.env.WHICH === 'closure' ? makeFilter(10) : mine;
+const which = process.env.WHICH === 'main' ? mine : makeFilter(10);
+const step = process.env.WHICH === 'named' ? custom(which, { module: new URL('./factory.mjs', import.meta.url) }) : which;
 try {
-  await new LocalExecutor({ workers: 1 }).run(pipeline([readers.jsonl('in/*.jsonl'), which]), { out: 'runs/inline' });
+  await new LocalExecutor({ workers: 1 }).run(pipeline([readers.jsonl('in/*.jsonl'), step]), { out: 'runs/inline' });
 } catch (e) { console.log(e.name + ': ' + e.message); }
 `,
     );
@@ -140,5 +141,6 @@ try {
     expect(await run('closure')).toMatch(
       /ConfigError: pipeline step 1 \(function \(anonymous\)\) is not exported by any module loaded here: .*put it in a module of its own .*or name the module/,
     );
+    expect(await run('named')).toMatch(/ConfigError: pipeline step 1 \(function \(anonymous\)\): .*factory\.mjs has no export holding this value; export it from there/);
   });
 });
