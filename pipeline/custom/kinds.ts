@@ -64,22 +64,18 @@ export function definitionFromExport(value: unknown, name: string): StageDefinit
   switch (kind) {
     case 'definition':
       return value as StageDefinition;
-    case 'filter': {
-      const fn = value as FilterFunction;
-      return defineFilter({
-        type: name,
-        description: `filter ${name} from your module`,
-        schema: filterOptions,
-        build: () => (doc, tools) => verdictOf(fn(doc, tools)),
-      }) as StageDefinition;
-    }
+    case 'filter':
     case 'map': {
-      const fn = value as MapFunction;
+      // Both are per-document checks for the filter wrapper: a mapper changes the text, then keeps or drops.
+      const check: (doc: Doc, tools: FilterTools) => true | string =
+        kind === 'filter'
+          ? (doc, tools) => verdictOf((value as FilterFunction)(doc, tools))
+          : (doc, tools) => applyMap(doc, (value as MapFunction)(doc, tools));
       return defineFilter({
         type: name,
-        description: `mapper ${name} from your module`,
+        description: `${kind === 'filter' ? 'filter' : 'mapper'} ${name} from your module`,
         schema: filterOptions,
-        build: () => (doc, tools) => applyMap(doc, fn(doc, tools)),
+        build: () => check,
       }) as StageDefinition;
     }
     case 'stage':
