@@ -83,8 +83,8 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
   const stages: ResolvedStage[] = [];
   const seen = new Map<string, number>();
   for (const { entry, i } of entries) {
-    const { name, ...options } = entry;
-    let { type } = entry;
+    const { type: written, name, ...options } = entry;
+    let type = written;
     let base = type;
     if (isModuleRef(type)) {
       // A stage from the user's module: imported now, so a bad path or export fails before any task runs.
@@ -96,7 +96,6 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
         `stages[${i}].type = ${JSON.stringify(type)}: unknown stage type; known: ${reg.stages.names().join(', ')}, or MODULE#EXPORT for a stage from your module (./my-stages.js#isGood)`,
       );
     }
-    delete (options as { type?: string }).type;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     const stageName = name ?? (count === 1 ? base : `${base}#${count}`);

@@ -85,6 +85,16 @@ describe('the JSON-array reader', () => {
     expect(u.docs.length).toBe(1);
     expect(dropped(u.ctx)).toEqual({ 'read:invalid_utf8': 1 });
     expect((await read(writeTemp(dir, 'empty.json', '  \n'))).docs).toEqual([]);
+    // Not an array where one is expected, and a gzip stream cut short: counted, never a crash.
+    const notArray = await read(writeTemp(dir, 'obj.json', JSON.stringify({ data: { a: 1 } })), { arrayPath: 'data' });
+    expect(dropped(notArray.ctx)).toEqual({ 'read:invalid_json': 1 });
+    expect(notArray.ctx.log.lines.join('\n')).toMatch(/should be an array.*the rest of the file is lost/);
+    const gz = gzipSync(JSON.stringify(records));
+    const cutGz = await read(writeTemp(dir, 'cut-gz.json', gz.subarray(0, gz.length >> 1)));
+    expect(cutGz.docs.length).toBeGreaterThan(0);
+    expect(cutGz.docs.length).toBeLessThan(records.length);
+    expect(dropped(cutGz.ctx)).toEqual({ 'read:truncated_gzip': 1 });
+    expect(readCount(cutGz.ctx)).toBe(cutGz.docs.length + 1);
   });
 });
 
