@@ -15,7 +15,7 @@ import { countingLogger } from '../log.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
-biglm prepare --input PATH... --out DIR [--format auto|warc|jsonl|parquet|arrow] [--tokenizer NAME]
+biglm prepare --input PATH... --out DIR [--format auto|warc|wat|jsonl|json|parquet|arrow] [--tokenizer NAME]
 biglm prepare <config.json> --input PATH... [--out DIR]     (the config's stages on other inputs)
 
 Read raw dumps, run the configured stages (extraction, filters, dedup), tokenize, and write Arrow

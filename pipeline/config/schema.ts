@@ -8,7 +8,7 @@ export const ReaderConfig = z
     format: z
       .string()
       .default('auto')
-      .describe("Input format: 'auto' (from each file's name), 'warc', 'jsonl', 'parquet' or 'arrow'."),
+      .describe("Input format: 'auto' (from each file's name), 'warc', 'wat', 'jsonl', 'json', 'parquet' or 'arrow'."),
     options: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .default({})
