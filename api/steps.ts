@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ReaderDefinition } from '../pipeline/core/reader.js';
 import type { StageDefinition } from '../pipeline/core/stage.js';
 import type { OutputConfig, TokenizerConfig } from '../pipeline/config/schema.js';
-import { arrowReader, jsonlReader, parquetReader, warcReader } from '../pipeline/readers/index.js';
+import { arrowReader, jsonArrayReader, jsonlReader, parquetReader, warcReader, watReader } from '../pipeline/readers/index.js';
 import { c4BadWords, c4Paragraph, c4Quality, finewebQuality, gopherQuality, gopherRepetition, length, pii, urlFilter } from '../pipeline/filters/index.js';
 import { languageId } from '../pipeline/langid/index.js';
 import { exactDedup, minhashDedup } from '../pipeline/dedup/index.js';
@@ -71,13 +71,22 @@ function readerStep<D extends ReaderDefinition>(def: D): (inputs: string | strin
 /** Readers: files, folders or globs (relative to the pipeline's baseDir), and the reader's options. */
 export const readers = {
   warc: readerStep(warcReader),
+  wat: readerStep(watReader),
   jsonl: readerStep(jsonlReader),
+  json: readerStep(jsonArrayReader),
   parquet: readerStep(parquetReader),
   arrow: readerStep(arrowReader),
   /** Each file read by the reader its name calls for, with options per format. */
   auto: (
     inputs: string | string[],
-    options: { warc?: ReaderOptions<typeof warcReader>; jsonl?: ReaderOptions<typeof jsonlReader>; parquet?: ReaderOptions<typeof parquetReader>; arrow?: ReaderOptions<typeof arrowReader> } = {},
+    options: {
+      warc?: ReaderOptions<typeof warcReader>;
+      wat?: ReaderOptions<typeof watReader>;
+      jsonl?: ReaderOptions<typeof jsonlReader>;
+      json?: ReaderOptions<typeof jsonArrayReader>;
+      parquet?: ReaderOptions<typeof parquetReader>;
+      arrow?: ReaderOptions<typeof arrowReader>;
+    } = {},
   ): ReaderStep => ({ kind: 'reader', inputs: typeof inputs === 'string' ? [inputs] : [...inputs], format: 'auto', options: options as ReaderStep['options'] }),
 };
 
