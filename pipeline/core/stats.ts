@@ -1,6 +1,8 @@
 // Plain, mergeable run statistics (datatrove style). Counters and running means keyed by stage;
 // mergeStats is pure, each task writes its own file and the run merges them.
 
+import type { HistogramRecord } from './histogram.js';
+
 export interface RunningMean {
   n: number;
   mean: number;
@@ -23,6 +25,8 @@ export interface StageStats {
   means: Record<string, RunningMean>;
   /** Wall time spent inside the stage, in milliseconds (excluding upstream stages). */
   ms: number;
+  /** Log-binned length histograms (`before:chars:<source>`, …; core/histogram.ts), bin lower edge → count. */
+  histograms?: Record<string, HistogramRecord>;
 }
 
 export interface Stats {
@@ -76,7 +80,7 @@ function addRecords(a: Record<string, number>, b: Record<string, number>): Recor
 export function mergeStageStats(a: StageStats, b: StageStats): StageStats {
   const means: Record<string, RunningMean> = { ...a.means };
   for (const [k, v] of Object.entries(b.means)) means[k] = means[k] ? mergeMeans(means[k], v) : { ...v };
-  return {
+  const merged: StageStats = {
     in: a.in + b.in,
     out: a.out + b.out,
     dropped: addRecords(a.dropped, b.dropped),
@@ -84,6 +88,12 @@ export function mergeStageStats(a: StageStats, b: StageStats): StageStats {
     means,
     ms: a.ms + b.ms,
   };
+  if (a.histograms || b.histograms) {
+    const histograms: Record<string, HistogramRecord> = { ...a.histograms };
+    for (const [k, v] of Object.entries(b.histograms ?? {})) histograms[k] = addRecords(histograms[k] ?? {}, v);
+    merged.histograms = histograms;
+  }
+  return merged;
 }
 
 export function mergeStats(a: Stats, b: Stats): Stats {
@@ -120,6 +130,13 @@ export class StatsRecorder {
   count(stage: string, counter: string, n = 1): void {
     const s = this.stage(stage);
     s.counters[counter] = (s.counters[counter] ?? 0) + n;
+  }
+
+  /** Adds a task's histogram (fixed bins, so counts of the same bin add up). */
+  addHistogram(stage: string, name: string, h: HistogramRecord): void {
+    const s = this.stage(stage);
+    const all = (s.histograms ??= {});
+    all[name] = addRecords(all[name] ?? {}, h);
   }
 
   observe(stage: string, name: string, x: number): void {

@@ -55,6 +55,9 @@ export const languageId = defineFilter({
       doc.meta.language_score = Math.round(r.score * 1e4) / 1e4;
       tools.observe('language_score', r.score);
       tools.count(`language:${r.language}`);
+      // Per language, the score's mean and range, and what was kept: the report's language table.
+      tools.observe(`language_score:${r.language}`, r.score);
+      if (r.verdict === true) tools.count(`language_kept:${r.language}`);
       return r.verdict;
     };
   },

@@ -3,7 +3,7 @@
 // to temporary names first; the stats file and then the marker are written last.
 
 import { promises as fs } from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import * as path from 'node:path';
 import type { Doc } from '../core/doc.js';
 import type { Stage, StageContext } from '../core/stage.js';
@@ -23,6 +23,8 @@ import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 import { instrument } from './instrument.js';
 import { loadModuleStages } from '../custom/load.js';
+import { LengthProbe, sourceGroups } from '../report/collect.js';
+import { hostname } from 'node:os';
 
 export interface TaskRequest {
   runDir: string;
@@ -50,6 +52,10 @@ export interface TaskStatsFile {
   /** Documents the task passed on (into the next segment, or into shards). */
   kept: number;
   shards?: ShardInfo[];
+  /** When the task ran (ms since the epoch) and where (`host pid N thread N`): the report's task timeline. */
+  startedAt?: number;
+  finishedAt?: number;
+  worker?: string;
 }
 
 export interface TaskOptions {
@@ -78,6 +84,7 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
     throw new Error(`step '${step}' has ranks 0..${stepPlan.worldSize - 1}; got rank ${rank}`);
   }
 
+  const startedAt = Date.now();
   const stats = new StatsRecorder();
   const signal = opts.signal ?? new AbortController().signal;
   const base = { runDir, stats, log: opts.log, signal, seed: cfg.seed };
@@ -95,7 +102,16 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
     await finalizeRun(runDir, cfg, plan, opts.log);
   }
 
-  const file: TaskStatsFile = { step, rank, worldSize: stepPlan.worldSize, stats: stats.snapshot(), ...result };
+  const file: TaskStatsFile = {
+    step,
+    rank,
+    worldSize: stepPlan.worldSize,
+    stats: stats.snapshot(),
+    ...result,
+    startedAt,
+    finishedAt: Date.now(),
+    worker: `${hostname()} pid ${process.pid} thread ${threadId}`,
+  };
   await writeJsonAtomic(runPaths.taskStats(runDir, step, rank), file);
   await writeJsonAtomic(marker, { step, rank, finishedAt: new Date().toISOString() });
   return { step, rank, skipped: false };
@@ -119,20 +135,32 @@ async function runSegment(
 
   // A barrier's collect stage passes every document through and reports under the barrier's name:
   // it adds its time there but not its documents, which the barrier's own stage counts next segment.
-  const chain: { name: string; stage: Stage; countDocs?: false }[] = [];
+  const chain: { name: string; type: string; stage: Stage; countDocs?: false }[] = [];
   if (seg.opensWith) {
     const def = reg.stages.get(seg.opensWith.type);
-    chain.push({ name: seg.opensWith.name, stage: def.create(seg.opensWith.options, stageSetup(cfg, ctx.runDir, seg.opensWith.name)) });
+    chain.push({ name: seg.opensWith.name, type: seg.opensWith.type, stage: def.create(seg.opensWith.options, stageSetup(cfg, ctx.runDir, seg.opensWith.name)) });
   }
   for (const s of seg.stages) {
-    chain.push({ name: s.name, stage: reg.stages.get(s.type).create(s.options, stageSetup(cfg, ctx.runDir, s.name)) });
+    chain.push({ name: s.name, type: s.type, stage: reg.stages.get(s.type).create(s.options, stageSetup(cfg, ctx.runDir, s.name)) });
   }
   if (seg.closesWith) {
     const def = reg.stages.get(seg.closesWith.type);
     const collect = def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name));
-    chain.push({ name: seg.closesWith.name, stage: collect, countDocs: false });
+    chain.push({ name: seg.closesWith.name, type: seg.closesWith.type, stage: collect, countDocs: false });
   }
-  for (const { name, stage, countDocs } of chain) docs = instrument(stage, countDocs)(docs, { ...ctx, stageName: name });
+  // Document lengths per source where filtering starts (after HTML extraction, else entering the first stage)
+  // and in the shards, for the report.
+  const groups = sourceGroups(cfg.inputs);
+  const extract = seg.index === 0 ? chain.findIndex((c) => c.type === 'html_extract') : -1;
+  chain.forEach(({ name, stage, countDocs }, i) => {
+    const probes =
+      extract >= 0 && i === extract
+        ? { out: new LengthProbe('before', name, groups, ctx.stats) }
+        : seg.index === 0 && extract < 0 && i === 0
+          ? { in: new LengthProbe('before', name, groups, ctx.stats) }
+          : undefined;
+    docs = instrument(stage, countDocs, probes)(docs, { ...ctx, stageName: name });
+  });
 
   if (!seg.last) {
     const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
@@ -147,7 +175,8 @@ async function runSegment(
   }
 
   const encoding = encodingFor(runEncodingName(cfg, ctx.runDir));
-  docs = instrument(tokenizeStage(encoding))(docs, { ...ctx, stageName: TOKENIZE_STAGE });
+  const shardsProbe = new LengthProbe('after', TOKENIZE_STAGE, groups, ctx.stats);
+  docs = instrument(tokenizeStage(encoding), true, { out: shardsProbe })(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
   if (text) docs = tee(docs, text);
