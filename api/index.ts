@@ -29,6 +29,8 @@ export { ConfigError } from '../pipeline/config/errors.js';
 export { configJsonSchema, CONFIG_KINDS, type ConfigKind } from '../pipeline/config/json-schema.js';
 export type { Manifest } from '../pipeline/run/finalize.js';
 export { readShardDocs, type ShardDoc } from '../pipeline/shards/read.js';
+// report.html of any run directory (prepare, mix, mask, train); returns its path.
+export { writeRunReportLazily as writeRunReport, reportPath } from '../pipeline/report/report-file.js';
 
 // Tokenizers.
 export { getEncoding, listEncodings, describeEncoding, type Encoding } from '../tokenizer/index.js';

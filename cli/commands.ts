@@ -21,6 +21,7 @@ export const commands: Record<string, Command> = {
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: lazy(() => import('./commands/sample.js'), 'sampleCommand') },
   config: { summary: 'the JSON Schema of config files (for editors), and a config resolved with every default', run: lazy(() => import('./commands/config.js'), 'configCommand') },
   stages: { summary: 'list stage types and readers with their options', run: lazy(() => import('./commands/stages.js'), 'stagesCommand') },
+  report: { summary: 'write report.html of a run: charts of drops, lengths, languages, dedup, tokens, throughput, training curves', run: lazy(() => import('./commands/report.js'), 'reportCommand') },
   status: { summary: 'per step: ranks done, running, pending, failed (markers, and Slurm when used)', run: lazy(() => import('./commands/status.js'), 'statusCommand') },
   resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: lazy(() => import('./commands/resume.js'), 'resumeCommand') },
   mix: { summary: 'blend prepared runs by token share into mixed runs (sweeps, capped upsampling, bounded-memory shuffle)', run: lazy(() => import('./commands/mix.js'), 'mixCommand') },

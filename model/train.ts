@@ -17,6 +17,7 @@ import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifes
 import { AdamW } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
+import { writeReportOrWarn } from '../pipeline/report/report-file.js';
 
 export interface StepResult {
   loss: number;
@@ -221,6 +222,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     }
   }
   await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`);
+  await writeReportOrWarn(runDir, log);
   for (const [reason, n] of trainData.dropped) log.warn(`${n} training rows skipped (${reason})`);
   const result: TrainResult = {
     runDir,

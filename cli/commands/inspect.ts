@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { manifestEncodingName, type Manifest } from '../../pipeline/run/finalize.js';
 import { inspectSections } from '../../pipeline/inspect.js';
+import { reportPath } from '../../pipeline/report/report-file.js';
 
 export const INSPECT_HELP = `biglm inspect <run-dir | shard.arrow> [--docs N] [--chars N]
 
@@ -47,6 +48,8 @@ async function inspectRun(runDir: string, docs: number, chars: number): Promise<
     throw new UsageError(`${runDir} has no manifest.json: the run has not finished; rerun its prepare command to complete it`);
   }
   console.log(`run ${runDir}`);
+  const report = reportPath(runDir);
+  console.log(existsSync(report) ? `report: ${report}` : `report: ${report} (not written yet; \`biglm report ${runDir}\` writes it)`);
   console.log(await fs.readFile(runPaths.report(runDir), 'utf8'));
   for (const section of await inspectSections(runDir)) {
     console.log(section);

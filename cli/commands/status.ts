@@ -9,6 +9,7 @@ import { buildPlan } from '../../pipeline/run/plan.js';
 import { formatStatus, runStatus } from '../../pipeline/executor/status.js';
 import { exists } from '../../pipeline/core/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
+import { reportPath } from '../../pipeline/report/report-file.js';
 
 export const STATUS_HELP = `biglm status <run dir> [--json]
 
@@ -17,7 +18,8 @@ Slurm, running and pending come from squeue (and sacct, where the cluster keeps 
 failed rank is listed with its job, the reason when known, and its log.
 
   --json   print the status as JSON (for scripts): { complete, steps: [{ step, worldSize, done,
-           running, pending, failed, notDone: [{ rank, state, job, why, log }] }] }
+           running, pending, failed, notDone: [{ rank, state, job, why, log }] }], report: { path, exists } }
+The last line names the run's report.html (biglm report writes it for an unfinished run).
 Exit status: 0 when the run is complete, 1 when it is not (yet).`;
 
 export async function statusCommand(argv: string[]): Promise<number> {
@@ -31,6 +33,12 @@ export async function statusCommand(argv: string[]): Promise<number> {
   if (!(await exists(runPaths.config(runDir)))) throw new UsageError(`${runDir} is not a biglm run directory (no config.json)`);
   const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
   const st = await runStatus(runDir, plan);
-  console.log(values.json ? JSON.stringify(st, null, 2) : formatStatus(st));
+  const report = { path: reportPath(runDir), exists: await exists(reportPath(runDir)) };
+  if (values.json) {
+    console.log(JSON.stringify({ ...st, report }, null, 2));
+  } else {
+    console.log(formatStatus(st));
+    console.log(report.exists ? `report: ${report.path}` : `report: ${report.path} (not written yet: the run writes it when it finishes; \`biglm report ${runDir}\` writes it now)`);
+  }
   return st.complete ? 0 : 1;
 }

@@ -13,6 +13,7 @@ import { biglmSpecialIds } from '../../tokenizer/encoding.js';
 import type { MaskConfig } from './config.js';
 import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, readExampleShard } from './examples.js';
 import { maskShard, type ShardResult, type ShardTask, type SplitFile } from './shard.js';
+import { writeReportOrWarn } from '../report/report-file.js';
 
 export interface MaskRunOptions {
   /** Prepared run directory (with manifest.json and shards/). */
@@ -146,6 +147,7 @@ export async function runMask(opts: MaskRunOptions): Promise<ExamplesManifest> {
     },
   };
   await writeJsonAtomic(path.join(outDir, 'manifest.json'), manifest);
+  await writeReportOrWarn(outDir, log);
   return manifest;
 }
 

@@ -15,6 +15,7 @@ import { documentLengths, selectPartial } from './select.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';
 import { mixConfig, mixLineage, mixReport, type MixedManifest } from './lineage.js';
 import { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
+import { writeReportOrWarn } from '../report/report-file.js';
 
 export type { MixedManifest, MixLineage, MixSourceLineage } from './lineage.js';
 export { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
@@ -31,6 +32,7 @@ export async function buildMixture(p: PreparedMixture, configDir: string, log: L
     const manifest = await buildInto(p, stage, configDir, log);
     await fs.rm(p.outDir, { recursive: true, force: true });
     await fs.rename(stage, p.outDir);
+    await writeReportOrWarn(p.outDir, log);
     return manifest;
   } catch (e) {
     await fs.rm(stage, { recursive: true, force: true });

@@ -10,6 +10,11 @@ export function reportPath(runDir: string): string {
   return path.join(runDir, REPORT_FILE);
 }
 
+/** `writeRunReport` (./index.ts) for the library's entry point, loading the charting code only when called. */
+export async function writeRunReportLazily(runDir: string): Promise<string> {
+  return (await import('./index.js')).writeRunReport(runDir);
+}
+
 /**
  * Writes the run's report.html at the end of a command, loading the charting code only now. The report
  * is a view of files already written: a failure to draw it is a warning naming the fix, never a failed run.

@@ -15,6 +15,7 @@ import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
 import { runPaths } from './layout.js';
 import { formatReport } from './report.js';
+import { writeReportOrWarn } from '../report/report-file.js';
 
 export interface Manifest {
   kind: 'biglm-run';
@@ -95,6 +96,7 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
   await writeJsonAtomic(runPaths.stats(runDir), stats);
   await writeJsonAtomic(runPaths.manifest(runDir), manifest);
   await writeFileAtomic(runPaths.report(runDir), formatReport(manifest, stats));
+  await writeReportOrWarn(runDir, log);
   for (const dir of ['shards', 'text', path.join('segments')]) await removeStaleTemps(path.join(runDir, dir));
   return manifest;
 }
