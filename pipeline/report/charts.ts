@@ -175,7 +175,7 @@ export function lineChart(o: { id: string; title: string; note?: string; series:
     width: o.width ?? WIDTH,
     height: 280,
     marginLeft: 60,
-    x: { label: o.xLabel, grid: true, ticks: integerTicks },
+    x: { label: o.xLabel, grid: true, ticks: integerTicks, tickFormat: integerTicks ? 'd' : undefined },
     y: { label: o.yLabel, grid: true, nice: true, type: o.yLog ? 'log' : 'linear' },
     color: { legend: names.length > 1, domain: names },
     marks: [
