@@ -59,6 +59,7 @@ train: mask
 	@echo
 	@echo "checkpoint: $(TRAIN_OUT)/checkpoints/latest (safetensors + config.json)"
 	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(RUN_SAMPLE)/report.txt"
+	@echo "reports to open in a browser: $(RUN_SAMPLE)/report.html $(EXAMPLES)/report.html $(TRAIN_OUT)/report.html"
 
 # About a minute: the same path on a small slice, for CI and quick checks.
 train-smoke: mask
