@@ -62,6 +62,8 @@ export function fastTextDetector(name: string, model: FastTextModel): FastTextDe
         p.labels = top.labels;
         p.probs = top.probs;
       }
+      // fastText answers nothing for a line without words (only spaces).
+      if (p.labels.length === 0) return { language: '', score: 0, scores: {} };
       const scores: Record<string, number> = {};
       for (let i = 0; i < p.labels.length; i++) {
         const lang = info.get(p.labels[i])!.language;

