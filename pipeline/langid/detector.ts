@@ -14,7 +14,8 @@ export interface Detection {
   score: number;
   /** ISO 15924 script when the model's label names it (GlotLID's `srp_Cyrl`); else found from the text. */
   script?: string;
-  /** Candidates with their scores: the top one, and every other the detector reports (see `detect`). */
+  /** Candidates with their scores, in no particular order: the top one and every other one the detector
+   *  reports (see `detect`). */
   scores: Record<string, number>;
 }
 

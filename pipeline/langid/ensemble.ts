@@ -31,15 +31,11 @@ export function ensembleDetector(fastText: LanguageDetector, eld: LanguageDetect
           const score = Math.min(1, a.score + (a.scores[b.language] ?? 0));
           scores[b.language] = score;
           delete scores[a.language]; // the ensemble ruled it out: an allow-list must not keep the document for it
-          return { language: b.language, score, scores: sortScores(scores) }; // script: from the text
+          return { language: b.language, score, scores }; // script: from the text
         }
         if (eldKnows.has(a.language)) scores[a.language] = a.score / 2;
       }
-      return { language: a.language, score: scores[a.language], script: a.script, scores: sortScores(scores) };
+      return { language: a.language, score: scores[a.language], script: a.script, scores };
     },
   };
-}
-
-function sortScores(scores: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(scores).sort((x, y) => y[1] - x[1]));
 }
