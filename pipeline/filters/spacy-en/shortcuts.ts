@@ -42,7 +42,7 @@ const flagsOf = (kind: number) => (kind & LETTER ? WORD | ALPHA : WORD);
 
 /**
  * Push the tokens of chunk text[s, e) and return true when its shape is one of these; false sends it to
- * the rules. `kinds` is the OR of its characters' classes, `h` its hash.
+ * the rules. `kinds` is the OR of its characters' classes, `h` its hash (specials.ts).
  */
 export function shortcut(text: string, s: number, e: number, kinds: number, h: number, buf: TokenBuffer): boolean {
   const n = e - s;

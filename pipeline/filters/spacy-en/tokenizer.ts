@@ -274,7 +274,7 @@ interface Chunk {
 }
 
 // Two generations: when the young one is full it becomes the old one, and entries found in the old one
-// move back to the young one, so frequent chunks survive and memory stays bounded.
+// move back to the young one, so frequent chunks stay cached and memory stays bounded.
 const CACHE_GENERATION = 1 << 16;
 const CACHE_MAX_KEY = 64;
 let young = new Map<string, Chunk>();
@@ -289,6 +289,7 @@ function remember(s: string, chunk: Chunk): void {
 }
 const scratch = new TokenBuffer(64);
 
+/** The tokens of chunk s, from the cache or the rules. */
 function chunkOf(s: string): Chunk {
   let hit = young.get(s);
   if (hit) return hit;
