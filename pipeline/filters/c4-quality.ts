@@ -10,8 +10,8 @@
 
 import { z } from 'zod';
 import { defineTransform, commonOptions, drop } from './define-filter.js';
-import { forEachLine, cacheTextStats, restrictTextStats, textStats, computeTextStats, docTokenizer, tokensInto, type Piece, type TextStats } from './text-stats.js';
-import { TokenBuffer } from './words.js';
+import { forEachLine, cacheTextStats, cachedTextStats, restrictTextStats, computeTextStats, statsFromTokens, docTokenizer, tokensInto, type Piece, type TextStats, type WordTokenizer } from './text-stats.js';
+import { TokenBuffer, type Tokens } from './words.js';
 import { sentences } from './spacy-en/sentencizer.js';
 import { codePoints, isPySpace } from './py-text.js';
 import { languageOption } from './language-option.js';
@@ -90,8 +90,10 @@ function sentenceRanges(stats: TextStats): number[] {
   return out;
 }
 
-/** Tokens of a line whose citation markers were removed (its words are no longer those of the text). */
-const CLEANED = new TokenBuffer(256);
+/** Tokens of one line: counted from the text when no statistics were at hand, or cleaned of citation markers. */
+const LINE = new TokenBuffer(256);
+/** Tokens of the kept lines, at their place in the output (when they were counted line by line). */
+const KEPT = new TokenBuffer();
 
 export interface C4Result {
   text: string;
@@ -102,14 +104,22 @@ export interface C4Result {
   fail?: 'too_few_sentences' | 'lorem_ipsum' | 'curly_bracket';
   /** The kept lines as pieces of the input (for restrictTextStats). */
   pieces: Piece[];
+  /** The output's tokens, when they were counted line by line (no statistics of the input given). */
+  tokens?: Tokens;
 }
 
 /**
- * Apply the C4 rules to a text whose words are `stats` (its tokens: sentences are counted over them). Pure,
- * so tests can compare line decisions with hand-made expectations.
+ * Apply the C4 rules to a text. `words` are its statistics (sentences are counted over their tokens), or
+ * the tokenizer to count the kept lines' words with, line by line (tokens never cross a line break), when
+ * none were computed yet: then the result holds the output's tokens. Pure, so tests can compare line
+ * decisions with hand-made expectations.
  */
-export function c4Clean(text: string, o: C4QualityOptions, stats: TextStats = computeTextStats(text, 'english')): C4Result {
-  const ranges = o.splitParagraph ? lineRanges(text) : sentenceRanges(stats);
+export function c4Clean(text: string, o: C4QualityOptions, words: TextStats | WordTokenizer = 'english'): C4Result {
+  const stats = typeof words === 'string' ? (o.splitParagraph ? undefined : computeTextStats(text, words)) : words;
+  const tokenizer = stats?.tokenizer ?? (words as WordTokenizer);
+  const byLine = stats === undefined && o.minNumSentences !== null;
+  if (byLine) KEPT.reset();
+  const ranges = stats === undefined || o.splitParagraph ? lineRanges(text) : sentenceRanges(stats);
   const kept: string[] = [];
   const pieces: Piece[] = [];
   let at = 0; // where the next kept line starts in the joined output
@@ -117,8 +127,7 @@ export function c4Clean(text: string, o: C4QualityOptions, stats: TextStats = co
   const remove = (why: string) => (removed[why] = (removed[why] ?? 0) + 1);
   let count = 0; // sentences in the kept lines
   const failed = (fail: C4Result['fail']): C4Result => ({ text: '', sentences: count, removed, pieces: [], fail });
-  const tokens = stats.tokens;
-  let k = 0; // first token at or after the current line
+  let k = 0; // first token of `stats` at or after the current line
   // Lowercase the whole text once: a line is lowercased only when a phrase the rules look for occurs in
   // the text at all (lowercasing does not depend on context), or when removing citations changed it.
   const lowerAll = o.filterJavascript || o.filterPolicy || o.filterLoremIpsum ? text.toLowerCase() : '';
@@ -166,15 +175,20 @@ export function c4Clean(text: string, o: C4QualityOptions, stats: TextStats = co
     }
     if (o.minNumSentences !== null) {
       if (!o.splitParagraph) count++;
-      else if (cleaned === undefined) {
+      else if (cleaned === undefined && stats !== undefined) {
+        const tokens = stats.tokens;
         while (k < tokens.n && tokens.start[k] < a) k++;
         let k1 = k;
         while (k1 < tokens.n && tokens.start[k1] < b) k1++;
         count += Math.max(1, sentences(text, tokens, k, k1, b));
       } else {
-        CLEANED.reset();
-        tokensInto(cleaned, 0, cleaned.length, stats.tokenizer, CLEANED);
-        count += Math.max(1, sentences(cleaned, CLEANED, 0, CLEANED.n, cleaned.length));
+        // The line's own tokens: cleaned of citation markers, or the text's line when none were counted.
+        const src = cleaned ?? text;
+        const from = cleaned === undefined ? a : 0;
+        LINE.reset();
+        tokensInto(src, from, from + line.length, tokenizer, LINE);
+        count += Math.max(1, sentences(src, LINE, 0, LINE.n, from + line.length));
+        if (byLine) for (let t = 0; t < LINE.n; t++) KEPT.push(LINE.start[t] - from + at, LINE.end[t] - from + at, LINE.flags[t]);
       }
     }
     kept.push(line);
@@ -189,7 +203,15 @@ export function c4Clean(text: string, o: C4QualityOptions, stats: TextStats = co
   let end = joined.length;
   while (end > lead && isPySpace(joined.charCodeAt(end - 1))) end--;
   if (lead > 0) for (const p of pieces) p.at -= lead;
-  return { text: joined.slice(lead, end), sentences: count, removed, pieces };
+  const result: C4Result = { text: joined.slice(lead, end), sentences: count, removed, pieces };
+  if (byLine) {
+    for (let t = 0; t < KEPT.n; t++) {
+      KEPT.start[t] -= lead;
+      KEPT.end[t] -= lead;
+    }
+    result.tokens = KEPT.tokens();
+  }
+  return result;
 }
 
 export const c4Quality = defineTransform({
@@ -198,13 +220,17 @@ export const c4Quality = defineTransform({
   schema: c4QualitySchema,
   build(o) {
     return (doc, tools) => {
-      // The words of the document, as the filters before computed them (or now, once for every line).
-      const stats = textStats(doc, docTokenizer(doc, o.language));
-      const r = c4Clean(doc.text, o, stats);
+      // The words of the document as the filters before computed them; without them, only the kept
+      // lines' words are counted (C4 alone often removes most lines).
+      const tokenizer = docTokenizer(doc, o.language);
+      const cached = cachedTextStats(doc);
+      const stats = cached?.tokenizer === tokenizer ? cached : undefined;
+      const r = c4Clean(doc.text, o, stats ?? tokenizer);
       for (const [why, n] of Object.entries(r.removed)) tools.count(`lines_removed:${why}`, n);
       if (r.fail) return drop(r.fail);
-      // Later filters get the cleaned text's tokens from the ones already computed, not a second tokenization.
-      cacheTextStats(doc, restrictTextStats(stats, r.text, r.pieces));
+      // Later filters get the cleaned text's tokens from the ones already counted, not a second tokenization.
+      if (stats) cacheTextStats(doc, restrictTextStats(stats, r.text, r.pieces));
+      else if (r.tokens) cacheTextStats(doc, statsFromTokens(r.text, tokenizer, r.tokens));
       return r.text;
     };
   },

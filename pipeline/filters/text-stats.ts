@@ -85,10 +85,11 @@ export function tokensInto(text: string, from: number, to: number, tokenizer: Wo
 export function computeTextStats(text: string, tokenizer: WordTokenizer = 'english'): TextStats {
   TOKENS.reset();
   tokensInto(text, 0, text.length, tokenizer, TOKENS);
-  return statsOfTokens(text, tokenizer, TOKENS.tokens());
+  return statsFromTokens(text, tokenizer, TOKENS.tokens());
 }
 
-function statsOfTokens(text: string, tokenizer: WordTokenizer, tokens: Tokens): TextStats {
+/** The statistics of `text` whose tokens (flags set) are `tokens`. */
+export function statsFromTokens(text: string, tokenizer: WordTokenizer, tokens: Tokens): TextStats {
   const astral = hasAstral(text);
   let words = 0;
   let alphaTokens = 0;
@@ -133,7 +134,7 @@ export function restrictTextStats(src: TextStats, text: string, pieces: readonly
       for (; k < t.n && t.start[k] < p.to; k++) out.push(t.start[k] + shift, t.end[k] + shift, t.flags[k]);
     } else tokensInto(text, p.at, p.at + p.text.length, src.tokenizer, out);
   }
-  return statsOfTokens(text, src.tokenizer, out.tokens());
+  return statsFromTokens(text, src.tokenizer, out.tokens());
 }
 
 /**

@@ -92,6 +92,15 @@ describe('c4_quality hands its cleaned text tokens on', () => {
     }
   });
 
+  it('counts the kept lines\' tokens line by line when no statistics were at hand, as tokenizing the output would', () => {
+    const r = c4Clean(text, c4QualitySchema.parse({ filterNoTerminalPunct: false, minNumSentences: 1 }));
+    const direct = computeTextStats(r.text);
+    expect(direct.tokens.n).toBeGreaterThan(10);
+    expect(Array.from({ length: r.tokens!.n }, (_, k) => [r.tokens!.start[k], r.tokens!.end[k], r.tokens!.flags[k]])).toEqual(tokenTriples(direct));
+    // The same sentences either way.
+    expect(r.sentences).toBe(c4Clean(text, c4QualitySchema.parse({ filterNoTerminalPunct: false, minNumSentences: 1 }), computeTextStats(text)).sentences);
+  });
+
   it('leaves the derived statistics to the next filter in the chain', async () => {
     const d = doc(text);
     textStats(d); // what gopher_quality computed before C4
