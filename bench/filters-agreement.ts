@@ -144,8 +144,10 @@ export interface Agreement {
 export interface Comparison {
   rows: Agreement[];
   compared: number;
-  /** Saved decisions whose document text changed since, or is missing. */
+  /** Saved decisions whose document's text changed since (a reader or extractor changed). */
   stale: number;
+  /** Saved decisions whose document is not among ours (its input is absent, e.g. no ../shared). */
+  absent: number;
 }
 
 const kept = (v: string) => v === 'kept' || v.startsWith('kept ');
@@ -155,9 +157,14 @@ export function compare(ours: Map<string, Decision>, theirs: Map<string, Decisio
   const rows: Agreement[] = names.map((name) => ({ name, compared: 0, agree: 0, same: 0, onlyWeDrop: 0, onlyTheyDrop: 0, disagreements: [] }));
   let compared = 0;
   let stale = 0;
+  let absent = 0;
   for (const [id, t] of theirs) {
     const o = ours.get(id);
-    if (!o || o.h !== t.h) {
+    if (!o) {
+      absent++;
+      continue;
+    }
+    if (o.h !== t.h) {
       stale++;
       continue;
     }
@@ -175,13 +182,18 @@ export function compare(ours: Map<string, Decision>, theirs: Map<string, Decisio
       if (a === b) row.same++;
     }
   }
-  return { rows, compared, stale };
+  return { rows, compared, stale, absent };
 }
 
 const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(1) : '–');
 
 export function formatComparison(c: Comparison, show = 0): string {
-  const lines = [`${c.compared} documents compared${c.stale ? `, ${c.stale} saved decisions stale (text changed or missing)` : ''}`, ''];
+  const lines = [
+    `${c.compared} documents compared` +
+      (c.stale ? `, ${c.stale} saved decisions stale (their text changed: rerun scripts/datatrove-filter-decisions.py)` : '') +
+      (c.absent ? `, ${c.absent} not compared (their input is absent)` : ''),
+    '',
+  ];
   lines.push('| filter | agree (keep/drop) | same verdict (reason) | only we drop | only datatrove drops |');
   lines.push('|---|---|---|---|---|');
   for (const r of c.rows) lines.push(`| ${r.name} | ${r.agree} (${pct(r.agree, r.compared)} %) | ${r.same} (${pct(r.same, r.compared)} %) | ${r.onlyWeDrop} | ${r.onlyTheyDrop} |`);

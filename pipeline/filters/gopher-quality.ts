@@ -1,8 +1,8 @@
 // Gopher quality rules (Rae et al. 2021), deciding as datatrove's GopherQualityFilter.filter does
 // (datatrove/pipeline/filters/gopher_quality_filter.py): the rules in its order, words as its
 // split_into_words gives them (text-stats.ts), stop words compared case-sensitively and counted distinct
-// (`len(self.stop_words.intersection(set(words)))`). Defaults are the reference values in
-// ../shared/spec/filters-and-dedup.md; every threshold can be changed or switched off with null.
+// (`len(self.stop_words.intersection(set(words)))`). Defaults are datatrove's (the Gopher paper's); every
+// threshold can be changed or switched off with null.
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
