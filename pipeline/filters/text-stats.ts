@@ -3,8 +3,8 @@
 // filter that rewrites `doc.text` (C4 line removal, PII) invalidates it and nothing leaks once the document
 // is gone.
 //
-// Words are counted as datatrove counts them (datatrove/utils/text.py split_into_words, and the filters'
-// own tests on the words): English text with spaCy's English tokenizer rules (spacy-en/), any other
+// Words are counted as datatrove counts them (datatrove/utils/text.py split_into_words, and what its
+// filters test on each word): English text with spaCy's English tokenizer rules (spacy-en/), any other
 // language with the multilingual tokenizer of words.ts. A token is a *word* when it holds a character
 // outside datatrove's PUNCTUATION_SET (GopherQualityFilter's non_symbol_words), *alphabetic* when it holds
 // a letter (str.isalpha); lengths are in code points, as Python's len().
