@@ -64,7 +64,7 @@ export async function mixSections(runDir: string): Promise<Section[]> {
         ]),
       }),
   };
-  const tokens: Section = { id: 'tokens', title: 'Tokens per shard', html: m.shards.length ? shardsBlock(m.shards) : note('The mixture has no shards.') };
+  const tokens: Section = { id: 'tokens', title: 'Shards', html: m.shards.length ? shardsBlock(m.shards) : note('The mixture has no shards.') };
   const lineage: Section = {
     id: 'lineage',
     title: 'Lineage',

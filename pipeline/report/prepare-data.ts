@@ -159,9 +159,13 @@ export function tokensSection(files: PrepareFiles): Section | undefined {
   return { id: 'tokens', title: 'Tokens', html: `${perSource}${perShard}` };
 }
 
-/** Tokens per shard: a chart of the first 60 and a sortable table of all (any run with a manifest). */
+/** Rows of the shards table at most: a page of 100,000 rows would not open; manifest.json has them all. */
+const MAX_SHARD_ROWS = 2000;
+
+/** Tokens per shard: a chart of the first 60 and a sortable table (any run with a manifest). */
 export function shardsBlock(shards: ShardInfo[]): string {
   const shown = shards.slice(0, 60);
+  const listed = shards.slice(0, MAX_SHARD_ROWS);
   return (
     barChart({
       id: 'tokens-per-shard',
@@ -180,8 +184,9 @@ export function shardsBlock(shards: ShardInfo[]): string {
         { label: 'bytes', numeric: true },
         { label: 'sha256' },
       ],
-      rows: shards.map((s) => [s.path, s.documents, s.tokens, s.bytes, { html: `<code>${escapeHtml(s.sha256.slice(0, 16))}…</code>` }]),
-    })
+      rows: listed.map((s) => [s.path, s.documents, s.tokens, s.bytes, { html: `<code>${escapeHtml(s.sha256.slice(0, 16))}…</code>` }]),
+    }) +
+    (shards.length > listed.length ? note(`The first ${int(listed.length)} of ${int(shards.length)} shards; manifest.json lists them all.`) : '')
   );
 }
 

@@ -8,6 +8,8 @@ import { barChart, dotChart, timelineChart, type TaskSpan } from './charts.js';
 import { int, note, num, seconds, table, type Section } from './html.js';
 import { READ_STAGE } from './prepare-funnel.js';
 
+const MAX_LANES = 64;
+
 /** Shortest readable worker names: the parts (host, pid) that differ between the run's workers. */
 function laneNames(workers: string[]): Map<string, string> {
   const parsed = workers.map((w) => /^(.*) pid (\d+) thread (\d+)$/.exec(w));
@@ -94,15 +96,21 @@ export function throughputSection(stats: Stats, order: string[], tasks: TaskStat
       tip: `${t.step} rank ${t.rank}: ${s.toFixed(2)} s${flow}`,
     };
   });
-  parts.push(
-    timelineChart({
-      id: 'task-timeline',
-      title: 'Tasks over time, by worker',
-      note: `${int(timed.length)} tasks. A task resumed from an earlier run keeps that run's times.`,
-      tasks: spans,
-      steps,
-    }),
-  );
+  // One row per worker reads well up to a few dozen; a Slurm run has a process per task, and then the
+  // durations below show the stragglers instead.
+  if (lanes.size <= MAX_LANES) {
+    parts.push(
+      timelineChart({
+        id: 'task-timeline',
+        title: 'Tasks over time, by worker',
+        note: `${int(timed.length)} tasks. A task resumed from an earlier run keeps that run's times.`,
+        tasks: spans,
+        steps,
+      }),
+    );
+  } else {
+    parts.push(note(`${int(lanes.size)} workers ran the ${int(timed.length)} tasks (a process per task, as under Slurm): too many rows for a timeline; the task durations below show the stragglers.`));
+  }
   parts.push(
     dotChart({
       id: 'task-durations',
