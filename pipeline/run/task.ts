@@ -25,6 +25,7 @@ import { instrument } from './instrument.js';
 import { recordFile, recordOf, type FileRecord } from './file-record.js';
 import { writeMarker } from './marker.js';
 import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWholeFile } from './verified-inputs.js';
+import { loadModuleStages } from '../custom/load.js';
 
 export interface TaskRequest {
   runDir: string;
@@ -60,8 +61,11 @@ export interface TaskOptions {
   signal?: AbortSignal;
 }
 
+/** A run's resolved config; the stages it names from users' modules are imported into this process too. */
 export async function loadRun(runDir: string): Promise<ResolvedConfig> {
-  return JSON.parse(await fs.readFile(runPaths.config(runDir), 'utf8')) as ResolvedConfig;
+  const cfg = JSON.parse(await fs.readFile(runPaths.config(runDir), 'utf8')) as ResolvedConfig;
+  await loadModuleStages(cfg.stages.map((s) => s.type));
+  return cfg;
 }
 
 export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptions): Promise<TaskResult> {
