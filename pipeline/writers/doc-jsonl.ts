@@ -47,11 +47,12 @@ export class DocJsonlWriter {
       position: doc.position,
       meta: doc.meta,
     };
-    const text = JSON.stringify(line) + '\n';
-    this.hash.update(text);
-    this.bytes += Buffer.byteLength(text);
+    // Encoded once: the same bytes are hashed, counted and written.
+    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
     this.count++;
-    if (!this.out.write(text)) await once(this.out, 'drain');
+    if (!this.out.write(bytes)) await once(this.out, 'drain');
   }
 
   /** Commits the file; its length and sha256, for the task's marker. */
