@@ -23,23 +23,29 @@ export class OutputFolders {
 
   /** `files` found below `root`, without those under an output folder (`root` itself included). */
   async leaveOut(root: string, files: readonly string[]): Promise<string[]> {
+    // One decision per folder, not per file: a listing of 100,000 files has a few hundred folders.
+    const folderOf = new Map<string, string | undefined>();
+    for (const file of files) {
+      const dir = path.dirname(file);
+      if (!folderOf.has(dir)) folderOf.set(dir, await this.outputFolderOf(root, dir));
+    }
     const kept: string[] = [];
     for (const file of files) {
-      const folder = await this.outputFolderOf(root, file);
+      const folder = folderOf.get(path.dirname(file));
       if (folder === undefined) kept.push(file);
       else this.skipped.set(folder, (this.skipped.get(folder) ?? new Set()).add(file));
     }
     return kept;
   }
 
-  /** The outermost output folder between `root` and `file`, if any. */
-  private async outputFolderOf(root: string, file: string): Promise<string | undefined> {
-    const rel = path.relative(root, path.dirname(file));
+  /** The outermost output folder from `root` down to `dir`, if any. */
+  private async outputFolderOf(root: string, dir: string): Promise<string | undefined> {
+    const rel = path.relative(root, dir);
     const parts = rel === '' ? [] : rel.split(path.sep);
-    for (let depth = 0, dir = root; depth <= parts.length; dir = path.join(dir, parts[depth++] ?? '')) {
-      let known = this.known.get(dir);
-      if (known === undefined) this.known.set(dir, (known = isBiglmOutput(dir)));
-      if (await known) return dir;
+    for (let depth = 0, at = root; depth <= parts.length; at = path.join(at, parts[depth++] ?? '')) {
+      let known = this.known.get(at);
+      if (known === undefined) this.known.set(at, (known = isBiglmOutput(at)));
+      if (await known) return at;
     }
     return undefined;
   }
