@@ -14,24 +14,12 @@ import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../pipeline/core/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { readMarker, type Marker } from '../../pipeline/run/marker.js';
-import { fixtureRegistries } from './contract-fixtures.js';
+import { fixtureConfig, fixtureCorpus, fixtureRegistries } from './contract-fixtures.js';
 
 const reg = fixtureRegistries();
 
-function corpus(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-verify-in-'));
-  writeFileSync(path.join(dir, 'a.txt'), 'the quick brown fox\nhi\nsame text here\nanother line of text\n');
-  writeFileSync(path.join(dir, 'b.txt'), 'same text here\nunique words in b\nok\nsame text here\n');
-  writeFileSync(path.join(dir, 'c.txt'), 'the quick brown fox\nc has its own line\n');
-  return dir;
-}
-
-const config = {
-  inputs: ['*.txt'],
-  stages: [{ type: 'min_length', chars: 3 }, { type: 'first_of_text' }],
-  tokenizer: { name: 'gpt2' },
-  output: { textOutput: 'jsonl' },
-};
+const corpus = fixtureCorpus;
+const config = { ...fixtureConfig, output: { textOutput: 'jsonl' } };
 
 type Config = Record<string, unknown>;
 
