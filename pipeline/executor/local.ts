@@ -197,7 +197,7 @@ export async function runStepRanks(
 }
 
 /** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */
-function producerStep(run: OpenedRun, p: Producer): string | undefined {
+export function producerStep(run: Pick<OpenedRun, 'plan'>, p: Producer): string | undefined {
   if (p.step !== null) return run.plan.steps.some((s) => s.name === p.step) ? p.step : undefined;
   const seg = run.plan.segments.find((s) => s.closesWith?.name === p.stageName);
   return seg ? `seg${seg.index}` : undefined; // an index run's file: nothing here can rewrite it

@@ -84,7 +84,7 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
   const stats = new StatsRecorder();
   const signal = opts.signal ?? new AbortController().signal;
   const base = { runDir, stats, log: opts.log, signal, seed: cfg.seed };
-  let result: SegmentResult = { kept: 0, outputs: [] };
+  let result: TaskOutcome = { kept: 0, outputs: [] };
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
@@ -112,7 +112,7 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
 }
 
 /** What a task passes on to its stats file, and the files it wrote (for its marker). */
-type SegmentResult = Omit<TaskStatsFile, 'step' | 'rank' | 'worldSize' | 'stats'> & { outputs: FileRecord[] };
+type TaskOutcome = Omit<TaskStatsFile, 'step' | 'rank' | 'worldSize' | 'stats'> & { outputs: FileRecord[] };
 
 type TaskContext = Omit<StageContext, 'stageName'>;
 
@@ -124,7 +124,7 @@ async function runSegment(
   reg: Registries,
   ctx: TaskContext,
   opts: TaskOptions,
-): Promise<SegmentResult> {
+): Promise<TaskOutcome> {
   let docs: AsyncIterable<Doc> =
     seg.index === 0 ? readInputs(cfg, plan.rankFiles[rank], reg, ctx) : await segmentDocs(ctx.runDir, seg.index - 1, rank);
   docs = reportProgress(docs, opts.onProgress);

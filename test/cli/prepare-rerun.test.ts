@@ -101,6 +101,25 @@ describe('biglm prepare, rerun on a damaged run', () => {
   });
 });
 
+describe('biglm task (one Slurm array element) on a damaged input', () => {
+  it('reruns the task that wrote it in the same element, then its own', () => {
+    const input = tmp('task-in');
+    writeJsonl(path.join(input, 'a.jsonl'), ['alpha one', 'alpha two']);
+    writeJsonl(path.join(input, 'b.jsonl'), ['beta one']);
+    const config = path.join(input, 'config.json');
+    writeFileSync(config, JSON.stringify({ inputs: ['*.jsonl'], stages: [{ type: 'exact_dedup' }], tokenizer: { name: 'gpt2' } }));
+    const run = path.join(tmp('task-run'), 'run');
+    expect(biglm(['prepare', config, '--out', run, '--workers', '1', '--no-progress']).code).toBe(0);
+    const segment = path.join(run, 'segments', '0', '00001.jsonl');
+    truncateSync(segment, 10);
+    rmSync(path.join(run, 'markers', 'seg1', '00001.done'));
+    const r = biglm(['task', '--run', run, '--stage', 'seg1', '--rank', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${segment}: has 10 bytes, expected `);
+    expect(r.stderr).toContain('rerunning seg0/1 (it wrote the file), then seg1/1');
+  });
+});
+
 describe('biglm prepare with --out inside the input glob', () => {
   it('resumes on the rerun, and a sibling run reads the documents once', () => {
     const base = tmp('inside');
