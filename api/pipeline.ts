@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { ConfigError } from '../pipeline/config/errors.js';
-import { loadConfigFile, resolveConfig, type Registries } from '../pipeline/config/resolve.js';
+import { loadConfigFile, resolveConfig, type ConfigNotices, type Registries } from '../pipeline/config/resolve.js';
 import type { ResolvedConfig, RunConfigInput } from '../pipeline/config/schema.js';
 import { isStageDefinition } from '../pipeline/custom/kinds.js';
 import { locateExport } from '../pipeline/custom/locate.js';
@@ -72,8 +72,8 @@ export class Pipeline {
   }
 
   /** The fully resolved config (inputs expanded, every default filled in): what `<run>/config.json` holds. */
-  async resolve(reg: Registries = defaultRegistries()): Promise<ResolvedConfig> {
-    return resolveConfig(await this.config(), this.baseDir, reg);
+  async resolve(reg: Registries = defaultRegistries(), notices?: ConfigNotices): Promise<ResolvedConfig> {
+    return resolveConfig(await this.config(), this.baseDir, reg, notices);
   }
 }
 

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { get_encoding, Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { BUILTINS, builtinChecksum, builtinVocabSize } from './builtin.js';
 import { BIGLM_SPECIAL_TEXT, biglmSpecialIds, type Encoding, type EncodingInfo } from './encoding.js';
+import { builtinRanks, parseTiktokenRanks, type MergeableRanks } from './mergeable-ranks.js';
 import { PieceCacheEncoder } from './piece-cache.js';
 import { SharedPieceTable } from './shared-piece-table.js';
 import { EOS_TEXT, findVocabFiles, readVocab, type VocabFiles } from './vocab-file.js';
@@ -52,6 +53,7 @@ function builtinEncoding(name: string, shared?: SharedPieceTable): Encoding {
     name,
     source: 'tiktoken',
     core,
+    ranks: () => builtinRanks(name),
     pattern: spec.pattern,
     vocabSize,
     eosId: spec.specialTokens[EOS_TEXT],
@@ -74,6 +76,7 @@ function trainedEncoding(files: VocabFiles, shared?: SharedPieceTable): Encoding
     source: 'trained',
     path: path.resolve(files.rankFile),
     core,
+    ranks: () => parseTiktokenRanks(vocab.rankText),
     pattern: sidecar.pattern,
     vocabSize: sidecar.vocabSize,
     eosId,
@@ -88,6 +91,8 @@ interface Parts {
   source: 'tiktoken' | 'trained';
   path?: string;
   core: Tiktoken;
+  /** The same vocabulary's ranks, for the pieces merged in JS (loaded once, on the first long piece). */
+  ranks: () => MergeableRanks;
   pattern: string;
   vocabSize: number;
   eosId: number;
@@ -99,7 +104,7 @@ interface Parts {
 
 function makeEncoding(p: Parts): Encoding {
   const { specials, embeddingSize } = biglmSpecialIds(p.vocabSize);
-  const fast = new PieceCacheEncoder(p.core, p.pattern, { shared: p.shared });
+  const fast = new PieceCacheEncoder(p.core, p.ranks, p.pattern, { shared: p.shared });
   // ignoreBOM: a leading U+FEFF is text, not a byte-order mark to strip.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const specialText = new Map<number, string>([

@@ -8,8 +8,15 @@
 // context. Why it is fast: V8's regex engine is quicker than fancy-regex behind a WASM call, most
 // pieces of real text repeat (a few thousand distinct words cover most of it), and a cache hit skips
 // the UTF-8 copy into WASM, the regex and the merge loop.
+//
+// Pieces longer than `maxPieceLength` never go to tiktoken: its merge is quadratic in the piece and its regex
+// traps on runs of a few MB (byte-pair-merge.ts says why); they are merged in JS in O(n log n), same ids.
+// Texts over a million UTF-16 units are split by the pattern's BMP twin (bmp-twin.ts), on which V8's regex
+// cannot run out of backtrack stack however long one piece is.
 
-import { compilePattern } from './pattern.js';
+import { bytePairEncode } from './byte-pair-merge.js';
+import type { MergeableRanks } from './mergeable-ranks.js';
+import { PieceScanner } from './bmp-twin.js';
 import { SharedPieceTable } from './shared-piece-table.js';
 
 /** The part of tiktoken's `Tiktoken` the cache needs. */
@@ -20,7 +27,7 @@ export interface OrdinaryEncoder {
 export interface PieceCacheOptions {
   /** Cache entries kept before the cache is emptied and refilled (bounded memory, no LRU bookkeeping). */
   maxEntries?: number;
-  /** Longer pieces (long digit-free runs, base64 blobs) go straight to tiktoken and are not cached. */
+  /** Longer pieces (long digit-free runs, base64 blobs) are merged by `bytePairEncode` and not cached. */
   maxPieceLength?: number;
   /** Ids of multi-token pieces kept before the cache is emptied (at most 2^21, the default). */
   maxArenaIds?: number;
@@ -39,7 +46,7 @@ const MAX_COUNT = (1 << COUNT_BITS) - 1;
 const MAX_ARENA = 1 << 21;
 
 export class PieceCacheEncoder {
-  private readonly re: RegExp;
+  private readonly scanner: PieceScanner;
   /**
    * piece → its id when it is one token, else where its ids sit in `arena`. Small integers, which V8 keeps
    * unboxed in the Map, rather than one typed array object per multi-token piece: a third of the memory, and
@@ -52,13 +59,19 @@ export class PieceCacheEncoder {
   private readonly maxPieceLength: number;
   private readonly maxArenaIds: number;
   private shared: SharedPieceTable | undefined;
+  private ranks: MergeableRanks | undefined;
 
+  /**
+   * `core` (tiktoken) merges the short pieces; `loadRanks` gives the same vocabulary's ranks for the long ones,
+   * called on the first long piece.
+   */
   constructor(
     private readonly core: OrdinaryEncoder,
+    private readonly loadRanks: () => MergeableRanks,
     pattern: string,
     options: PieceCacheOptions = {},
   ) {
-    this.re = compilePattern(pattern);
+    this.scanner = new PieceScanner(pattern);
     this.maxEntries = options.maxEntries ?? 1 << 17;
     this.maxPieceLength = options.maxPieceLength ?? 128;
     // A UTF-16 code unit is at most 3 UTF-8 bytes, so at most 3 ids: the count field must hold them all.
@@ -72,17 +85,21 @@ export class PieceCacheEncoder {
     // A first guess of ~4 characters per token; grown by doubling when real text is denser.
     let out: Uint32Array = new Uint32Array(Math.max(16, (text.length >> 2) + 16));
     let n = 0;
-    const re = this.re;
+    const { re, text: scanned, origin } = this.scanner.scan(text);
     re.lastIndex = 0;
-    while (re.lastIndex < text.length) {
-      const start = re.lastIndex;
+    while (re.lastIndex < scanned.length) {
+      let start = re.lastIndex;
       // test() rather than exec(): the sticky pattern's match starts at `start`, and test() builds no match
       // array (one allocation less per piece: 1.1–1.3× on the whole encode, and less for the GC to do).
-      if (!re.test(text)) return this.fallback(text.slice(start), out, n);
-      const end = re.lastIndex;
+      if (!re.test(scanned)) return this.fallback(text.slice(origin ? origin[start] : start), out, n);
+      let end = re.lastIndex;
+      if (origin !== undefined) {
+        start = origin[start];
+        end = origin[end];
+      }
       if (end - start > this.maxPieceLength) {
         // long runs (base64, digit-free blobs) are rare and seldom repeat: not cached
-        const ids = this.core.encode_ordinary(text.slice(start, end));
+        const ids = this.encodeLong(text.slice(start, end));
         if (n + ids.length > out.length) out = grow(out, n + ids.length);
         out.set(ids, n);
         n += ids.length;
@@ -107,14 +124,18 @@ export class PieceCacheEncoder {
 
   count(text: string): number {
     let n = 0;
-    const re = this.re;
+    const { re, text: scanned, origin } = this.scanner.scan(text);
     re.lastIndex = 0;
-    while (re.lastIndex < text.length) {
-      const start = re.lastIndex;
-      if (!re.test(text)) return n + this.core.encode_ordinary(text.slice(start)).length;
-      const end = re.lastIndex;
+    while (re.lastIndex < scanned.length) {
+      let start = re.lastIndex;
+      if (!re.test(scanned)) return n + this.core.encode_ordinary(text.slice(origin ? origin[start] : start)).length;
+      let end = re.lastIndex;
+      if (origin !== undefined) {
+        start = origin[start];
+        end = origin[end];
+      }
       if (end - start > this.maxPieceLength) {
-        n += this.core.encode_ordinary(text.slice(start, end)).length;
+        n += this.encodeLong(text.slice(start, end)).length;
         continue;
       }
       const value = this.lookup(text.slice(start, end));
@@ -126,6 +147,12 @@ export class PieceCacheEncoder {
   /** Entries currently cached (for tests and benchmarks). */
   get size(): number {
     return this.cache.size;
+  }
+
+  /** tiktoken's ids of one long piece, merged in JS (a lone surrogate is U+FFFD in UTF-8, as tiktoken has it). */
+  private encodeLong(piece: string): Uint32Array {
+    this.ranks ??= this.loadRanks();
+    return bytePairEncode(Buffer.from(piece, 'utf8'), this.ranks);
   }
 
   /** The Map value of `piece`: its id, or where its ids sit in the arena (valid until the next lookup). */

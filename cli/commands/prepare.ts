@@ -57,6 +57,7 @@ export async function prepareCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const reg = defaultRegistries();
+  const log = countingLogger();
   let raw: Record<string, unknown>;
   let configDir: string;
   let defaultOut: string;
@@ -82,11 +83,11 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   if (values['text-output']) {
     raw = { ...raw, output: { ...((raw.output as object) ?? {}), textOutput: values['text-output'] } };
   }
-  // The library's Pipeline, as `biglm` users' own scripts build it (api/pipeline.ts).
-  const cfg = await Pipeline.fromConfig(raw, configDir).resolve(reg);
   const runDir = path.resolve(values.out ?? defaultOut);
+  await checkRunDirPath(runDir, values.out === undefined ? `the default run directory ${defaultOut}` : `--out ${values.out}`);
+  // The library's Pipeline, as `biglm` users' own scripts build it (api/pipeline.ts).
+  const cfg = await Pipeline.fromConfig(raw, configDir).resolve(reg, log);
   const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
-  const log = countingLogger();
   const executor = executorFrom(values, { workers, progress: !values['no-progress'] });
   const run = await openRunDir(runDir, cfg, reg, Boolean(values.force));
   log.info(
@@ -108,6 +109,19 @@ export async function prepareCommand(argv: string[]): Promise<number> {
     return 3;
   }
   return 0;
+}
+
+/** A run directory must be a folder (made if missing): a file there would end the run with a raw ENOTDIR. */
+async function checkRunDirPath(runDir: string, named: string): Promise<void> {
+  for (let dir = runDir; ; dir = path.dirname(dir)) {
+    const st = await fs.stat(dir).catch(() => undefined);
+    if (st?.isDirectory()) return;
+    if (st !== undefined) {
+      const where = dir === runDir ? 'is an existing file' : `is inside ${dir}, which is a file`;
+      throw new UsageError(`${named} ${where}, not a folder: name a new or empty folder for the run (or an earlier run's folder to resume it)`);
+    }
+    if (path.dirname(dir) === dir) return;
+  }
 }
 
 /** After a Slurm submission: the job ids on stdout (one per line: `<step> <job id>`), how to follow on stderr. */

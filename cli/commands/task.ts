@@ -7,7 +7,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { loadRun } from '../../pipeline/run/task.js';
 import { buildPlan } from '../../pipeline/run/plan.js';
 import { ArrayIndexError, arrayIndexFromEnv, ranksOfElement, readRanksFile } from '../../pipeline/executor/array-ranks.js';
-import { createPool, runStepRanks } from '../../pipeline/executor/local.js';
+import { createPool, producerStep, runStepRanks } from '../../pipeline/executor/local.js';
 import { missingBefore } from '../../pipeline/executor/executor.js';
 import { exists } from '../../pipeline/core/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
@@ -84,8 +84,8 @@ export async function taskCommand(argv: string[]): Promise<number> {
   // another scheduler may not). Ranks already done are fine either way.
   const todo = [];
   for (const r of ranks) if (!(await exists(runPaths.marker(runDir, step, r)))) todo.push(r);
+  const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
   if (todo.length > 0) {
-    const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
     const missing = await missingBefore(runDir, plan, step);
     if (missing) {
       const list = missing.ranks.slice(0, 10).join(', ') + (missing.ranks.length > 10 ? `, … (${missing.ranks.length} in all)` : '');
@@ -100,7 +100,8 @@ export async function taskCommand(argv: string[]): Promise<number> {
   const t0 = Date.now();
   const pool = ranks.length > 1 ? createPool(workers, { config: await loadRun(runDir), runDir }) : undefined;
   try {
-    const ran = await runStepRanks(runDir, step, ranks, pool, { log, progress: false });
+    // A damaged input reruns the task that wrote it here, in this element, before this one.
+    const ran = await runStepRanks(runDir, step, ranks, pool, { log, progress: false, producerStep: (p) => producerStep({ plan }, p) });
     // Time, CPU and peak memory in every element's log: what a user needs to size --time, --cpus, --mem.
     const u = process.resourceUsage();
     log.info(

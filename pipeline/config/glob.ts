@@ -1,12 +1,14 @@
 // Input patterns → sorted absolute file list. The glob syntax is picomatch's (`*`, `?`, `**`, `[abc]`,
 // `[a-z]`, `{a,b}`, `{1..3}`, extglobs) and `!pattern` excludes; local folders are crawled by tinyglobby
 // (fdir), measured 3× as fast as the hand-written walk it replaced on 100k files. `globBase` and
-// `globMatcher` are the two pieces any listing (a local folder, an object store's keys) needs.
+// `globMatcher` are the two pieces any listing (a local folder, an object store's keys) needs. Folders and
+// globs leave out biglm's own output folders (output-folders.ts).
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { escapePath, glob, isDynamicPattern } from 'tinyglobby';
+import { OutputFolders } from './output-folders.js';
 
 /** True when `pattern` has glob syntax (a path that exists as written is still taken literally by `expandInputs`). */
 export function isGlob(pattern: string): boolean {
@@ -27,14 +29,22 @@ export function globMatcher(pattern: string): (path: string) => boolean {
   return picomatch(pattern, { dot: false });
 }
 
+export interface ExpandedInputs {
+  files: string[];
+  unmatched: string[];
+  /** biglm output folders a glob or folder reached, with how many of their files it would have matched. */
+  skippedRunDirs: { dir: string; files: number }[];
+}
+
 /**
  * Expands files, folders (every file below, recursively) and globs, relative to `baseDir`; `!pattern`
  * removes what the other patterns matched. `unmatched` lists the patterns that matched no file.
  */
-export async function expandInputs(patterns: readonly string[], baseDir: string): Promise<{ files: string[]; unmatched: string[] }> {
+export async function expandInputs(patterns: readonly string[], baseDir: string): Promise<ExpandedInputs> {
   const files = new Set<string>();
   const unmatched: string[] = [];
   const excludes: ((file: string) => boolean)[] = [];
+  const outputs = new OutputFolders();
   for (const pattern of patterns) {
     if (pattern.startsWith('!')) {
       excludes.push(globMatcher(absoluteGlob(pattern.slice(1), baseDir)));
@@ -42,17 +52,22 @@ export async function expandInputs(patterns: readonly string[], baseDir: string)
     }
     const abs = path.resolve(baseDir, pattern);
     // A path that exists is taken as written, so a file named `a[1].jsonl` is read rather than globbed.
-    const matches = (await plainPath(abs)) ?? (isGlob(pattern) ? await globFiles(absoluteGlob(pattern, baseDir)) : []);
+    const matches = (await plainPath(abs, outputs)) ?? (isGlob(pattern) ? await globFiles(absoluteGlob(pattern, baseDir), outputs) : []);
     if (matches.length === 0) unmatched.push(pattern);
     for (const m of matches) files.add(m);
   }
-  const kept = [...files].filter((f) => !excludes.some((ex) => ex(toPosix(f))));
+  const excluded = (f: string) => excludes.some((ex) => ex(toPosix(f)));
+  const kept = [...files].filter((f) => !excluded(f));
+  const skippedRunDirs = [...outputs.skipped]
+    .map(([dir, inside]) => ({ dir, files: [...inside].filter((f) => !excluded(f)).length }))
+    .filter((s) => s.files > 0)
+    .sort((a, b) => (a.dir < b.dir ? -1 : 1));
   // Byte order, not locale order: the file index is part of every document's order key.
-  return { files: kept.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), unmatched };
+  return { files: kept.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), unmatched, skippedRunDirs };
 }
 
 /** A path that exists: the file itself, or every file below a folder; undefined when nothing is there. */
-async function plainPath(abs: string): Promise<string[] | undefined> {
+async function plainPath(abs: string, outputs: OutputFolders): Promise<string[] | undefined> {
   let st;
   try {
     st = await fs.stat(abs);
@@ -60,7 +75,7 @@ async function plainPath(abs: string): Promise<string[] | undefined> {
     return undefined;
   }
   if (st.isFile()) return [abs];
-  if (st.isDirectory()) return crawl(abs, '**');
+  if (st.isDirectory()) return outputs.leaveOut(abs, await crawl(abs, '**'));
   return [];
 }
 
@@ -70,14 +85,14 @@ function absoluteGlob(pattern: string, baseDir: string): string {
   return path.posix.normalize(path.posix.isAbsolute(p) ? p : `${escapePath(toPosix(baseDir))}/${p}`);
 }
 
-async function globFiles(absPattern: string): Promise<string[]> {
+async function globFiles(absPattern: string, outputs: OutputFolders): Promise<string[]> {
   const { base, glob: rest } = globBase(absPattern);
   try {
     if (!(await fs.stat(base)).isDirectory()) return [];
   } catch {
     return [];
   }
-  return crawl(base, rest);
+  return outputs.leaveOut(base, await crawl(base, rest));
 }
 
 /** Files below `dir` matching `pattern` (relative to `dir`), hidden names skipped, symbolic links followed. */

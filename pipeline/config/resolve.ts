@@ -35,7 +35,17 @@ export async function loadConfigFile(file: string): Promise<{ raw: unknown; dir:
   }
 }
 
-export async function resolveConfig(raw: RunConfigInput | unknown, configDir: string, reg: Registries): Promise<ResolvedConfig> {
+/** Where `resolveConfig` says what it changed or left out (the CLI's logger). */
+export interface ConfigNotices {
+  warn(message: string): void;
+}
+
+export async function resolveConfig(
+  raw: RunConfigInput | unknown,
+  configDir: string,
+  reg: Registries,
+  notices: ConfigNotices = { warn: () => {} },
+): Promise<ResolvedConfig> {
   const parsed = RunConfig.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
@@ -44,16 +54,28 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
   }
   const cfg = parsed.data;
 
-  const { files, unmatched } = await expandInputs(cfg.inputs, configDir);
+  const { files, unmatched, skippedRunDirs } = await expandInputs(cfg.inputs, configDir);
+  const skippedNote = skippedRunDirs.map((s) => `${s.files} file(s) under ${path.relative(configDir, s.dir) || '.'}`).join(', ');
+  if (skippedRunDirs.length > 0) {
+    notices.warn(
+      `inputs: left out ${skippedNote}: biglm output folders (a run's plan.json or manifest.json) are never read as inputs; ` +
+        'name such a file on its own, without a glob, to read it',
+    );
+  }
   if (unmatched.length > 0) {
     throw new ConfigError(
-      `inputs: no file matches ${unmatched.map((u) => JSON.stringify(u)).join(', ')} (relative to ${configDir}); check the path or glob`,
+      `inputs: no file matches ${unmatched.map((u) => JSON.stringify(u)).join(', ')} (relative to ${configDir})` +
+        (skippedRunDirs.length > 0 ? ` outside biglm output folders (left out: ${skippedNote})` : '') +
+        '; check the path or glob',
     );
   }
   if (files.length === 0) {
     throw new ConfigError(
       `inputs: the ! patterns exclude every file the others match (${cfg.inputs.map((u) => JSON.stringify(u)).join(', ')}); narrow the exclusions`,
     );
+  }
+  if (cfg.tasks !== undefined && cfg.tasks > files.length) {
+    notices.warn(`tasks = ${cfg.tasks}, but the inputs are ${files.length} file(s) and a task reads whole files: running ${files.length} task(s)`);
   }
 
   // Reader options: every format used must accept its options.

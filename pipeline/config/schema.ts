@@ -77,6 +77,9 @@ export const OutputConfig = z
   })
   .strict();
 
+/** The most tasks a step may have: a documented bound, well above any input's file count we have seen. */
+export const MAX_TASKS = 100_000;
+
 /**
  * `"$schema": "./biglm.schema.json"` points an editor at the JSON Schema (`biglm config schema`), so it
  * validates and completes the file; biglm itself ignores the key. Every config kind accepts it.
@@ -94,8 +97,16 @@ export const RunConfig = z
       .number()
       .int()
       .positive()
+      .max(
+        MAX_TASKS,
+        `at most ${MAX_TASKS} (every task leaves a marker, a stats file and a segment file per step, and a task reads ` +
+          'whole input files, so more tasks than files gain nothing); leave tasks out for one task per input file',
+      )
       .optional()
-      .describe('Number of tasks the input is split into (default: one per input file). Never derived from --workers, so output does not depend on it.'),
+      .describe(
+        `Number of tasks the input is split into (default: one per input file; at most the number of input files, and ${MAX_TASKS}). ` +
+          'Never derived from --workers, so output does not depend on it.',
+      ),
     seed: z.number().int().default(0).describe('Seed for every random choice (sampling, masking, shuffles).'),
     stages: z.array(StageEntry).default([]).describe('Stages in order, after the reader and before tokenization.'),
     tokenizer: TokenizerConfig.default({ name: 'cl100k_base' }),

@@ -10,6 +10,7 @@ import { runPaths } from '../run/layout.js';
 import type { Plan, StepPlan } from '../run/plan.js';
 import type { OpenedRun } from './run-dir.js';
 import type { SubmissionRecord } from './slurm/submissions.js';
+import { checkFinishedTasks } from '../run/verify-run.js';
 
 export type Execution =
   | { kind: 'completed'; tasksRun: number; tasksSkipped: number }
@@ -19,6 +20,21 @@ export interface Executor {
   readonly kind: 'local' | 'slurm';
   /** Run (local) or submit (slurm) every task of the run that has no completion marker, steps in plan order. */
   execute(run: OpenedRun, log: Logger): Promise<Execution>;
+}
+
+/**
+ * On a resumed run, before anything is skipped: checks the finished tasks' final outputs and removes the
+ * markers of tasks whose outputs are damaged (pipeline/run/verify-run.ts), saying so and what it cost.
+ */
+export async function checkResumedRun(run: OpenedRun, log: Logger): Promise<void> {
+  if (!run.resumed) return;
+  const check = await checkFinishedTasks(run.runDir, run.plan, log);
+  if (check.files > 0) {
+    log.info(
+      `checked ${check.files} finished output file(s), ${(check.bytes / 1e6).toFixed(1)} MB, in ${check.seconds.toFixed(2)} s` +
+        (check.rerun.length > 0 ? `: ${check.rerun.length} task(s) to run again` : ': all intact'),
+    );
+  }
 }
 
 /** The ranks of one step that have no completion marker yet. */

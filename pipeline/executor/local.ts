@@ -13,13 +13,16 @@ import type { OpenedRun } from './run-dir.js';
 import type { Registries } from '../config/resolve.js';
 import { Progress } from './progress.js';
 import type { WorkerTask } from './worker.js';
-import { pendingWork, type Executor } from './executor.js';
+import { checkResumedRun, pendingWork, type Executor } from './executor.js';
 import { clearFailure, recordFailure } from './failures.js';
 import { rm } from 'node:fs/promises';
 import { runPaths } from '../run/layout.js';
 import { runEncodingName } from '../run/plan.js';
 import { largestFirst } from './task-order.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
+
+/** Reruns of damaged inputs' producers one task may set off, one behind the other (a chain of segments). */
+const MAX_REPAIR_DEPTH = 16;
 
 export interface LocalOptions {
   workers: number;
@@ -61,6 +64,7 @@ export async function runLocal(run: OpenedRun, opts: LocalOptions): Promise<Loca
   const pool = createPool(Math.min(opts.workers, Math.max(1, ...run.plan.steps.map((s) => s.worldSize))), run);
   const summary: LocalRunSummary = { tasksRun: 0, tasksSkipped: 0 };
   try {
+    await checkResumedRun(run, opts.log);
     for (const { step, kind, worldSize, pending } of await pendingWork(run.runDir, run.plan)) {
       summary.tasksSkipped += worldSize - pending.length;
       if (pending.length === 0) continue;
@@ -131,21 +135,35 @@ export async function runStepRanks(
     }
     return result;
   };
+  // An earlier task's output is damaged: rerun the task that wrote it, then this one. That task may find its
+  // own input damaged in turn (a segment file deleted two steps back), hence the depth; and lanes that find the
+  // same damaged file (the run's vocabulary) share one repair.
+  const repairs = new Map<string, Promise<unknown>>();
+  const executeRepairing = async (stepName: string, rank: number, inline: boolean, depth: number): Promise<TaskResult> => {
+    try {
+      return await execute(stepName, rank, inline);
+    } catch (e) {
+      const corrupt = CorruptTaskOutputError.from(e);
+      const producer = corrupt && opts.producerStep?.(corrupt.producer);
+      if (!corrupt || !producer || depth >= MAX_REPAIR_DEPTH) throw e;
+      const key = `${producer}/${corrupt.producer.rank}`;
+      let repair = repairs.get(key);
+      if (repair === undefined) {
+        log.warn(`${corrupt.file}: ${corrupt.reason}; rerunning ${key} (it wrote the file), then ${stepName}/${rank}`);
+        repair = (async () => {
+          await rm(runPaths.marker(runDir, producer, corrupt.producer.rank), { force: true });
+          await executeRepairing(producer, corrupt.producer.rank, inline, depth + 1);
+        })();
+        repairs.set(key, repair);
+      }
+      await repair;
+      return executeRepairing(stepName, rank, inline, depth + 1);
+    }
+  };
   const runOne = async (rank: number, inline: boolean) => {
     let result: TaskResult;
     try {
-      try {
-        result = await execute(step, rank, inline);
-      } catch (e) {
-        // An earlier task's output is corrupt: rerun the task that wrote it, then this one — once.
-        const corrupt = CorruptTaskOutputError.from(e);
-        const producer = corrupt && opts.producerStep?.(corrupt.producer);
-        if (!corrupt || !producer) throw e;
-        log.warn(`${corrupt.message.split(' corrupt-task-output:')[0]}; rerunning ${producer}/${corrupt.producer.rank}, then ${step}/${rank}`);
-        await rm(runPaths.marker(runDir, producer, corrupt.producer.rank), { force: true });
-        await execute(producer, corrupt.producer.rank, inline);
-        result = await execute(step, rank, inline);
-      }
+      result = await executeRepairing(step, rank, inline, 0);
     } catch (e) {
       await recordFailure(runDir, step, rank, e);
       throw new Error(`task ${step}/${rank} failed: ${(e as Error).message}`, { cause: e });
@@ -179,7 +197,7 @@ export async function runStepRanks(
 }
 
 /** Plan name of the task that wrote a corrupt file: a global step, or the segment a barrier's collect ends. */
-function producerStep(run: OpenedRun, p: Producer): string | undefined {
+export function producerStep(run: Pick<OpenedRun, 'plan'>, p: Producer): string | undefined {
   if (p.step !== null) return run.plan.steps.some((s) => s.name === p.step) ? p.step : undefined;
   const seg = run.plan.segments.find((s) => s.closesWith?.name === p.stageName);
   return seg ? `seg${seg.index}` : undefined; // an index run's file: nothing here can rewrite it

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import type { ResolvedConfig } from '../config/schema.js';
 import { configHash, type Registries } from '../config/resolve.js';
+import { describeConfigChange } from './config-change.js';
 import { ConfigError } from '../config/errors.js';
 import { exists, writeJsonAtomic } from '../core/atomic.js';
 import { buildPlan, type Plan } from '../run/plan.js';
@@ -27,7 +28,8 @@ export async function openRunDir(runDir: string, cfg: ResolvedConfig, reg: Regis
       const old = JSON.parse(await fs.readFile(configFile, 'utf8')) as ResolvedConfig;
       if (configHash(old) !== configHash(cfg)) {
         throw new ConfigError(
-          `${runDir} already holds a run of a different config; pass --force to start over there, or choose another --out`,
+          `${runDir} already holds a run of a different config (${describeConfigChange(old, cfg)}); rerun with the config ` +
+            'it was made with to resume it, pass --force to start over there (its outputs are deleted), or choose another --out',
         );
       }
       resumed = true;

@@ -15,6 +15,8 @@ import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
 import { runPaths } from './layout.js';
 import { formatReport } from './report.js';
+import { verifyWholeFile } from './verified-inputs.js';
+import { CorruptTaskOutputError } from '../core/corrupt-output.js';
 import { writeReportOrWarn } from '../report/report-file.js';
 
 export interface Manifest {
@@ -44,11 +46,14 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
     if (step.kind === 'finalize') continue;
     for (let rank = 0; rank < step.worldSize; rank++) {
       const file = runPaths.taskStats(runDir, step.name, rank);
+      // A stats file that does not match its task's marker (or, from an older run, does not parse) makes the
+      // executor rerun that task, then this one.
+      await verifyWholeFile(runDir, file, step.name, rank);
       let task: TaskStatsFile;
       try {
         task = JSON.parse(await fs.readFile(file, 'utf8')) as TaskStatsFile;
       } catch (e) {
-        throw new Error(`cannot finalize: ${file} is missing or unreadable (${(e as Error).message}); rerun the run to complete task ${step.name}/${rank}`);
+        throw new CorruptTaskOutputError(file, { stageName: step.name, step: step.name, rank }, `it is missing or unreadable (${(e as Error).message})`);
       }
       stats = mergeStats(stats, task.stats);
       if (step.name === lastSegment) {

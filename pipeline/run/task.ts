@@ -9,19 +9,22 @@ import type { Doc } from '../core/doc.js';
 import type { Stage, StageContext } from '../core/stage.js';
 import type { Logger } from '../core/log.js';
 import { StatsRecorder, type Stats } from '../core/stats.js';
-import { exists, writeJsonAtomic } from '../core/atomic.js';
+import { exists, writeFileAtomic } from '../core/atomic.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Registries } from '../config/resolve.js';
 import { getEncoding, type Encoding } from '../../tokenizer/index.js';
 import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
 import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
-import { DocJsonlWriter, readDocJsonl } from '../writers/doc-jsonl.js';
+import { DocJsonlWriter } from '../writers/doc-jsonl.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';
-import { buildPlan, globalSteps, runEncodingName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { buildPlan, globalSteps, runEncodingName, segmentStepName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
 import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 import { instrument } from './instrument.js';
+import { recordFile, recordOf, type FileRecord } from './file-record.js';
+import { writeMarker } from './marker.js';
+import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWholeFile } from './verified-inputs.js';
 import { loadModuleStages } from '../custom/load.js';
 import { LengthProbe, sourceGroups } from '../report/collect.js';
 import { hostname } from 'node:os';
@@ -88,34 +91,44 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
   const stats = new StatsRecorder();
   const signal = opts.signal ?? new AbortController().signal;
   const base = { runDir, stats, log: opts.log, signal, seed: cfg.seed };
-  let result: Omit<TaskStatsFile, 'step' | 'rank' | 'worldSize' | 'stats'> = { kept: 0 };
+  let result: TaskOutcome = { kept: 0, outputs: [] };
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
   } else if (stepPlan.kind === 'tokenizer') {
-    await trainRunTokenizer(cfg, plan, runDir, opts.log);
+    result.outputs = await trainRunTokenizer(cfg, plan, runDir, opts.log);
   } else if (stepPlan.kind === 'global') {
+    // dedup's files carry their own checksums (pipeline/dedup/record-file.ts)
     const stage = cfg.stages.find((s) => s.name === stepPlan.barrier)!;
     const g = globalSteps(cfg, runDir, reg, stage, plan.worldSize).find((x) => x.step.name === stepPlan.step)!;
     await g.step.run(rank, base);
   } else {
     await finalizeRun(runDir, cfg, plan, opts.log);
+    const files = [runPaths.manifest(runDir), runPaths.stats(runDir), runPaths.report(runDir)];
+    result.outputs = await Promise.all(files.map((f) => recordFile(runDir, f)));
   }
 
+  const { outputs, ...counts } = result;
   const file: TaskStatsFile = {
     step,
     rank,
     worldSize: stepPlan.worldSize,
     stats: stats.snapshot(),
-    ...result,
+    ...counts,
     startedAt,
     finishedAt: Date.now(),
     worker: `${hostname()} pid ${process.pid} thread ${threadId}`,
   };
-  await writeJsonAtomic(runPaths.taskStats(runDir, step, rank), file);
-  await writeJsonAtomic(marker, { step, rank, finishedAt: new Date().toISOString() });
+  const statsFile = runPaths.taskStats(runDir, step, rank);
+  const statsText = JSON.stringify(file, null, 2) + '\n';
+  await writeFileAtomic(statsFile, statsText);
+  // Last: the marker, with the length and sha256 of everything the task wrote.
+  await writeMarker(runDir, step, rank, [...outputs, recordOf(runDir, statsFile, statsText)]);
   return { step, rank, skipped: false };
 }
+
+/** What a task passes on to its stats file, and the files it wrote (for its marker). */
+type TaskOutcome = Omit<TaskStatsFile, 'step' | 'rank' | 'worldSize' | 'stats'> & { outputs: FileRecord[] };
 
 type TaskContext = Omit<StageContext, 'stageName'>;
 
@@ -127,9 +140,9 @@ async function runSegment(
   reg: Registries,
   ctx: TaskContext,
   opts: TaskOptions,
-): Promise<Omit<TaskStatsFile, 'step' | 'rank' | 'worldSize' | 'stats'>> {
+): Promise<TaskOutcome> {
   let docs: AsyncIterable<Doc> =
-    seg.index === 0 ? readInputs(cfg, plan.rankFiles[rank], reg, ctx) : readDocJsonl(runPaths.segment(ctx.runDir, seg.index - 1, rank));
+    seg.index === 0 ? readInputs(cfg, plan.rankFiles[rank], reg, ctx) : await segmentDocs(ctx.runDir, seg.index - 1, rank);
   docs = reportProgress(docs, opts.onProgress);
   if (isMainThread) docs = yieldToEventLoop(docs);
 
@@ -163,23 +176,27 @@ async function runSegment(
   });
 
   if (!seg.last) {
-    const writer = await DocJsonlWriter.open(runPaths.segment(ctx.runDir, seg.index, rank));
+    const target = runPaths.segment(ctx.runDir, seg.index, rank);
+    const writer = await DocJsonlWriter.open(target);
+    let written: { bytes: number; sha256: string };
     try {
       for await (const doc of docs) await writer.write(doc);
-      await writer.close();
+      written = await writer.close();
     } catch (e) {
       await writer.abort();
       throw e;
     }
-    return { kept: writer.count };
+    return { kept: writer.count, outputs: [{ path: path.relative(ctx.runDir, target), ...written }] };
   }
 
-  const encoding = encodingFor(runEncodingName(cfg, ctx.runDir));
+  const encodingName = runEncodingName(cfg, ctx.runDir);
+  if (cfg.tokenizer.train && !encodings.has(encodingName)) await verifyTrainedTokenizer(ctx.runDir, encodingName);
+  const encoding = encodingFor(encodingName);
   const shardsProbe = new LengthProbe('after', TOKENIZE_STAGE, groups, ctx.stats);
   docs = instrument(tokenizeStage(encoding), true, { out: shardsProbe })(docs, { ...ctx, stageName: TOKENIZE_STAGE });
   // After tokenization, so the text output holds exactly the documents in the shards.
   const text = await openTextOutput(cfg, ctx.runDir, rank);
-  if (text) docs = tee(docs, text);
+  if (text) docs = tee(docs, text.sink);
   let shards: ShardInfo[];
   try {
     shards = await writeTokenShards(docs, {
@@ -192,24 +209,30 @@ async function runSegment(
         'biglm.tokenizer': JSON.stringify({ name: encoding.name, vocabSize: encoding.vocabSize, eosId: encoding.eosId }),
       },
     });
-    await text?.close();
+    await text?.sink.close();
   } catch (e) {
-    await text?.abort();
+    await text?.sink.abort();
     throw e;
   }
-  return { kept: shards.reduce((n, s) => n + s.documents, 0), shards };
+  const outputs = shards.map((s) => ({ path: s.path, bytes: s.bytes, sha256: s.sha256 }));
+  if (text) outputs.push(await recordFile(ctx.runDir, text.file));
+  return { kept: shards.reduce((n, s) => n + s.documents, 0), shards, outputs };
 }
 
 /** Train the run's BPE vocabulary on every document the stages kept (the segment before training). */
-async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string, log: Logger): Promise<void> {
+async function trainRunTokenizer(cfg: ResolvedConfig, plan: Plan, runDir: string, log: Logger): Promise<FileRecord[]> {
   const train = cfg.tokenizer.train!;
   const k = plan.segments.findIndex((s) => s.afterTokenizerTraining) - 1;
   const inputs = Array.from({ length: plan.worldSize }, (_, rank) => runPaths.segment(runDir, k, rank));
+  // The trainer skips lines it cannot parse (it also reads users' files), so a damaged segment file would
+  // train a vocabulary on part of the corpus without a word: check them whole first.
+  for (const [rank, file] of inputs.entries()) await verifyWholeFile(runDir, file, segmentStepName(k), rank);
   const result = await trainTokenizer(
     { inputs, out: runEncodingName(cfg, runDir), vocabSize: train.vocabSize, pattern: train.pattern, name: cfg.tokenizer.name },
     { info: (m) => log.info(`tokenizer: ${m}`), warn: (m) => log.warn(`tokenizer: ${m}`) },
   );
   log.info(`tokenizer: trained ${result.sidecar.vocabSize} tokens on ${result.sidecar.training?.documents ?? 0} documents`);
+  return Promise.all(trainedTokenizerFiles(runEncodingName(cfg, runDir)).map((f) => recordFile(runDir, f)));
 }
 
 async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Registries, ctx: TaskContext): AsyncIterable<Doc> {
@@ -263,19 +286,14 @@ async function* reportProgress(docs: AsyncIterable<Doc>, onProgress?: (d: TaskPr
 
 interface DocSink {
   write(doc: Doc): Promise<void>;
-  close(): Promise<void>;
+  close(): Promise<unknown>;
   abort(): Promise<void>;
 }
 
-async function openTextOutput(cfg: ResolvedConfig, runDir: string, rank: number): Promise<DocSink | undefined> {
-  switch (cfg.output.textOutput) {
-    case 'none':
-      return undefined;
-    case 'jsonl':
-      return DocJsonlWriter.open(runPaths.textOutput(runDir, rank, 'jsonl'));
-    case 'parquet':
-      return DocParquetWriter.open(runPaths.textOutput(runDir, rank, 'parquet'));
-  }
+async function openTextOutput(cfg: ResolvedConfig, runDir: string, rank: number): Promise<{ sink: DocSink; file: string } | undefined> {
+  if (cfg.output.textOutput === 'none') return undefined;
+  const file = runPaths.textOutput(runDir, rank, cfg.output.textOutput);
+  return { file, sink: cfg.output.textOutput === 'jsonl' ? await DocJsonlWriter.open(file) : await DocParquetWriter.open(file) };
 }
 
 async function* tee(docs: AsyncIterable<Doc>, sink: DocSink): AsyncIterable<Doc> {

@@ -1,12 +1,18 @@
 // Documents as JSON lines: the intermediate files between segments (`segments/<k>/<rank>.jsonl`) and the
 // `--text-output jsonl` files. One document per line with all its metadata; written to a temporary name
-// and renamed when complete, so a killed task never leaves a half file under the final name.
+// and renamed when complete, so a killed task never leaves a half file under the final name. The writer
+// hashes what it writes, so the task's marker can record the file's length and sha256; the reader checks
+// them against that record while it reads.
 
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { Doc } from '../core/doc.js';
 import { tempName } from '../core/atomic.js';
+import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
+import { hashMismatch, type FileRecord } from '../run/file-record.js';
 
 /** The serialized form: everything but the tokens. */
 export type DocLine = Omit<Doc, 'tokens'>;
@@ -14,11 +20,16 @@ export type DocLine = Omit<Doc, 'tokens'>;
 export class DocJsonlWriter {
   private readonly tmp: string;
   private readonly out;
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  /** A write error, kept until the next call: a stream destroyed by abort() must not crash the process. */
+  private failed: Error | undefined;
   count = 0;
 
   constructor(readonly target: string) {
     this.tmp = tempName(target);
     this.out = createWriteStream(this.tmp);
+    this.out.on('error', (e) => (this.failed ??= e));
   }
 
   static async open(target: string): Promise<DocJsonlWriter> {
@@ -27,6 +38,7 @@ export class DocJsonlWriter {
   }
 
   async write(doc: Doc): Promise<void> {
+    if (this.failed) throw this.failed;
     const line: DocLine = {
       id: doc.id,
       text: doc.text,
@@ -35,17 +47,24 @@ export class DocJsonlWriter {
       position: doc.position,
       meta: doc.meta,
     };
+    // Encoded once: the same bytes are hashed, counted and written.
+    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
     this.count++;
-    if (!this.out.write(JSON.stringify(line) + '\n')) await once(this.out, 'drain');
+    if (!this.out.write(bytes)) await once(this.out, 'drain');
   }
 
-  async close(): Promise<void> {
+  /** Commits the file; its length and sha256, for the task's marker. */
+  async close(): Promise<{ bytes: number; sha256: string }> {
+    if (this.failed) throw this.failed;
     this.out.end();
     await once(this.out, 'finish');
     const fh = await fs.open(this.tmp, 'r+');
     await fh.sync();
     await fh.close();
     await fs.rename(this.tmp, this.target);
+    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
   async abort(): Promise<void> {
@@ -54,18 +73,54 @@ export class DocJsonlWriter {
   }
 }
 
-/** Read back a file written by DocJsonlWriter, in order. */
-export async function* readDocJsonl(file: string): AsyncIterable<Doc> {
+/** What to check a file against while reading it (nothing but its lines, without a record), and whom to name when it is damaged. */
+export interface ExpectedFile {
+  record?: FileRecord;
+  producer: Producer;
+}
+
+/**
+ * Read back a file written by DocJsonlWriter, in order. With `expected`, a line that is not JSON, or a length or
+ * sha256 other than recorded (checked at the end, before the caller can commit anything), throws
+ * CorruptTaskOutputError naming the file and the task that wrote it.
+ */
+export async function* readDocJsonl(file: string, expected?: ExpectedFile): AsyncIterable<Doc> {
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  let bytes = 0;
+  let lineNo = 0;
   let rest = '';
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
+  const parse = (line: string): Doc => {
+    try {
+      return JSON.parse(line) as Doc;
+    } catch (e) {
+      const reason = `line ${lineNo} is not JSON (${(e as Error).message})`;
+      if (expected) throw new CorruptTaskOutputError(file, expected.producer, reason);
+      throw new Error(`${file}: ${reason}`);
+    }
+  };
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+    const text = rest + decoder.write(chunk as Buffer);
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) >= 0) {
-      if (nl > start) yield JSON.parse(text.slice(start, nl)) as Doc;
+      lineNo++;
+      if (nl > start) yield parse(text.slice(start, nl));
       start = nl + 1;
     }
     rest = text.slice(start);
   }
-  if (rest.length > 0) yield JSON.parse(rest) as Doc;
+  rest += decoder.end();
+  if (rest.length > 0) {
+    lineNo++;
+    yield parse(rest);
+  }
+  if (expected?.record) {
+    const { record, producer } = expected;
+    if (bytes !== record.bytes) throw new CorruptTaskOutputError(file, producer, `read ${bytes} bytes, expected ${record.bytes}`);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== record.sha256) throw new CorruptTaskOutputError(file, producer, hashMismatch(sha256, record.sha256));
+  }
 }

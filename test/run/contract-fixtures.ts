@@ -2,7 +2,8 @@
 // depend on the production readers and filters: a line-per-document text reader, a length filter and a
 // barrier stage that keeps the first document of each distinct text (by global order key).
 
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -114,5 +115,22 @@ export function fixtureRegistries(): Registries {
   stages.register('first_of_text', firstOfText);
   return { readers, stages, detectFormat: () => 'lines' };
 }
+
+/** Three small text inputs (one line per document; a duplicate, short lines, a '!' line) in a fresh folder. */
+export function fixtureCorpus(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-runner-in-'));
+  writeFileSync(path.join(dir, 'a.txt'), 'the quick brown fox\nhi\nsame text here\n!broken\nanother line of text\n');
+  writeFileSync(path.join(dir, 'b.txt'), 'same text here\nunique words in b\nok\nsame text here\n');
+  writeFileSync(path.join(dir, 'c.txt'), 'the quick brown fox\nc has its own line\n');
+  return dir;
+}
+
+/** The config the runner tests run on `fixtureCorpus()`: a filter, a barrier, gpt2. */
+export const fixtureConfig = {
+  inputs: ['*.txt'],
+  stages: [{ type: 'min_length', chars: 3 }, { type: 'first_of_text' }],
+  tokenizer: { name: 'gpt2' },
+  output: { batchDocs: 2 },
+};
 
 export type { Doc };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
@@ -11,24 +11,12 @@ import { readShardDocs } from '../../pipeline/shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
-import { fixtureRegistries } from './contract-fixtures.js';
+import { fixtureConfig, fixtureCorpus, fixtureRegistries } from './contract-fixtures.js';
 
 const reg = fixtureRegistries();
 
-function corpus(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-runner-in-'));
-  writeFileSync(path.join(dir, 'a.txt'), 'the quick brown fox\nhi\nsame text here\n!broken\nanother line of text\n');
-  writeFileSync(path.join(dir, 'b.txt'), 'same text here\nunique words in b\nok\nsame text here\n');
-  writeFileSync(path.join(dir, 'c.txt'), 'the quick brown fox\nc has its own line\n');
-  return dir;
-}
-
-const config = {
-  inputs: ['*.txt'],
-  stages: [{ type: 'min_length', chars: 3 }, { type: 'first_of_text' }],
-  tokenizer: { name: 'gpt2' },
-  output: { batchDocs: 2 },
-};
+const corpus = fixtureCorpus;
+const config = fixtureConfig;
 
 async function prepare(inputDir: string, workers = 1, stopAfterTasks?: number) {
   const cfg = await resolveConfig(config, inputDir, reg);

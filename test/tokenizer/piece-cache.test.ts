@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
 import { PieceCacheEncoder } from '../../tokenizer/piece-cache.js';
+import { builtinRanks } from '../../tokenizer/mergeable-ranks.js';
+
+const ranks = () => builtinRanks('cl100k_base');
 import { BUILTINS } from '../../tokenizer/builtin.js';
 import { Rng } from '../../pipeline/core/rng.js';
 
@@ -24,7 +27,7 @@ function wordSoup(seed: number, words: number): string {
 
 describe('PieceCacheEncoder', () => {
   it('gives tiktoken’s ids while its Map is emptied again and again', () => {
-    const enc = new PieceCacheEncoder(cl100k, pattern, { maxEntries: 16 });
+    const enc = new PieceCacheEncoder(cl100k, ranks, pattern, { maxEntries: 16 });
     for (let seed = 1; seed <= 5; seed++) {
       const text = wordSoup(seed, 3000);
       expect(Array.from(enc.encode(text))).toEqual(Array.from(cl100k.encode_ordinary(text)));
@@ -34,7 +37,7 @@ describe('PieceCacheEncoder', () => {
   });
 
   it('keeps every id right when the ids of multi-token pieces outgrow the first arena (65,536 ids)', () => {
-    const enc = new PieceCacheEncoder(cl100k, pattern);
+    const enc = new PieceCacheEncoder(cl100k, ranks, pattern);
     const text = wordSoup(7, 60000);
     const expected = Array.from(cl100k.encode_ordinary(text));
     expect(expected.length).toBeGreaterThan(100000);
@@ -44,7 +47,7 @@ describe('PieceCacheEncoder', () => {
   });
 
   it('empties its cache when the arena of multi-token ids is full, and stays exact', () => {
-    const enc = new PieceCacheEncoder(cl100k, pattern, { maxArenaIds: 1000 });
+    const enc = new PieceCacheEncoder(cl100k, ranks, pattern, { maxArenaIds: 1000 });
     const text = wordSoup(11, 5000);
     const expected = Array.from(cl100k.encode_ordinary(text));
     expect(Array.from(enc.encode(text))).toEqual(expected);
@@ -53,14 +56,18 @@ describe('PieceCacheEncoder', () => {
     expect(Array.from(enc.encode(text))).toEqual(expected);
   });
 
-  it('encodes pieces longer than it caches through tiktoken directly', () => {
-    const enc = new PieceCacheEncoder(cl100k, pattern, { maxPieceLength: 8 });
+  it('merges pieces longer than it caches itself, never in tiktoken, with tiktoken’s ids', () => {
+    const calls: string[] = [];
+    const core = { encode_ordinary: (piece: string) => (calls.push(piece), cl100k.encode_ordinary(piece)) };
+    const enc = new PieceCacheEncoder(core, ranks, pattern, { maxPieceLength: 8 });
     const text = 'short words and a verylongwordthatgoesonandon plus 日本語のテキストが長く続きます';
     expect(Array.from(enc.encode(text))).toEqual(Array.from(cl100k.encode_ordinary(text)));
     expect(enc.count(text)).toBe(cl100k.encode_ordinary(text).length);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((piece) => piece.length <= 8)).toBe(true);
   });
 
   it('refuses a piece length whose ids could overflow an entry', () => {
-    expect(() => new PieceCacheEncoder(cl100k, pattern, { maxPieceLength: 200 })).toThrow(/maxPieceLength 200 is over 170/);
+    expect(() => new PieceCacheEncoder(cl100k, ranks, pattern, { maxPieceLength: 200 })).toThrow(/maxPieceLength 200 is over 170/);
   });
 });

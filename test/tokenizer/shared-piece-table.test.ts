@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { get_encoding } from 'tiktoken';
 import { SharedPieceTable } from '../../tokenizer/shared-piece-table.js';
 import { PieceCacheEncoder } from '../../tokenizer/piece-cache.js';
+import { builtinRanks } from '../../tokenizer/mergeable-ranks.js';
 import { BUILTINS } from '../../tokenizer/builtin.js';
 
+const ranks = () => builtinRanks('cl100k_base');
 const cl100k = get_encoding('cl100k_base');
 afterAll(() => cl100k.free());
 
@@ -65,8 +67,8 @@ describe('SharedPieceTable', () => {
     const first = countingCore();
     const second = countingCore();
     const pattern = BUILTINS.cl100k_base.pattern;
-    const a = new PieceCacheEncoder(first, pattern, { shared: new SharedPieceTable(buffer, 'cl100k_base') });
-    const b = new PieceCacheEncoder(second, pattern, { shared: new SharedPieceTable(buffer, 'cl100k_base') });
+    const a = new PieceCacheEncoder(first, ranks, pattern, { shared: new SharedPieceTable(buffer, 'cl100k_base') });
+    const b = new PieceCacheEncoder(second, ranks, pattern, { shared: new SharedPieceTable(buffer, 'cl100k_base') });
     const expected = Array.from(cl100k.encode_ordinary(TEXT));
     expect(Array.from(a.encode(TEXT))).toEqual(expected);
     expect(first.calls.length).toBeGreaterThan(20);

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic, writeJsonAtomic } from '../../pipeline/core/atomic.js';
 import { consoleLogger, type Logger } from '../../pipeline/core/log.js';
-import { PATTERNS, compilePattern } from '../pattern.js';
+import { PieceScanner } from '../bmp-twin.js';
+import { PATTERNS } from '../pattern.js';
 import { EOS_TEXT, RANK_FILE, SIDECAR_FILE, formatRankFile, type Sidecar } from '../vocab-file.js';
 import { learnBpe } from './bpe.js';
 import { readCorpus, resolveInputs, type CorpusCounters } from './corpus.js';
@@ -69,17 +70,19 @@ export async function countPieces(
   maxPieceBytes = 256,
   maxUniquePieces = 8_000_000,
 ): Promise<PieceCounts> {
-  const re = compilePattern(pattern);
+  // A scanner rather than the bare regex: one piece of a few million characters would overflow V8's regex.
+  const scanner = new PieceScanner(pattern);
   const counts = new Map<string, number>();
   const pruned = { distinct: 0, occurrences: 0 };
   let pieces = 0;
   for await (const text of texts) {
+    const { re, text: scanned, origin } = scanner.scan(text);
     re.lastIndex = 0;
-    while (re.lastIndex < text.length) {
+    while (re.lastIndex < scanned.length) {
       const start = re.lastIndex;
-      const m = re.exec(text);
-      if (m === null) throw new Error(`pattern matched nothing at offset ${start}`);
-      const piece = m[0];
+      if (!re.test(scanned)) throw new Error(`pattern matched nothing at offset ${origin ? origin[start] : start}`);
+      const end = re.lastIndex;
+      const piece = origin ? text.slice(origin[start], origin[end]) : text.slice(start, end);
       // A UTF-16 length bounds the UTF-8 length from below, ×3 from above: cheap pre-check.
       if (piece.length > maxPieceBytes || (piece.length * 3 > maxPieceBytes && Buffer.byteLength(piece) > maxPieceBytes)) continue;
       pieces++;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../core/log.js';
 import { writeFileAtomic } from '../../core/atomic.js';
-import { pendingWork, type Executor } from '../executor.js';
+import { checkResumedRun, pendingWork, type Executor } from '../executor.js';
 import type { OpenedRun } from '../run-dir.js';
 import { formatRanksFile } from '../array-ranks.js';
 import { SlurmError, hasCommand, maxArraySize, partitions, sbatch, scancel, squeue } from './cli.js';
@@ -86,6 +86,7 @@ export async function submitRun(run: OpenedRun, options: SlurmOptions, log: Logg
   const node = process.execPath;
   const biglm = biglmEntry();
   const { maxArraySize } = await checkCluster(run, options, log);
+  await checkResumedRun(run, log);
   const work = await pendingWork(run.runDir, run.plan);
   const tasksSkipped = work.reduce((n, w) => n + w.worldSize - w.pending.length, 0);
   if (work.every((w) => w.pending.length === 0)) {
