@@ -1,0 +1,274 @@
+// Tree cleaning before extraction, after trafilatura/htmlprocessing.py: drop elements that are never
+// content (`tree_cleaning`, MANUALLY_CLEANED/STRIPPED from settings.py), rename tags to trafilatura's
+// internal vocabulary (`convert_tags`: list/item/head/lb/quote/code/ref/del), prune boilerplate by
+// class/id and by link density (`prune_unwanted_nodes`, `delete_by_link_density`,
+// main_extractor.py `prune_unwanted_sections`).
+
+import {
+  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, stripTags, textContent,
+} from './dom.js';
+import { DISCARD_IMAGE, OVERALL_DISCARD, PRECISION_DISCARD, TEASER_DISCARD } from './selectors.js';
+import { trim } from './text.js';
+
+export type Focus = 'precision' | 'balanced' | 'recall';
+
+export const MANUALLY_CLEANED = [
+  'aside', 'embed', 'fencedframe', 'footer', 'head', 'iframe', 'menu', 'object', 'script', 'applet', 'audio', 'canvas', 'figure', 'map',
+  'picture', 'svg', 'video', 'area', 'blink', 'button', 'datalist', 'dialog', 'frame', 'frameset', 'fieldset', 'link', 'input', 'ins',
+  'label', 'legend', 'marquee', 'math', 'menuitem', 'nav', 'noindex', 'noscript', 'optgroup', 'option', 'output', 'param', 'progress',
+  'rp', 'rt', 'rtc', 'select', 'source', 'style', 'track', 'textarea', 'time', 'use',
+];
+const MANUALLY_STRIPPED = new Set([
+  'abbr', 'acronym', 'address', 'bdi', 'bdo', 'big', 'cite', 'data', 'dfn', 'font', 'hgroup', 'img', 'ins', 'mark', 'meta', 'nobr',
+  'ruby', 'small', 'tbody', 'template', 'tfoot', 'thead',
+]);
+const CUT_EMPTY = new Set([
+  'article', 'b', 'blockquote', 'dd', 'div', 'dt', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'li', 'main', 'p', 'pre', 'q', 'section', 'span', 'strong',
+]);
+
+/** Remove every element matched by one of the predicates (never the root), keeping tails. */
+export function pruneNodes(tree: El, predicates: ((el: El) => boolean)[], withBackup = false, clock?: Clock): El {
+  const oldLen = withBackup ? textContent(tree).length : 0;
+  const backup = withBackup ? deepCopy(tree) : null;
+  for (const match of predicates) {
+    const hits = descendants(tree).filter(match);
+    clock?.tick();
+    for (const el of hits) deleteElement(el);
+  }
+  if (backup) {
+    // over-pruning guard: a rule that removed 6/7 of the text hit the content, not the chrome
+    const newLen = textContent(tree).length;
+    return newLen > oldLen / 7 ? tree : backup;
+  }
+  return tree;
+}
+
+/** MathML → its LaTeX source in the tail, so formulas survive the deletion of <math> (`recover_math`). */
+function recoverMath(tree: El): void {
+  for (const m of iter(tree, 'math')) {
+    const ann = descendants(m, 'annotation').find((a) => a.attrs.encoding === 'application/x-tex');
+    const latex = ann ? trim(ann.text ?? '') : trim(m.attrs.alttext ?? '');
+    if (!latex) continue;
+    const [open, close] = m.attrs.display === 'block' ? ['\\[', '\\]'] : ['\\(', '\\)'];
+    m.tail = `${open}${latex}${close}${m.tail ?? ''}`;
+  }
+}
+
+/** Forms go, unless one holds most of the page (ASP.NET wraps the whole page in a <form>). */
+function handleForms(tree: El): void {
+  const forms = descendants(tree, 'form');
+  if (!forms.length) return;
+  const total = textContent(tree).length;
+  for (const f of forms) {
+    if (total && textContent(f).length > total / 2) f.tag = 'div';
+    else deleteElement(f);
+  }
+}
+
+/** `tree_cleaning`: delete non-content elements, strip inline wrappers, prune empty elements. */
+export function treeCleaning(tree: El, focus: Focus, clock?: Clock): El {
+  recoverMath(tree);
+  for (const f of descendants(tree, 'figure')) if (findFirst(f, 'table')) f.tag = 'div';
+  for (const t of descendants(tree, 'table')) if (t.attrs.role === 'presentation' || t.attrs.role === 'none') t.tag = 'div';
+  stripTags(tree, MANUALLY_STRIPPED);
+  const cleaned = new Set(MANUALLY_CLEANED);
+  const deleteCleaned = (t: El) => {
+    for (const el of descendants(t, cleaned)) deleteElement(el);
+  };
+  if (focus === 'recall' && findFirst(tree, 'p')) {
+    // recall: never let the cleaning remove every paragraph
+    const copy = deepCopy(tree);
+    deleteCleaned(tree);
+    if (!findFirst(tree, 'p')) tree = copy;
+  } else deleteCleaned(tree);
+  clock?.tick();
+  handleForms(tree);
+  return pruneHtml(tree, focus);
+}
+
+/** `prune_html`: delete elements of CUT_EMPTY_ELEMS that have no child nodes at all. */
+function pruneHtml(tree: El, focus: Focus): El {
+  const keepTail = focus !== 'precision';
+  for (const el of descendants(tree)) {
+    if (el.children.length === 0 && !el.text && CUT_EMPTY.has(el.tag)) deleteElement(el, keepTail);
+  }
+  return tree;
+}
+
+const FORMATTING_TAGS = new Set(['em', 'i', 'b', 'strong', 'u', 'kbd', 'samp', 'tt', 'var', 'sub', 'sup']);
+const LINK_CONTEXT = new Set(['div', 'li', 'p', 'table']);
+const CODE_INDICATORS = ['{', '("', "('", '\n    '];
+
+function convertLists(el: El): void {
+  el.attrs = { rend: el.tag };
+  el.tag = 'list';
+  let i = 1;
+  for (const sub of descendants(el, new Set(['dd', 'dt', 'li']))) {
+    if (sub.tag === 'dd' || sub.tag === 'dt') {
+      sub.attrs.rend = `${sub.tag}-${i}`;
+      if (sub.tag === 'dd') i++;
+    }
+    sub.tag = 'item';
+  }
+}
+
+function convertQuotes(el: El): void {
+  let code = false;
+  if (el.tag === 'pre') {
+    if (el.children.length === 1 && el.children[0].tag === 'span') code = true;
+    const hljs = descendants(el, 'span').filter((s) => (s.attrs.class ?? '').startsWith('hljs'));
+    if (hljs.length) {
+      code = true;
+      for (const s of hljs) s.attrs = {};
+    }
+    if (el.text && CODE_INDICATORS.some((c) => el.text!.includes(c))) code = true;
+  }
+  el.tag = code ? 'code' : 'quote';
+}
+
+const CONVERSIONS: Record<string, (el: El) => void> = {
+  dl: convertLists, ol: convertLists, ul: convertLists,
+  h1: heading, h2: heading, h3: heading, h4: heading, h5: heading, h6: heading,
+  br: (el) => void (el.tag = 'lb'), hr: (el) => void (el.tag = 'lb'),
+  blockquote: convertQuotes, pre: convertQuotes, q: convertQuotes,
+  del: deletion, s: deletion, strike: deletion,
+  details: (el) => {
+    el.tag = 'div';
+    for (const s of descendants(el, 'summary')) s.tag = 'head';
+  },
+};
+function heading(el: El): void {
+  el.attrs = { rend: el.tag };
+  el.tag = 'head';
+}
+function deletion(el: El): void {
+  el.tag = 'del';
+  el.attrs.rend = 'overstrike';
+}
+
+/** `convert_tags` with links, images and formatting off (what text output needs). */
+export function convertTags(tree: El): El {
+  // links inside text containers become <ref> (link density needs them); other <a> are unwrapped
+  for (const a of descendants(tree, 'a')) {
+    for (let p = a.parent; p && p !== tree; p = p.parent) {
+      if (LINK_CONTEXT.has(p.tag)) {
+        a.tag = 'ref';
+        break;
+      }
+    }
+  }
+  stripTags(tree, new Set(['a']));
+  for (const s of descendants(tree, 'strong')) {
+    if ((s.attrs.class ?? '').includes('schema-faq-question')) {
+      s.attrs = { rend: 'h3' };
+      s.tag = 'head';
+    }
+  }
+  for (const s of descendants(tree, new Set(['sub', 'sup']))) if (!s.text && s.children.length === 0) deleteElement(s);
+  stripTags(tree, FORMATTING_TAGS);
+  for (const el of iter(tree)) {
+    const convert = CONVERSIONS[el.tag];
+    if (convert) convert(el);
+  }
+  return tree;
+}
+
+// ---- link density (htmlprocessing.py) ---------------------------------------------------------------
+
+const LINK_FARM_RATIO = 0.9;
+
+function collectLinkInfo(links: El[]): { linkLen: number; count: number; short: number; texts: string[] } {
+  const texts = links.map((l) => trim(textContent(l))).filter((t) => t);
+  let linkLen = 0;
+  let short = 0;
+  for (const t of texts) {
+    linkLen += t.length;
+    if (t.length < 10) short++;
+  }
+  return { linkLen, count: texts.length, short, texts };
+}
+
+function isParagraphListing(links: El[]): boolean {
+  for (const l of links) {
+    const p = l.parent;
+    if (!p || p.tag !== 'p' || descendants(p, 'ref').length > 1) return false;
+  }
+  return true;
+}
+
+/** `link_density_test`: is this element mostly links (menus, link farms)? Also returns the link texts. */
+export function linkDensityTest(el: El, text: string, favorPrecision: boolean): [boolean, string[]] {
+  const links = descendants(el, 'ref');
+  if (!links.length) return [false, []];
+  let texts: string[] = [];
+  if (links.length === 1) {
+    const threshold = favorPrecision ? 10 : 100;
+    const linkText = trim(textContent(links[0]));
+    if (linkText.length > threshold && linkText.length > text.length * 0.9) return [true, []];
+  }
+  const next = getNext(el);
+  const limit = el.tag === 'p' ? (next === null ? 60 : 30) : next === null ? 300 : 100;
+  if (text.length < limit) {
+    const info = collectLinkInfo(links);
+    texts = info.texts;
+    if (info.count === 0) return [true, texts];
+    if (info.linkLen > text.length * 0.8 || (info.count > 1 && info.short / info.count > 0.8)) return [true, texts];
+  } else if (links.length > 4) {
+    const info = collectLinkInfo(links);
+    if (info.linkLen > text.length * LINK_FARM_RATIO && info.linkLen < 100 * info.count && !isParagraphListing(links)) return [true, info.texts];
+  }
+  return [false, texts];
+}
+
+/** `link_density_test_tables`. */
+function linkDenseTable(el: El): boolean {
+  const links = descendants(el, 'ref');
+  if (!links.length) return false;
+  const len = trim(textContent(el)).length;
+  if (len < 200) return false;
+  const { linkLen } = collectLinkInfo(links);
+  return len < 1000 ? linkLen > 0.8 * len : linkLen > 0.5 * len;
+}
+
+/** `delete_by_link_density`. */
+function deleteByLinkDensity(tree: El, tag: string, backtracking: boolean, favorPrecision: boolean): void {
+  const lenThreshold = favorPrecision ? 200 : 100;
+  const depthThreshold = favorPrecision ? 1 : 3;
+  const deletions: El[] = [];
+  for (const el of iter(tree, tag)) {
+    const text = trim(textContent(el));
+    const [dense, texts] = linkDensityTest(el, text, favorPrecision);
+    if (dense || (backtracking && texts.length && text.length > 0 && text.length < lenThreshold && el.children.length >= depthThreshold)) {
+      // a paragraph holding a list item's or a cell's content stays: the list/table is judged as a whole
+      if (tag === 'p' && el.parent && (el.parent.tag === 'item' || el.parent.tag === 'td' || el.parent.tag === 'th')) continue;
+      deletions.push(el);
+    }
+  }
+  for (const el of new Set(deletions)) deleteElement(el);
+}
+
+/** main_extractor.py `prune_unwanted_sections`. */
+export function pruneUnwantedSections(tree: El, tables: boolean, focus: Focus, keepTeasers: boolean, clock?: Clock): El {
+  const precision = focus === 'precision';
+  tree = pruneNodes(tree, OVERALL_DISCARD, true, clock);
+  tree = pruneNodes(tree, [DISCARD_IMAGE]);
+  if (focus !== 'recall') {
+    if (!keepTeasers) tree = pruneNodes(tree, [TEASER_DISCARD]);
+    if (precision) tree = pruneNodes(tree, PRECISION_DISCARD);
+  }
+  for (let pass = 0; pass < 2; pass++) {
+    deleteByLinkDensity(tree, 'div', true, precision);
+    deleteByLinkDensity(tree, 'list', false, precision);
+    deleteByLinkDensity(tree, 'p', false, precision);
+    clock?.tick();
+  }
+  if (tables || precision) {
+    for (const t of iter(tree, 'table').filter(linkDenseTable)) deleteElement(t, false);
+  }
+  if (precision) {
+    while (tree.children.length && tree.children[tree.children.length - 1].tag === 'head') deleteElement(tree.children[tree.children.length - 1], false);
+    deleteByLinkDensity(tree, 'head', false, true);
+    deleteByLinkDensity(tree, 'quote', false, true);
+  }
+  return tree;
+}

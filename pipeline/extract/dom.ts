@@ -1,0 +1,308 @@
+// A small element tree in lxml's shape (text before the first child, `tail` after an element), built
+// from one htmlparser2 pass. The extractor follows trafilatura, whose rules are written against lxml's
+// text/tail model; keeping that model lets each rule be ported as it is instead of re-derived.
+// Comments and processing instructions are dropped as lxml's HTMLParser(remove_comments, remove_pis)
+// does. Depth is capped (libxml2 caps it too): deeper elements melt into their ancestor, so 100k nested
+// <div>s cost a flat tree, not a stack overflow in the recursive steps that follow.
+
+import { Parser } from 'htmlparser2';
+
+export interface El {
+  tag: string;
+  attrs: Record<string, string>;
+  text: string | null;
+  tail: string | null;
+  children: El[];
+  parent: El | null;
+}
+
+export const MAX_DEPTH = 256;
+
+export class ExtractTimeout extends Error {
+  constructor() {
+    super('HTML extraction ran past its time limit');
+  }
+}
+
+/** Throws ExtractTimeout once Date.now() passes the deadline; checks the clock every 256 calls. */
+export class Clock {
+  private n = 0;
+  constructor(readonly deadline: number) {}
+  tick(): void {
+    if (this.deadline > 0 && (++this.n & 255) === 0 && Date.now() > this.deadline) throw new ExtractTimeout();
+  }
+}
+
+export function makeEl(tag: string, attrs: Record<string, string> = {}): El {
+  return { tag, attrs, text: null, tail: null, children: [], parent: null };
+}
+
+// Raw-text elements whose content htmlparser2 hands over as text; kept (JSON-LD is read from <script>).
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/** Parse an HTML string into a tree rooted at <html> (created when the page has none). */
+export function parseHtml(html: string, clock?: Clock): El {
+  const root = makeEl('html');
+  const stack: El[] = [root];
+  let sawHtml = false;
+  let melted = 0; // open elements past MAX_DEPTH that were not created
+  const meltedStack: boolean[] = [];
+  const addText = (data: string) => {
+    const cur = stack[stack.length - 1];
+    const n = cur.children.length;
+    if (n === 0) cur.text = cur.text === null ? data : cur.text + data;
+    else {
+      const last = cur.children[n - 1];
+      last.tail = last.tail === null ? data : last.tail + data;
+    }
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        clock?.tick();
+        if (name === 'html' && !sawHtml && stack.length === 1) {
+          sawHtml = true;
+          Object.assign(root.attrs, attribs);
+          meltedStack.push(true); // the root stands for it
+          return;
+        }
+        if (stack.length > MAX_DEPTH) {
+          melted++;
+          meltedStack.push(true);
+          return;
+        }
+        const el = makeEl(name, attribs);
+        const parent = stack[stack.length - 1];
+        el.parent = parent;
+        parent.children.push(el);
+        meltedStack.push(false);
+        if (!VOID.has(name)) stack.push(el);
+      },
+      ontext(data) {
+        clock?.tick();
+        addText(data);
+      },
+      onclosetag(name) {
+        clock?.tick();
+        const wasMelted = meltedStack.pop();
+        if (wasMelted === undefined) return;
+        if (wasMelted) {
+          if (melted > 0) melted--;
+          return;
+        }
+        if (!VOID.has(name) && stack.length > 1) stack.pop();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
+  );
+  parser.write(html);
+  parser.end();
+  return root;
+}
+
+// ---- navigation (lxml's ElementTree API, as the ported rules use it) -----------------------------
+
+/** The element and its descendants in document order (lxml `iter`), as a snapshot safe to mutate. */
+export function iter(root: El, tags?: ReadonlySet<string> | string): El[] {
+  const out: El[] = [];
+  const want = typeof tags === 'string' ? new Set([tags]) : tags;
+  const stack: El[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (!want || want.has(el.tag)) out.push(el);
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return out;
+}
+
+/** Descendants only (lxml `iterdescendants`). */
+export function descendants(root: El, tags?: ReadonlySet<string> | string): El[] {
+  const all = iter(root, tags);
+  return all[0] === root ? all.slice(1) : all;
+}
+
+/** First descendant with one of the tags, in document order (lxml `find('.//tag')`). */
+export function findFirst(root: El, tags: ReadonlySet<string> | string): El | null {
+  const want = typeof tags === 'string' ? new Set([tags]) : tags;
+  const stack: El[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push(root.children[i]);
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (want.has(el.tag)) return el;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return null;
+}
+
+export function hasDescendant(root: El, tags: ReadonlySet<string> | string): boolean {
+  return findFirst(root, tags) !== null;
+}
+
+/** The text of the element and all its descendants, tails of descendants included (lxml `text_content`). */
+export function textContent(el: El): string {
+  const parts: string[] = [];
+  collectText(el, parts);
+  return parts.join('');
+}
+
+/** Text pieces in document order, own tail excluded (lxml `itertext`). */
+export function itertext(el: El): string[] {
+  const parts: string[] = [];
+  collectText(el, parts);
+  return parts;
+}
+
+function collectText(el: El, parts: string[]): void {
+  // iterative: trees are depth-capped, but long sibling chains and recursion both cost; a stack is cheap
+  const stack: (El | string)[] = [el];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (typeof x === 'string') {
+      parts.push(x);
+      continue;
+    }
+    if (x.text) parts.push(x.text);
+    for (let i = x.children.length - 1; i >= 0; i--) {
+      const c = x.children[i];
+      if (c.tail) stack.push(c.tail);
+      stack.push(c);
+    }
+  }
+}
+
+export function indexInParent(el: El): number {
+  return el.parent ? el.parent.children.indexOf(el) : -1;
+}
+
+export function getNext(el: El): El | null {
+  const p = el.parent;
+  if (!p) return null;
+  const i = p.children.indexOf(el);
+  return i >= 0 && i + 1 < p.children.length ? p.children[i + 1] : null;
+}
+
+export function getPrevious(el: El): El | null {
+  const p = el.parent;
+  if (!p) return null;
+  const i = p.children.indexOf(el);
+  return i > 0 ? p.children[i - 1] : null;
+}
+
+export function rootOf(el: El): El {
+  let r = el;
+  while (r.parent) r = r.parent;
+  return r;
+}
+
+export function hasAncestor(el: El, tags: ReadonlySet<string>): boolean {
+  for (let p = el.parent; p; p = p.parent) if (tags.has(p.tag)) return true;
+  return false;
+}
+
+// ---- mutation ---------------------------------------------------------------------------------------
+
+export function append(parent: El, child: El): void {
+  if (child.parent) detach(child);
+  child.parent = parent;
+  parent.children.push(child);
+}
+
+export function subElement(parent: El, tag: string): El {
+  const el = makeEl(tag);
+  append(parent, el);
+  return el;
+}
+
+function detach(el: El): void {
+  const p = el.parent;
+  if (!p) return;
+  const i = p.children.indexOf(el);
+  if (i >= 0) p.children.splice(i, 1);
+  el.parent = null;
+}
+
+/** Remove the element and its subtree; its tail joins the previous sibling or the parent (trafilatura `delete_element`). */
+export function deleteElement(el: El, keepTail = true): void {
+  const p = el.parent;
+  if (!p) return;
+  const i = p.children.indexOf(el);
+  if (keepTail && el.tail) {
+    if (i > 0) {
+      const prev = p.children[i - 1];
+      prev.tail = (prev.tail ?? '') + el.tail;
+    } else p.text = (p.text ?? '') + el.tail;
+  }
+  if (i >= 0) p.children.splice(i, 1);
+  el.parent = null;
+}
+
+/** lxml `parent.remove(el)`: the tail goes with the element. */
+export function removeChild(el: El): void {
+  detach(el);
+}
+
+/** Replace each descendant with the given tags by its content (lxml `strip_tags`). */
+export function stripTags(root: El, tags: ReadonlySet<string>): void {
+  // bottom-up so nested stripped elements are resolved before their ancestors
+  const targets = descendants(root, tags);
+  for (let k = targets.length - 1; k >= 0; k--) unwrap(targets[k]);
+}
+
+function unwrap(el: El): void {
+  const p = el.parent;
+  if (!p) return;
+  const i = p.children.indexOf(el);
+  if (i < 0) return;
+  const before = el.text ?? '';
+  if (before) {
+    if (i > 0) {
+      const prev = p.children[i - 1];
+      prev.tail = (prev.tail ?? '') + before;
+    } else p.text = (p.text ?? '') + before;
+  }
+  const kids = el.children;
+  for (const k of kids) k.parent = p;
+  p.children.splice(i, 1, ...kids);
+  if (el.tail) {
+    if (kids.length) {
+      const last = kids[kids.length - 1];
+      last.tail = (last.tail ?? '') + el.tail;
+    } else if (i > 0) {
+      const prev = p.children[i - 1];
+      prev.tail = (prev.tail ?? '') + el.tail;
+    } else p.text = (p.text ?? '') + el.tail;
+  }
+  el.children = [];
+  el.parent = null;
+}
+
+/** Remove every descendant with the given tags, tails included (lxml `strip_elements`). */
+export function stripElements(root: El, tags: ReadonlySet<string>): void {
+  for (const el of descendants(root, tags)) if (el.parent) removeChild(el);
+}
+
+/** A deep copy with no parent; the copy keeps the tail (lxml `deepcopy`). */
+export function deepCopy(el: El): El {
+  const copy = makeEl(el.tag, { ...el.attrs });
+  copy.text = el.text;
+  copy.tail = el.tail;
+  // iterative to stay off the call stack on wide/deep trees
+  const work: [El, El][] = [[el, copy]];
+  while (work.length) {
+    const [src, dst] = work.pop()!;
+    for (const c of src.children) {
+      const cc = makeEl(c.tag, { ...c.attrs });
+      cc.text = c.text;
+      cc.tail = c.tail;
+      cc.parent = dst;
+      dst.children.push(cc);
+      if (c.children.length) work.push([c, cc]);
+    }
+  }
+  return copy;
+}
+
+/** lxml `len(el)`. */
+export function childCount(el: El): number {
+  return el.children.length;
+}
