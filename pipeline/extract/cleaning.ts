@@ -100,7 +100,7 @@ const LINK_CONTEXT = new Set(['div', 'li', 'p', 'table']);
 const CODE_INDICATORS = ['{', '("', "('", '\n    '];
 
 function convertLists(el: El): void {
-  el.attrs = { rend: el.tag };
+  el.attrs.rend = el.tag;
   el.tag = 'list';
   let i = 1;
   for (const sub of descendants(el, new Set(['dd', 'dt', 'li']))) {

@@ -7,8 +7,13 @@ import type { El } from './dom.js';
 
 const SPACES = /[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+/g;
 
+// Python's str.isprintable() is false for these; trafilatura's sanitize() drops them (soft hyphens,
+// zero-width spaces, control characters), and so do we: they are invisible on the page.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\u2028\u2029]/gu;
+
 function collapse(s: string): string {
   return s
+    .replace(INVISIBLE, (c) => (c === '\n' ? c : c === '\t' ? ' ' : ''))
     .split('\n')
     .map((line) => line.replace(SPACES, ' ').trim())
     .filter((line) => line !== '')
