@@ -247,6 +247,27 @@ function deleteByLinkDensity(tree: El, tag: string, backtracking: boolean, favor
   for (const el of new Set(deletions)) deleteElement(el);
 }
 
+// "Read more: <a>Other story</a>", "Lea también: <a>…</a>", "MIRA: <a>…</a>": a paragraph or heading that
+// is one link to another article behind a short label. trafilatura keeps them (too long for its
+// short-paragraph link test, too short for its one-link shortcut); they are the commonest boilerplate
+// left inside article bodies on the development pages.
+const TEASER_LABEL = /^[^.!?]{0,40}[:»›>|]$/u;
+const LINK_TEASER_TAGS = new Set(['p', 'head']);
+
+export function isLinkTeaser(el: El): boolean {
+  if (!LINK_TEASER_TAGS.has(el.tag)) return false;
+  const links = descendants(el, 'ref');
+  if (links.length !== 1) return false;
+  const linkText = trim(textContent(links[0]));
+  if (linkText.length < 15) return false;
+  const all = trim(textContent(el));
+  const at = all.indexOf(linkText);
+  if (at < 0) return false;
+  const before = all.slice(0, at).trim();
+  const after = all.slice(at + linkText.length).trim();
+  return before !== '' && TEASER_LABEL.test(before) && /^[\p{P}\s]*$/u.test(after);
+}
+
 /** main_extractor.py `prune_unwanted_sections`. */
 export function pruneUnwantedSections(tree: El, tables: boolean, focus: Focus, keepTeasers: boolean, clock?: Clock): El {
   const precision = focus === 'precision';
@@ -262,6 +283,7 @@ export function pruneUnwantedSections(tree: El, tables: boolean, focus: Focus, k
     deleteByLinkDensity(tree, 'p', false, precision);
     clock?.tick();
   }
+  if (focus !== 'recall') for (const el of iter(tree).filter(isLinkTeaser)) deleteElement(el);
   if (tables || precision) {
     for (const t of iter(tree, 'table').filter(linkDenseTable)) deleteElement(t, false);
   }

@@ -8,6 +8,7 @@ import { type Focus, convertTags, pruneNodes, treeCleaning } from './cleaning.js
 import { MIN_EXTRACTED_SIZE, extractContent, type Extraction } from './main-extractor.js';
 import { baseline, pageTextLength } from './baseline.js';
 import { compareExtraction, justextRescue, type FallbackUse } from './fallbacks.js';
+import { leadParagraph, visibleLead } from './lead.js';
 import { renderBody } from './render.js';
 import { REMOVE_APPENDED_ARTICLES, REMOVE_COMMENTS } from './selectors.js';
 import { trim } from './text.js';
@@ -16,6 +17,8 @@ export interface PageOptions {
   focus: Focus;
   /** Skip the Readability / jusText second opinion (trafilatura's `fast`). */
   fast: boolean;
+  /** Put the page's lead (its visible meta description) first when the extraction missed it. */
+  lead?: boolean;
   clock?: Clock;
 }
 
@@ -87,6 +90,7 @@ export function extractPage(html: string, o: PageOptions): PageResult {
   tree = pruneNodes(tree, [REMOVE_APPENDED_ARTICLES]);
   if (o.focus === 'precision' || !forum) tree = pruneNodes(tree, [REMOVE_COMMENTS]);
   let { cleaned, backup } = prepare(tree, o.focus, o.clock);
+  const leadText = o.lead ? visibleLead(backup, meta.description) : '';
   if (o.focus === 'precision' && !forum) cleaned = pruneNodes(cleaned, [REMOVE_COMMENTS]);
 
   let result = extractContent(cleaned, { focus: o.focus, fast: o.fast, clock: o.clock });
@@ -113,6 +117,13 @@ export function extractPage(html: string, o: PageOptions): PageResult {
     } else if (rLen >= MIN_EXTRACTED_SIZE && rLen > ESCALATION_ACCEPT_RATIO * len) {
       result = r;
       path = 'recall';
+    }
+  }
+  if (o.lead) {
+    const lead = leadParagraph(leadText, result.text);
+    if (lead) {
+      lead.parent = result.body;
+      result.body.children.unshift(lead);
     }
   }
   return { text: renderBody(result.body), ...meta, path };
