@@ -79,7 +79,7 @@ function extractFromCandidates(tree: El, o: MainOptions): { body: El; potential:
 /** `recover_wild_text`: paragraphs, quotes, code and tables from anywhere on the page, deduplicated. */
 function recoverWildText(tree: El, body: El, o: MainOptions, potentialIn: Set<string>): El {
   const potential = new Set(potentialIn);
-  const search = new Set(['code', 'p', 'quote', 'table']);
+  const search = new Set(['code', 'p', 'quote', 'table', 'head']);
   if (o.focus === 'recall') {
     potential.add('div');
     potential.add('lb');
@@ -91,13 +91,28 @@ function recoverWildText(tree: El, body: El, o: MainOptions, potentialIn: Set<st
   const texts = body.children.map(elemText);
   let existing = texts.filter((t) => t).join('\n');
   const seen = new Set(texts);
+  // A heading is kept only when the block right after it is: headings of sidebars and footers
+  // ("Related posts", "Categories") head link lists, which recovery does not take.
+  let pendingHead: El | null = null;
   for (const el of elems) {
     o.clock?.tick();
     const out = handleTextElem(el, potential, o);
     if (!out) continue;
     const text = elemText(out);
+    if (out.tag === 'head') {
+      pendingHead = text && !seen.has(text) ? out : null;
+      continue;
+    }
     const underCap = existing.length <= DEDUPE_SCAN_CAP;
-    if (text && (seen.has(text) || (text.length > MIN_DUPLICATE_LENGTH && underCap && existing.includes(text)))) continue;
+    if (text && (seen.has(text) || (text.length > MIN_DUPLICATE_LENGTH && underCap && existing.includes(text)))) {
+      pendingHead = null;
+      continue;
+    }
+    if (pendingHead) {
+      append(body, pendingHead);
+      seen.add(elemText(pendingHead));
+      pendingHead = null;
+    }
     append(body, out);
     if (underCap) existing += '\n' + text;
     seen.add(text);
