@@ -42,6 +42,13 @@ const ESCALATION_PAGE_SHARE = 0.2;
 const ESCALATION_ACCEPT_RATIO = 1.5;
 const ESCALATION_JUSTEXT_RATIO = 2.0;
 
+// Invisible on the page whatever the stylesheet says: the `hidden` attribute, inline display:none or
+// visibility:hidden, <template>, aria-hidden. trafilatura catches some of these only inside the article
+// container (OVERALL_DISCARD_XPATH), so its fallbacks and baseline could bring them back.
+const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
+const INVISIBLE = (el: El) =>
+  el.tag === 'template' || (el.attrs.hidden !== undefined && el.tag !== 'input') || (el.attrs.style !== undefined && HIDDEN_STYLE.test(el.attrs.style)) || el.attrs['aria-hidden'] === 'true';
+
 const FORUM_POSTING = /"@type"\s*:\s*"DiscussionForumPosting"|"@type"\s*:\s*\[[^\]]*"DiscussionForumPosting"/;
 
 function isForumThread(tree: El): boolean {
@@ -87,7 +94,7 @@ export function extractPage(html: string, o: PageOptions): PageResult {
   let tree = parseHtml(html, o.clock);
   const meta = pageMetadata(tree);
   const forum = isForumThread(tree);
-  tree = pruneNodes(tree, [REMOVE_APPENDED_ARTICLES]);
+  tree = pruneNodes(tree, [INVISIBLE, REMOVE_APPENDED_ARTICLES]);
   if (o.focus === 'precision' || !forum) tree = pruneNodes(tree, [REMOVE_COMMENTS]);
   let { cleaned, backup } = prepare(tree, o.focus, o.clock);
   const leadText = o.lead ? visibleLead(backup, meta.description) : '';
