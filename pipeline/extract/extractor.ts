@@ -3,7 +3,7 @@
 // from Readability and jusText (fallbacks.ts); the baseline when the text is still short; and a retry in
 // recall mode when the result covers little of the page.
 
-import { type Clock, type El, deepCopy, descendants, findFirst, parseHtml, textContent } from './dom.js';
+import { type Clock, type El, deepCopy, descendants, findFirst, parseHtml, textContent, withClock } from './dom.js';
 import { type Focus, convertTags, pruneNodes, treeCleaning } from './cleaning.js';
 import { MIN_EXTRACTED_SIZE, extractContent, type Extraction } from './main-extractor.js';
 import { baseline, pageTextLength } from './baseline.js';
@@ -89,8 +89,12 @@ function recallRetry(escTree: El, o: PageOptions): Extraction {
   return r;
 }
 
-/** Extract the main text of a page given as an HTML string. */
+/** Extract the main text of a page given as an HTML string; throws ExtractTimeout past `o.clock`'s deadline. */
 export function extractPage(html: string, o: PageOptions): PageResult {
+  return withClock(o.clock, () => extractWithClock(html, o));
+}
+
+function extractWithClock(html: string, o: PageOptions): PageResult {
   let tree = parseHtml(html, o.clock);
   const meta = pageMetadata(tree);
   const forum = isForumThread(tree);
