@@ -5,7 +5,7 @@
 // main_extractor.py `prune_unwanted_sections`).
 
 import {
-  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, stripTags, textContent,
+  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, stripTags, textContent, trimmedLength,
 } from './dom.js';
 import { DISCARD_IMAGE, OVERALL_DISCARD, PRECISION_DISCARD, TEASER_DISCARD } from './selectors.js';
 import { trim } from './text.js';
@@ -177,15 +177,18 @@ export function convertTags(tree: El): El {
 
 const LINK_FARM_RATIO = 0.9;
 
-function collectLinkInfo(links: El[]): { linkLen: number; count: number; short: number; texts: string[] } {
-  const texts = links.map((l) => trim(textContent(l))).filter((t) => t);
+function collectLinkInfo(links: El[]): { linkLen: number; count: number; short: number } {
   let linkLen = 0;
   let short = 0;
-  for (const t of texts) {
-    linkLen += t.length;
-    if (t.length < 10) short++;
+  let count = 0;
+  for (const l of links) {
+    const n = trimmedLength(l);
+    if (n === 0) continue;
+    count++;
+    linkLen += n;
+    if (n < 10) short++;
   }
-  return { linkLen, count: texts.length, short, texts };
+  return { linkLen, count, short };
 }
 
 function isParagraphListing(links: El[]): boolean {
@@ -196,35 +199,38 @@ function isParagraphListing(links: El[]): boolean {
   return true;
 }
 
-/** `link_density_test`: is this element mostly links (menus, link farms)? Also returns the link texts. */
-export function linkDensityTest(el: El, text: string, favorPrecision: boolean): [boolean, string[]] {
+/**
+ * `link_density_test`: is this element (of `textLength` trimmed characters) mostly links? The second
+ * value is how many links have text (trafilatura returns their texts; its callers only test emptiness).
+ */
+export function linkDensityTest(el: El, textLength: number, favorPrecision: boolean): [boolean, number] {
   const links = descendants(el, 'ref');
-  if (!links.length) return [false, []];
-  let texts: string[] = [];
+  if (!links.length) return [false, 0];
+  let withText = 0;
   if (links.length === 1) {
     const threshold = favorPrecision ? 10 : 100;
-    const linkText = trim(textContent(links[0]));
-    if (linkText.length > threshold && linkText.length > text.length * 0.9) return [true, []];
+    const linkLen = trimmedLength(links[0]);
+    if (linkLen > threshold && linkLen > textLength * 0.9) return [true, 0];
   }
   const next = getNext(el);
   const limit = el.tag === 'p' ? (next === null ? 60 : 30) : next === null ? 300 : 100;
-  if (text.length < limit) {
+  if (textLength < limit) {
     const info = collectLinkInfo(links);
-    texts = info.texts;
-    if (info.count === 0) return [true, texts];
-    if (info.linkLen > text.length * 0.8 || (info.count > 1 && info.short / info.count > 0.8)) return [true, texts];
+    withText = info.count;
+    if (info.count === 0) return [true, 0];
+    if (info.linkLen > textLength * 0.8 || (info.count > 1 && info.short / info.count > 0.8)) return [true, withText];
   } else if (links.length > 4) {
     const info = collectLinkInfo(links);
-    if (info.linkLen > text.length * LINK_FARM_RATIO && info.linkLen < 100 * info.count && !isParagraphListing(links)) return [true, info.texts];
+    if (info.linkLen > textLength * LINK_FARM_RATIO && info.linkLen < 100 * info.count && !isParagraphListing(links)) return [true, info.count];
   }
-  return [false, texts];
+  return [false, withText];
 }
 
 /** `link_density_test_tables`. */
 function linkDenseTable(el: El): boolean {
   const links = descendants(el, 'ref');
   if (!links.length) return false;
-  const len = trim(textContent(el)).length;
+  const len = trimmedLength(el);
   if (len < 200) return false;
   const { linkLen } = collectLinkInfo(links);
   return len < 1000 ? linkLen > 0.8 * len : linkLen > 0.5 * len;
@@ -236,9 +242,9 @@ function deleteByLinkDensity(tree: El, tag: string, backtracking: boolean, favor
   const depthThreshold = favorPrecision ? 1 : 3;
   const deletions: El[] = [];
   for (const el of iter(tree, tag)) {
-    const text = trim(textContent(el));
-    const [dense, texts] = linkDensityTest(el, text, favorPrecision);
-    if (dense || (backtracking && texts.length && text.length > 0 && text.length < lenThreshold && el.children.length >= depthThreshold)) {
+    const len = trimmedLength(el);
+    const [dense, linksWithText] = linkDensityTest(el, len, favorPrecision);
+    if (dense || (backtracking && linksWithText > 0 && len > 0 && len < lenThreshold && el.children.length >= depthThreshold)) {
       // a paragraph holding a list item's or a cell's content stays: the list/table is judged as a whole
       if (tag === 'p' && el.parent && (el.parent.tag === 'item' || el.parent.tag === 'td' || el.parent.tag === 'th')) continue;
       deletions.push(el);

@@ -189,6 +189,47 @@ function collectText(el: El, parts: string[]): void {
   }
 }
 
+// Python's str.split() whitespace, as `trim` (text.ts) collapses it.
+function isWs(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * `trim(textContent(el)).length` without building the string: the link-density and Readability rules
+ * only need lengths, and on a deep page building those strings for every ancestor was most of the time.
+ */
+export function trimmedLength(el: El): number {
+  running?.tick();
+  let n = 0;
+  let pendingSpace = false;
+  const count = (s: string) => {
+    for (let i = 0; i < s.length; i++) {
+      if (isWs(s.charCodeAt(i))) {
+        if (n > 0) pendingSpace = true;
+      } else {
+        if (pendingSpace) n++;
+        pendingSpace = false;
+        n++;
+      }
+    }
+  };
+  const stack: (El | string)[] = [el];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (typeof x === 'string') {
+      count(x);
+      continue;
+    }
+    if (x.text) count(x.text);
+    for (let i = x.children.length - 1; i >= 0; i--) {
+      const c = x.children[i];
+      if (c.tail) stack.push(c.tail);
+      stack.push(c);
+    }
+  }
+  return n;
+}
+
 export function indexInParent(el: El): number {
   return el.parent ? el.parent.children.indexOf(el) : -1;
 }

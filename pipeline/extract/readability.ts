@@ -4,7 +4,7 @@
 // scaled by link density, the best candidate and its good siblings form the article, and `sanitize`
 // drops headers, tables, lists and divs that look like chrome.
 
-import { type Clock, type El, deleteElement, descendants, findFirst, iter, makeEl, append, textContent } from './dom.js';
+import { type Clock, type El, deleteElement, descendants, findFirst, iter, makeEl, append, textContent, trimmedLength } from './dom.js';
 import { trim } from './text.js';
 
 const DIV_SCORES = new Set(['div', 'article']);
@@ -25,7 +25,7 @@ const DOT_SPACE = /\.( |$)/;
 const MIN_TEXT_LENGTH = 25;
 const RETRY_LENGTH = 250;
 
-const textLength = (el: El) => trim(textContent(el)).length;
+const textLength = trimmedLength;
 
 function linkDensity(el: El): number {
   const total = textLength(el) || 1;
