@@ -2,8 +2,9 @@
 // read with contentFormat 'html') become main-content text (extractor.ts, trafilatura's cascade); every
 // other document passes through as it is. Per run it counts which step of the cascade gave the text
 // (`path:main|readability|justext|baseline|recall|recall_justext`), and drops pages that are too large,
-// time out, are not HTML at all, or have no text left, keeping the first examples of each for
-// `biglm inspect` (<runDir>/excluded/<stage>/<rank>.examples.json, as the filters do).
+// time out, are not HTML at all, or have no text left. For `biglm inspect` it keeps the first examples
+// of each drop (<runDir>/excluded/<stage>/<rank>.examples.json, as the filters do) and a report of the
+// cascade with the first pages that fell back (<runDir>/extract/<stage>/<rank>.json, report.ts).
 
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { writeJsonAtomic } from '../core/atomic.js';
 import { EXAMPLES_PER_REASON, EXAMPLE_CHARS, type DropExample, type ExamplesFile } from '../filters/define-filter.js';
 import { Clock, ExtractTimeout } from './dom.js';
 import { extractPage, type ExtractionPath } from './extractor.js';
+import { EXTRACTION_EXAMPLES, reportFile, type ExtractionReport } from './report.js';
 
 export const EXTRACT_MODES = ['precision', 'balanced', 'recall'] as const;
 
@@ -107,6 +109,7 @@ export function createHtmlExtract(options: HtmlExtractOptions) {
     let seen = 0;
     const dropped: Record<string, number> = {};
     const examples: Record<string, DropExample[]> = {};
+    const report: ExtractionReport = { stage: name, pages: 0, paths: {}, dropped, examples: {} };
     const keepExample = (reason: string, doc: Doc) => {
       const list = (examples[reason] ??= []);
       if (list.length < EXAMPLES_PER_REASON) list.push(example(doc, reason));
@@ -119,12 +122,17 @@ export function createHtmlExtract(options: HtmlExtractOptions) {
           continue;
         }
         seen++;
+        report.pages++;
         const out = extractDocument(doc, options);
         ctx.stats.count(name, 'html_bytes', Buffer.byteLength(doc.text, 'utf8'));
         if (out.path) {
           ctx.stats.count(name, `path:${out.path}`);
-          // pages the main extractor could not handle alone, for `biglm inspect`
-          if (out.path !== 'main') keepExample(`${name}:fallback:${out.path}`, doc);
+          report.paths[out.path] = (report.paths[out.path] ?? 0) + 1;
+          if (out.path !== 'main') {
+            // pages the main extractor could not handle alone
+            const list = (report.examples[out.path] ??= []);
+            if (list.length < EXTRACTION_EXAMPLES) list.push(example(out.doc ?? doc, out.path));
+          }
         }
         if (out.drop) {
           const reason = `${name}:${out.drop}`;
@@ -146,6 +154,7 @@ export function createHtmlExtract(options: HtmlExtractOptions) {
       if (completed && seen > 0) {
         const file: ExamplesFile = { stage: name, rank: ctx.rank, in: seen, dropped, examples };
         await writeJsonAtomic(path.join(ctx.runDir, 'excluded', name, `${ctx.rank}.examples.json`), file);
+        await writeJsonAtomic(reportFile(ctx.runDir, name, ctx.rank), report);
       }
     }
   };

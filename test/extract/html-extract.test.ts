@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { Doc } from '../../pipeline/core/doc.js';
 import { definitions, htmlExtractSchema } from '../../pipeline/extract/index.js';
 import { readDropExamples } from '../../pipeline/filters/drop-examples.js';
+import { readExtractionReports } from '../../pipeline/extract/report.js';
+import { inspectSections } from '../../pipeline/inspect.js';
 import { collect, droppedCount, makeTestContext } from '../helpers/context.js';
 
 const stage = definitions.find((d) => d.type === 'html_extract')!;
@@ -64,14 +66,20 @@ describe('the html_extract stage', () => {
     expect(drops.html_extract.in).toBe(5);
     expect(drops.html_extract.reasons['html_extract:timeout']).toMatchObject({ count: 1, examples: [{ id: 'd1', url: 'https://x/1' }] });
     const file = JSON.parse(readFileSync(path.join(runDir, 'excluded', 'html_extract', '0.examples.json'), 'utf8'));
-    expect(Object.keys(file.examples).sort()).toEqual(['html_extract:empty', 'html_extract:fallback:baseline', 'html_extract:not_html', 'html_extract:timeout', 'html_extract:too_large']);
+    expect(Object.keys(file.examples).sort()).toEqual(['html_extract:empty', 'html_extract:not_html', 'html_extract:timeout', 'html_extract:too_large']);
     rmSync(runDir, { recursive: true });
   });
 
-  it('counts which step of the cascade gave the text', async () => {
+  it('counts which step of the cascade gave the text, and shows the pages that fell back in biglm inspect', async () => {
     const short = '<html><body><div>Opening hours: Monday to Friday, nine to five.</div></body></html>';
     const { counters, runDir } = await run([doc(0, page(`<p>${prose.repeat(3)}</p>`), 'html'), doc(1, short, 'html')]);
     expect(counters).toMatchObject({ 'path:main': 1, 'path:baseline': 1 });
+    const [report] = await readExtractionReports(runDir);
+    expect(report).toMatchObject({ stage: 'html_extract', pages: 2, paths: { main: 1, baseline: 1 }, examples: { baseline: [{ id: 'd1', url: 'https://x/1' }] } });
+    const lines = (await inspectSections(runDir)).join('\n');
+    expect(lines).toContain('html_extract: 2 HTML pages');
+    expect(lines).toContain('text from: main 1 (50.0%), baseline 1 (50.0%)');
+    expect(lines).toMatch(/fell back to baseline, e\.g\.:\n\s+· d1 https:\/\/x\/1: Opening hours/);
     rmSync(runDir, { recursive: true });
   });
 
