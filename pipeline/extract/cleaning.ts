@@ -5,7 +5,7 @@
 // main_extractor.py `prune_unwanted_sections`).
 
 import {
-  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, stripTags, textContent, trimmedLength,
+  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, TextLengths, stripTags, textContent, trimmedLength,
 } from './dom.js';
 import { DISCARD_IMAGE, OVERALL_DISCARD, PRECISION_DISCARD, TEASER_DISCARD } from './selectors.js';
 import { trim } from './text.js';
@@ -177,12 +177,15 @@ export function convertTags(tree: El): El {
 
 const LINK_FARM_RATIO = 0.9;
 
-function collectLinkInfo(links: El[]): { linkLen: number; count: number; short: number } {
+type Lengths = TextLengths | undefined;
+const lengthOf = (el: El, lengths: Lengths) => (lengths ? lengths.get(el) : trimmedLength(el));
+
+function collectLinkInfo(links: El[], lengths: Lengths): { linkLen: number; count: number; short: number } {
   let linkLen = 0;
   let short = 0;
   let count = 0;
   for (const l of links) {
-    const n = trimmedLength(l);
+    const n = lengthOf(l, lengths);
     if (n === 0) continue;
     count++;
     linkLen += n;
@@ -203,54 +206,58 @@ function isParagraphListing(links: El[]): boolean {
  * `link_density_test`: is this element (of `textLength` trimmed characters) mostly links? The second
  * value is how many links have text (trafilatura returns their texts; its callers only test emptiness).
  */
-export function linkDensityTest(el: El, textLength: number, favorPrecision: boolean): [boolean, number] {
+export function linkDensityTest(el: El, textLength: number, favorPrecision: boolean, lengths?: Lengths): [boolean, number] {
   const links = descendants(el, 'ref');
   if (!links.length) return [false, 0];
   let withText = 0;
   if (links.length === 1) {
     const threshold = favorPrecision ? 10 : 100;
-    const linkLen = trimmedLength(links[0]);
+    const linkLen = lengthOf(links[0], lengths);
     if (linkLen > threshold && linkLen > textLength * 0.9) return [true, 0];
   }
   const next = getNext(el);
   const limit = el.tag === 'p' ? (next === null ? 60 : 30) : next === null ? 300 : 100;
   if (textLength < limit) {
-    const info = collectLinkInfo(links);
+    const info = collectLinkInfo(links, lengths);
     withText = info.count;
     if (info.count === 0) return [true, 0];
     if (info.linkLen > textLength * 0.8 || (info.count > 1 && info.short / info.count > 0.8)) return [true, withText];
   } else if (links.length > 4) {
-    const info = collectLinkInfo(links);
+    const info = collectLinkInfo(links, lengths);
     if (info.linkLen > textLength * LINK_FARM_RATIO && info.linkLen < 100 * info.count && !isParagraphListing(links)) return [true, info.count];
   }
   return [false, withText];
 }
 
 /** `link_density_test_tables`. */
-function linkDenseTable(el: El): boolean {
+function linkDenseTable(el: El, lengths: Lengths): boolean {
   const links = descendants(el, 'ref');
   if (!links.length) return false;
-  const len = trimmedLength(el);
+  const len = lengthOf(el, lengths);
   if (len < 200) return false;
-  const { linkLen } = collectLinkInfo(links);
+  const { linkLen } = collectLinkInfo(links, lengths);
   return len < 1000 ? linkLen > 0.8 * len : linkLen > 0.5 * len;
 }
 
-/** `delete_by_link_density`. */
-function deleteByLinkDensity(tree: El, tag: string, backtracking: boolean, favorPrecision: boolean): void {
+/** `delete_by_link_density`; `lengths` covers `tree` and is kept right through the deletions. */
+function deleteByLinkDensity(tree: El, tag: string, backtracking: boolean, favorPrecision: boolean, lengths: TextLengths): void {
   const lenThreshold = favorPrecision ? 200 : 100;
   const depthThreshold = favorPrecision ? 1 : 3;
   const deletions: El[] = [];
   for (const el of iter(tree, tag)) {
-    const len = trimmedLength(el);
-    const [dense, linksWithText] = linkDensityTest(el, len, favorPrecision);
+    const len = lengths.get(el);
+    const [dense, linksWithText] = linkDensityTest(el, len, favorPrecision, lengths);
     if (dense || (backtracking && linksWithText > 0 && len > 0 && len < lenThreshold && el.children.length >= depthThreshold)) {
       // a paragraph holding a list item's or a cell's content stays: the list/table is judged as a whole
       if (tag === 'p' && el.parent && (el.parent.tag === 'item' || el.parent.tag === 'td' || el.parent.tag === 'th')) continue;
       deletions.push(el);
     }
   }
-  for (const el of new Set(deletions)) deleteElement(el);
+  for (const el of new Set(deletions)) {
+    const parent = el.parent;
+    deleteElement(el);
+    lengths.removed(parent);
+  }
 }
 
 // "Read more: <a>Other story</a>", "Lea también: <a>…</a>", "MIRA: <a>…</a>": a paragraph or heading that
@@ -283,20 +290,34 @@ export function pruneUnwantedSections(tree: El, tables: boolean, focus: Focus, k
     if (!keepTeasers) tree = pruneNodes(tree, [TEASER_DISCARD]);
     if (precision) tree = pruneNodes(tree, PRECISION_DISCARD);
   }
+  const lengths = new TextLengths(tree);
   for (let pass = 0; pass < 2; pass++) {
-    deleteByLinkDensity(tree, 'div', true, precision);
-    deleteByLinkDensity(tree, 'list', false, precision);
-    deleteByLinkDensity(tree, 'p', false, precision);
+    deleteByLinkDensity(tree, 'div', true, precision, lengths);
+    deleteByLinkDensity(tree, 'list', false, precision, lengths);
+    deleteByLinkDensity(tree, 'p', false, precision, lengths);
     clock?.tick();
   }
-  if (focus !== 'recall') for (const el of iter(tree).filter(isLinkTeaser)) deleteElement(el);
+  if (focus !== 'recall') {
+    for (const el of iter(tree).filter(isLinkTeaser)) {
+      const parent = el.parent;
+      deleteElement(el);
+      lengths.removed(parent);
+    }
+  }
   if (tables || precision) {
-    for (const t of iter(tree, 'table').filter(linkDenseTable)) deleteElement(t, false);
+    for (const t of iter(tree, 'table').filter((t) => linkDenseTable(t, lengths))) {
+      const parent = t.parent;
+      deleteElement(t, false);
+      lengths.removed(parent);
+    }
   }
   if (precision) {
-    while (tree.children.length && tree.children[tree.children.length - 1].tag === 'head') deleteElement(tree.children[tree.children.length - 1], false);
-    deleteByLinkDensity(tree, 'head', false, true);
-    deleteByLinkDensity(tree, 'quote', false, true);
+    while (tree.children.length && tree.children[tree.children.length - 1].tag === 'head') {
+      deleteElement(tree.children[tree.children.length - 1], false);
+      lengths.removed(tree);
+    }
+    deleteByLinkDensity(tree, 'head', false, true, lengths);
+    deleteByLinkDensity(tree, 'quote', false, true, lengths);
   }
   return tree;
 }

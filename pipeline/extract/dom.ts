@@ -230,6 +230,70 @@ export function trimmedLength(el: El): number {
   return n;
 }
 
+// Whitespace-collapsed length of a string, and whether it starts/ends with (or, when empty, holds) whitespace:
+// enough to combine the lengths of pieces without joining them.
+interface Span {
+  n: number;
+  empty: boolean;
+  lead: boolean;
+  trail: boolean;
+}
+const NO_TEXT: Span = { n: 0, empty: true, lead: false, trail: false };
+
+function spanOf(s: string | null): Span {
+  if (!s) return NO_TEXT;
+  let n = 0;
+  let pending = false;
+  let first = -1;
+  let lastNonWs = -1;
+  for (let i = 0; i < s.length; i++) {
+    if (isWs(s.charCodeAt(i))) {
+      if (n > 0) pending = true;
+    } else {
+      if (first < 0) first = i;
+      if (pending) n++;
+      pending = false;
+      n++;
+      lastNonWs = i;
+    }
+  }
+  if (first < 0) return { n: 0, empty: true, lead: true, trail: true };
+  return { n, empty: false, lead: first > 0, trail: lastNonWs < s.length - 1 };
+}
+
+function concat(a: Span, b: Span): Span {
+  if (a.empty && b.empty) return { n: 0, empty: true, lead: a.lead || b.lead, trail: a.trail || b.trail };
+  if (a.empty) return { n: b.n, empty: false, lead: a.lead || b.lead, trail: b.trail };
+  if (b.empty) return { n: a.n, empty: false, lead: a.lead, trail: a.trail || b.trail };
+  return { n: a.n + b.n + (a.trail || b.lead ? 1 : 0), empty: false, lead: a.lead, trail: b.trail };
+}
+
+/**
+ * `trimmedLength` of every element under `root` (root included), built in one bottom-up pass and kept
+ * right as elements are removed (`removed`): the link-density rules test every div, list and paragraph
+ * of a tree they prune as they go, and walking every subtree again for each was most of their time.
+ */
+export class TextLengths {
+  private readonly spans = new Map<El, Span>();
+  constructor(root: El) {
+    running?.tick();
+    const order = iter(root);
+    for (let k = order.length - 1; k >= 0; k--) this.spans.set(order[k], this.compute(order[k]));
+  }
+  private compute(el: El): Span {
+    let acc = spanOf(el.text);
+    for (const c of el.children) acc = concat(concat(acc, this.spans.get(c) ?? NO_TEXT), spanOf(c.tail));
+    return acc;
+  }
+  get(el: El): number {
+    return this.spans.get(el)?.n ?? trimmedLength(el);
+  }
+  /** Call after removing a child of `parent` (its tail may have moved): refreshes the ancestors. */
+  removed(parent: El | null): void {
+    for (let a = parent; a && this.spans.has(a); a = a.parent) this.spans.set(a, this.compute(a));
+  }
+}
+
 export function indexInParent(el: El): number {
   return el.parent ? el.parent.children.indexOf(el) : -1;
 }

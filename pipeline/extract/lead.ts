@@ -3,7 +3,7 @@
 // description is visible on the page and missing from the extraction, the visible block holding it is
 // put first. Text that is only in the <meta> (invisible on the page) is never added.
 
-import { type El, makeEl, textContent } from './dom.js';
+import { type El, TextLengths, iter, makeEl, textContent } from './dom.js';
 import { trim } from './text.js';
 
 const MIN_LEAD = 50;
@@ -21,26 +21,18 @@ function leadKey(description: string): string {
 export function visibleLead(visible: El, description: string): string {
   const key = leadKey(description);
   if (!key) return '';
-  let node = visible;
-  let text = trim(textContent(node));
-  if (!text.includes(key)) return '';
-  // walk down while one child still holds the whole lead: linear in the page, not quadratic
-  for (;;) {
-    let next: El | null = null;
-    let nextText = '';
-    for (const c of node.children) {
-      const t = trim(textContent(c));
-      if (t.includes(key)) {
-        next = c;
-        nextText = t;
-        break;
-      }
-    }
-    if (!next) break;
-    node = next;
-    text = nextText;
+  if (!trim(textContent(visible)).includes(key)) return '';
+  // only blocks of about the lead's size can be its block: test those, smallest first wins
+  const lengths = new TextLengths(visible);
+  const maxLen = 3 * key.length + 200;
+  let best = '';
+  for (const el of iter(visible)) {
+    const n = lengths.get(el);
+    if (n < key.length || n > maxLen || (best && n >= best.length)) continue;
+    const t = trim(textContent(el));
+    if (t.includes(key)) best = t;
   }
-  return text.length <= 3 * key.length + 200 ? text : key;
+  return best || key;
 }
 
 /** A <p> for the lead when the extracted text lacks it. */

@@ -4,7 +4,7 @@
 // scaled by link density, the best candidate and its good siblings form the article, and `sanitize`
 // drops headers, tables, lists and divs that look like chrome.
 
-import { type Clock, type El, deleteElement, descendants, findFirst, iter, makeEl, append, textContent, trimmedLength } from './dom.js';
+import { type Clock, type El, deleteElement, descendants, findFirst, iter, TextLengths, makeEl, append, textContent, trimmedLength } from './dom.js';
 import { trim } from './text.js';
 
 const DIV_SCORES = new Set(['div', 'article']);
@@ -27,10 +27,11 @@ const RETRY_LENGTH = 250;
 
 const textLength = trimmedLength;
 
-function linkDensity(el: El): number {
-  const total = textLength(el) || 1;
+function linkDensity(el: El, lengths?: TextLengths): number {
+  const len = (e: El) => (lengths ? lengths.get(e) : textLength(e));
+  const total = len(el) || 1;
   let links = 0;
-  for (const a of descendants(el, 'a')) links += textLength(a);
+  for (const a of descendants(el, 'a')) links += len(a);
   return links / total;
 }
 
@@ -101,7 +102,8 @@ function scoreParagraphs(doc: El): Map<El, number> {
     scores.set(parent, scores.get(parent)! + score);
     if (grand) scores.set(grand, scores.get(grand)! + score / 2);
   }
-  for (const [el, s] of scores) scores.set(el, s * (1 - linkDensity(el)));
+  const lengths = new TextLengths(doc); // nothing changes while the candidates are scaled
+  for (const [el, s] of scores) scores.set(el, s * (1 - linkDensity(el, lengths)));
   return scores;
 }
 
