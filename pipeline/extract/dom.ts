@@ -268,6 +268,28 @@ function concat(a: Span, b: Span): Span {
   return { n: a.n + b.n + (a.trail || b.lead ? 1 : 0), empty: false, lead: a.lead, trail: b.trail };
 }
 
+/** `trimmedLength` of the root as if the subtrees with the given tags (not their tails) were removed. */
+export function trimmedLengthWithout(root: El, skip: ReadonlySet<string>): number {
+  running?.tick();
+  let acc = NO_TEXT;
+  const stack: (El | string)[] = [root];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (typeof x === 'string') {
+      acc = concat(acc, spanOf(x));
+      continue;
+    }
+    if (skip.has(x.tag)) continue;
+    acc = concat(acc, spanOf(x.text));
+    for (let i = x.children.length - 1; i >= 0; i--) {
+      const c = x.children[i];
+      if (c.tail) stack.push(c.tail);
+      stack.push(c);
+    }
+  }
+  return acc.n;
+}
+
 /**
  * `trimmedLength` of every element under `root` (root included), built in one bottom-up pass and kept
  * right as elements are removed (`removed`): the link-density rules test every div, list and paragraph

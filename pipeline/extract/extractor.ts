@@ -85,7 +85,7 @@ export function pageMetadata(tree: El): { title: string; lang: string; descripti
 function recallRetry(escTree: El, o: PageOptions): Extraction {
   const { cleaned, backup } = prepare(escTree, 'recall', o.clock);
   let r = extractContent(cleaned, { focus: 'recall', fast: o.fast, clock: o.clock });
-  if (!o.fast) r = compareExtraction(backup, deepCopy(escTree), r, { focus: 'recall', clock: o.clock }).result;
+  if (!o.fast) r = compareExtraction(backup, escTree, r, { focus: 'recall', clock: o.clock }).result;
   return r;
 }
 
@@ -107,7 +107,7 @@ function extractWithClock(html: string, o: PageOptions): PageResult {
   let result = extractContent(cleaned, { focus: o.focus, fast: o.fast, clock: o.clock });
   let path: ExtractionPath = 'main';
   if (!o.fast) {
-    const compared = compareExtraction(backup, deepCopy(tree), result, { focus: o.focus, clock: o.clock });
+    const compared = compareExtraction(backup, tree, result, { focus: o.focus, clock: o.clock });
     result = compared.result;
     if (compared.used !== 'own') path = compared.used as FallbackUse as ExtractionPath;
   }

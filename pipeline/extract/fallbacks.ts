@@ -3,7 +3,7 @@
 // article replaces our text when ours is empty, much shorter, or structurally poor; jusText's
 // paragraphs replace it when the result still looks unclean or short.
 
-import { type Clock, type El, descendants, findFirst, iter, itertext, makeEl, stripTags, subElement } from './dom.js';
+import { type Clock, type El, deepCopy, descendants, findFirst, iter, itertext, makeEl, stripTags, subElement, trimmedLengthWithout } from './dom.js';
 import { type Focus, convertTags, pruneNodes, treeCleaning } from './cleaning.js';
 import { basicCleaning } from './baseline.js';
 import { justextParagraphs } from './justext.js';
@@ -66,12 +66,41 @@ export function justextRescue(tree: El): Extraction {
   return { body, text: spacedText(body) };
 }
 
-/** `compare_extraction`: `cleaned` is the tree-cleaned page before tag conversion, `raw` an uncleaned copy; both are consumed. */
-export function compareExtraction(cleaned: El, raw: El, own: Extraction, o: { focus: Focus; clock?: Clock }): { result: Extraction; used: FallbackUse } {
+const NOT_READ = new Set(['script', 'style', 'fencedframe']);
+
+/**
+ * More characters than Readability can return for the page: its article is part of the page's own text
+ * (scripts and styles removed), in page order, so its collapsed length is at most the page's; each video
+ * iframe may add 'VIDEO'.
+ */
+function readabilityBound(raw: El): number {
+  return trimmedLengthWithout(raw, NOT_READ) + 6 * descendants(raw, 'iframe').length;
+}
+
+/**
+ * Readability can only replace a non-empty, well-formed extraction by being over twice as long
+ * (`_prefer_readability`); when the page does not hold that much text, running it cannot change the
+ * result, and it is skipped.
+ */
+function readabilityCannotWin(own: Extraction, raw: El, focus: Focus): boolean {
+  if (focus === 'recall' || own.text.length === 0) return false;
+  const body = own.body;
+  const paragraphs = descendants(body, 'p');
+  if (!paragraphs.some((p) => itertext(p).some((t) => t.length > 0)) || descendants(body, 'table').length > paragraphs.length) return false;
+  return 2 * own.text.length >= readabilityBound(raw);
+}
+
+/**
+ * `compare_extraction`: `cleaned` is the tree-cleaned page before tag conversion (consumed), `page` the
+ * uncleaned page (copied before Readability changes it).
+ */
+export function compareExtraction(cleaned: El, page: El, own: Extraction, o: { focus: Focus; clock?: Clock }): { result: Extraction; used: FallbackUse } {
   if (o.focus === 'recall' && own.text.length > MIN_EXTRACTED_SIZE * 10) return { result: own, used: 'own' };
-  if (o.focus === 'precision') raw = pruneNodes(raw, OVERALL_DISCARD);
-  const algo = readabilitySummary(raw, o.clock);
-  const algoText = trim(itertext(algo).join(''));
+  let raw = page;
+  if (o.focus === 'precision') raw = pruneNodes(deepCopy(page), OVERALL_DISCARD);
+  const skip = readabilityCannotWin(own, raw, o.focus);
+  const algo = skip ? makeEl('div') : readabilitySummary(raw === page ? deepCopy(page) : raw, o.clock);
+  const algoText = skip ? '' : trim(itertext(algo).join(''));
   let result = own;
   let used: FallbackUse = 'own';
   const useReadability = preferReadability(own, algo, algoText, o.focus);
