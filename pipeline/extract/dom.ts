@@ -134,8 +134,17 @@ export function iter(root: El, tags?: ReadonlySet<string> | string): El[] {
 
 /** Descendants only (lxml `iterdescendants`). */
 export function descendants(root: El, tags?: ReadonlySet<string> | string): El[] {
-  const all = iter(root, tags);
-  return all[0] === root ? all.slice(1) : all;
+  running?.tick();
+  const out: El[] = [];
+  const want = typeof tags === 'string' ? new Set([tags]) : tags;
+  const stack: El[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push(root.children[i]);
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (!want || want.has(el.tag)) out.push(el);
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return out;
 }
 
 /** First descendant with one of the tags, in document order (lxml `find('.//tag')`). */
