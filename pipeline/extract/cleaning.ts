@@ -5,7 +5,7 @@
 // main_extractor.py `prune_unwanted_sections`).
 
 import {
-  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, TextLengths, stripTags, textContent, trimmedLength,
+  type Clock, type El, deepCopy, deleteElement, descendants, findFirst, getNext, iter, TextLengths, rawTextLength, stripTags, textContent, trimmedLength,
 } from './dom.js';
 import { DISCARD_IMAGE, OVERALL_DISCARD, PRECISION_DISCARD, TEASER_DISCARD } from './selectors.js';
 import { trim } from './text.js';
@@ -26,21 +26,35 @@ const CUT_EMPTY = new Set([
   'article', 'b', 'blockquote', 'dd', 'div', 'dt', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'li', 'main', 'p', 'pre', 'q', 'section', 'span', 'strong',
 ]);
 
-/** Remove every element matched by one of the predicates (never the root), keeping tails. */
+/**
+ * Remove every element matched by one of the predicates (never the root), keeping tails
+ * (`prune_unwanted_nodes`). All predicates are tested on the tree as it is, in one walk, and a match's
+ * subtree is not searched: it goes with it, so the result is the same as trafilatura's expression after
+ * expression. `withBackup` is its over-pruning guard: when the matches hold 6/7 of the text, the tree is
+ * still pruned (trafilatura prunes it in place) but an unpruned copy is returned; the copy is made only then.
+ */
 export function pruneNodes(tree: El, predicates: ((el: El) => boolean)[], withBackup = false, clock?: Clock): El {
-  const oldLen = withBackup ? textContent(tree).length : 0;
-  const backup = withBackup ? deepCopy(tree) : null;
-  for (const match of predicates) {
-    const hits = descendants(tree).filter(match);
-    clock?.tick();
-    for (const el of hits) deleteElement(el);
+  clock?.tick();
+  const hits: El[] = [];
+  const stack: El[] = [];
+  for (let i = tree.children.length - 1; i >= 0; i--) stack.push(tree.children[i]);
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (predicates.some((match) => match(el))) {
+      hits.push(el);
+      continue;
+    }
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
   }
-  if (backup) {
-    // over-pruning guard: a rule that removed 6/7 of the text hit the content, not the chrome
-    const newLen = textContent(tree).length;
-    return newLen > oldLen / 7 ? tree : backup;
+  let result = tree;
+  if (withBackup && hits.length) {
+    const oldLen = rawTextLength(tree);
+    let removed = 0;
+    for (const el of hits) removed += rawTextLength(el);
+    if (!(oldLen - removed > oldLen / 7)) result = deepCopy(tree);
   }
-  return tree;
+  for (const el of hits) deleteElement(el);
+  return result;
 }
 
 /** MathML → its LaTeX source in the tail, so formulas survive the deletion of <math> (`recover_math`). */
@@ -100,12 +114,12 @@ const LINK_CONTEXT = new Set(['div', 'li', 'p', 'table']);
 const CODE_INDICATORS = ['{', '("', "('", '\n    '];
 
 function convertLists(el: El): void {
-  el.attrs.rend = el.tag;
+  el.attrs = { ...el.attrs, rend: el.tag };
   el.tag = 'list';
   let i = 1;
   for (const sub of descendants(el, new Set(['dd', 'dt', 'li']))) {
     if (sub.tag === 'dd' || sub.tag === 'dt') {
-      sub.attrs.rend = `${sub.tag}-${i}`;
+      sub.attrs = { ...sub.attrs, rend: `${sub.tag}-${i}` };
       if (sub.tag === 'dd') i++;
     }
     sub.tag = 'item';
@@ -143,7 +157,7 @@ function heading(el: El): void {
 }
 function deletion(el: El): void {
   el.tag = 'del';
-  el.attrs.rend = 'overstrike';
+  el.attrs = { ...el.attrs, rend: 'overstrike' };
 }
 
 /** `convert_tags` with links, images and formatting off (what text output needs). */

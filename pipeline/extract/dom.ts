@@ -9,7 +9,8 @@ import { Parser } from 'htmlparser2';
 
 export interface El {
   tag: string;
-  attrs: Record<string, string>;
+  /** Shared between copies (deepCopy): replace it, never change it in place. */
+  attrs: Readonly<Record<string, string>>;
   text: string | null;
   tail: string | null;
   children: El[];
@@ -49,7 +50,7 @@ export function withClock<T>(clock: Clock | undefined, fn: () => T): T {
   }
 }
 
-export function makeEl(tag: string, attrs: Record<string, string> = {}): El {
+export function makeEl(tag: string, attrs: Readonly<Record<string, string>> = {}): El {
   return { tag, attrs, text: null, tail: null, children: [], parent: null };
 }
 
@@ -325,6 +326,19 @@ export class TextLengths {
   }
 }
 
+/** `textContent(el).length` without building the string. */
+export function rawTextLength(el: El): number {
+  running?.tick();
+  let n = el.text?.length ?? 0;
+  const stack: El[] = [...el.children];
+  while (stack.length) {
+    const c = stack.pop()!;
+    n += (c.text?.length ?? 0) + (c.tail?.length ?? 0);
+    for (const g of c.children) stack.push(g);
+  }
+  return n;
+}
+
 export function indexInParent(el: El): number {
   return el.parent ? el.parent.children.indexOf(el) : -1;
 }
@@ -436,9 +450,9 @@ export function stripElements(root: El, tags: ReadonlySet<string>): void {
   for (const el of descendants(root, tags)) if (el.parent) removeChild(el);
 }
 
-/** A deep copy with no parent; the copy keeps the tail (lxml `deepcopy`). */
+/** A deep copy with no parent; the copy keeps the tail (lxml `deepcopy`). Attribute maps are shared. */
 export function deepCopy(el: El): El {
-  const copy = makeEl(el.tag, { ...el.attrs });
+  const copy = makeEl(el.tag, el.attrs);
   copy.text = el.text;
   copy.tail = el.tail;
   // iterative to stay off the call stack on wide/deep trees
@@ -446,7 +460,7 @@ export function deepCopy(el: El): El {
   while (work.length) {
     const [src, dst] = work.pop()!;
     for (const c of src.children) {
-      const cc = makeEl(c.tag, { ...c.attrs });
+      const cc = makeEl(c.tag, c.attrs);
       cc.text = c.text;
       cc.tail = c.tail;
       cc.parent = dst;

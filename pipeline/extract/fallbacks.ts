@@ -49,7 +49,7 @@ function sanitizeTree(tree: El, focus: Focus, clock?: Clock): Extraction {
   for (const tr of descendants(cleaned, 'tr')) {
     if (!seen.has(tr.parent) && tr.children.some((c) => c.tag === 'th')) {
       seen.add(tr.parent);
-      for (const c of tr.children) if (c.tag === 'th') c.attrs.role = 'head';
+      for (const c of tr.children) if (c.tag === 'th') c.attrs = { ...c.attrs, role: 'head' };
     }
   }
   for (const el of descendants(cleaned, new Set(['td', 'th', 'tr']))) el.tag = el.tag === 'tr' ? 'row' : 'cell';
@@ -73,8 +73,21 @@ const NOT_READ = new Set(['script', 'style', 'fencedframe']);
  * (scripts and styles removed), in page order, so its collapsed length is at most the page's; each video
  * iframe may add 'VIDEO'.
  */
-function readabilityBound(raw: El): number {
-  return trimmedLengthWithout(raw, NOT_READ) + 6 * descendants(raw, 'iframe').length;
+function readabilityBound(raw: El, enough: number): number {
+  // the raw length of the text is a looser bound that needs no character scan: try it first
+  let n = 0;
+  let iframes = 0;
+  const stack: El[] = [raw];
+  while (stack.length) {
+    const el = stack.pop()!;
+    n += el.tail?.length ?? 0;
+    if (NOT_READ.has(el.tag)) continue;
+    n += el.text?.length ?? 0;
+    if (el.tag === 'iframe') iframes++;
+    for (const c of el.children) stack.push(c);
+  }
+  if (n + 6 * iframes <= enough) return n + 6 * iframes;
+  return trimmedLengthWithout(raw, NOT_READ) + 6 * iframes;
 }
 
 /**
@@ -87,7 +100,7 @@ function readabilityCannotWin(own: Extraction, raw: El, focus: Focus): boolean {
   const body = own.body;
   const paragraphs = descendants(body, 'p');
   if (!paragraphs.some((p) => itertext(p).some((t) => t.length > 0)) || descendants(body, 'table').length > paragraphs.length) return false;
-  return 2 * own.text.length >= readabilityBound(raw);
+  return 2 * own.text.length >= readabilityBound(raw, 2 * own.text.length);
 }
 
 /**

@@ -89,7 +89,9 @@ function defineNewElem(processed: El | null, orig: El, keepChildren = false): vo
   const child = subElement(orig, processed.tag);
   child.text = processed.text;
   child.tail = processed.tail;
-  for (const k in processed.attrs) if (KEEP_ATTRS.has(k)) child.attrs[k] = processed.attrs[k];
+  const attrs: Record<string, string> = {};
+  for (const k in processed.attrs) if (KEEP_ATTRS.has(k)) attrs[k] = processed.attrs[k];
+  child.attrs = attrs;
   if (keepChildren) {
     for (const sub of [...processed.children]) {
       if (INLINE_CARRIED.has(sub.tag) || sub.tag === 'lb') {
@@ -116,7 +118,7 @@ function processNestedElements(child: El, newChild: El, o: HandlerOptions): void
 }
 
 function copyRend(from: El, to: El): void {
-  if (from.attrs.rend) to.attrs.rend = from.attrs.rend;
+  if (from.attrs.rend) to.attrs = { ...to.attrs, rend: from.attrs.rend };
 }
 
 /** `handle_lists`. */
@@ -261,11 +263,7 @@ const span = (cell: El, a: string) => {
   const v = cell.attrs[a] ?? '1';
   return /^[0-9]+$/.test(v) ? Math.min(parseInt(v, 10), MAX_SPAN) : 1;
 };
-const cellEl = (head: boolean) => {
-  const c = makeEl('cell');
-  if (head) c.attrs.role = 'head';
-  return c;
-};
+const cellEl = (head: boolean) => makeEl('cell', head ? { role: 'head' } : {});
 
 function flushRowspan(map: Map<number, number>, row: El): void {
   for (let col = row.children.length; map.has(col); col = row.children.length) {
