@@ -2,7 +2,7 @@
 // as schema.org JSON-LD, then <article> elements, then every paragraph, then the whole body. Used when
 // the main extractor keeps under MIN_EXTRACTED_SIZE characters.
 
-import { type El, deepCopy, deleteElement, descendants, findFirst, itertext, makeEl, parseHtml, subElement, textContent } from './dom.js';
+import { type El, deepCopy, deleteElement, descendants, findFirst, itertext, makeEl, parseHtml, subElement, textContent, trimmedLengthWithout } from './dom.js';
 import { BASIC_CLEAN } from './selectors.js';
 import { trim } from './text.js';
 
@@ -145,14 +145,12 @@ const BLOCK_ELEMS = new Set([
   'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'td', 'th', 'tr', 'ul',
 ]);
 
-/** Length of `html2txt(tree)`: all the body's text, block boundaries spaced, whitespace collapsed. */
+/**
+ * Length of `html2txt(tree)`: the body's text once basic_cleaning removed its asides, footers and
+ * scripts, a space at every block boundary, whitespace collapsed; counted without copying the page.
+ */
 export function pageTextLength(raw: El): number {
   const body = findFirst(raw, 'body');
   if (!body) return 0;
-  const tree = basicCleaning(deepCopy(body));
-  for (const el of descendants(tree, BLOCK_ELEMS)) {
-    el.text = el.text ? ' ' + el.text : ' ';
-    el.tail = el.tail ? ' ' + el.tail : ' ';
-  }
-  return trim(textContent(tree)).length;
+  return trimmedLengthWithout(body, BASIC_CLEAN, BLOCK_ELEMS);
 }

@@ -278,22 +278,33 @@ function concat(a: Span, b: Span): Span {
   return { n: a.n + b.n + (a.trail || b.lead ? 1 : 0), empty: false, lead: a.lead, trail: b.trail };
 }
 
-/** `trimmedLength` of the root as if the subtrees with the given tags (not their tails) were removed. */
-export function trimmedLengthWithout(root: El, skip: ReadonlySet<string>): number {
+/**
+ * `trimmedLength` of the root as if the subtrees matched by `skip` (not their tails) were removed and,
+ * when `spaced` is given, a space stood at both ends of every element with one of those tags.
+ */
+export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced?: ReadonlySet<string>): number {
   running?.tick();
+  const SPACE: Span = { n: 0, empty: true, lead: true, trail: true };
   let acc = NO_TEXT;
-  const stack: (El | string)[] = [root];
+  const stack: (El | string | Span)[] = [root];
   while (stack.length) {
     const x = stack.pop()!;
     if (typeof x === 'string') {
       acc = concat(acc, spanOf(x));
       continue;
     }
-    if (skip.has(x.tag)) continue;
+    if ('n' in x) {
+      acc = concat(acc, x);
+      continue;
+    }
+    if (x !== root && skip(x)) continue;
+    const block = spaced?.has(x.tag) ?? false;
+    if (block) acc = concat(acc, SPACE);
     acc = concat(acc, spanOf(x.text));
     for (let i = x.children.length - 1; i >= 0; i--) {
       const c = x.children[i];
       if (c.tail) stack.push(c.tail);
+      if (spaced?.has(c.tag) && !skip(c)) stack.push(SPACE);
       stack.push(c);
     }
   }

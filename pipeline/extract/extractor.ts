@@ -98,8 +98,8 @@ function extractWithClock(html: string, o: PageOptions): PageResult {
   let tree = parseHtml(html, o.clock);
   const meta = pageMetadata(tree);
   const forum = isForumThread(tree);
-  tree = pruneNodes(tree, [INVISIBLE, REMOVE_APPENDED_ARTICLES]);
-  if (o.focus === 'precision' || !forum) tree = pruneNodes(tree, [REMOVE_COMMENTS]);
+  // comments are pruned on the raw page unless it is a forum thread, where the posts are the content
+  tree = pruneNodes(tree, o.focus === 'precision' || !forum ? [INVISIBLE, REMOVE_APPENDED_ARTICLES, REMOVE_COMMENTS] : [INVISIBLE, REMOVE_APPENDED_ARTICLES]);
   let { cleaned, backup } = prepare(tree, o.focus, o.clock);
   const leadText = o.lead ? visibleLead(backup, meta.description) : '';
   if (o.focus === 'precision' && !forum) cleaned = pruneNodes(cleaned, [REMOVE_COMMENTS]);

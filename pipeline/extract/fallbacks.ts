@@ -87,7 +87,7 @@ function readabilityBound(raw: El, enough: number): number {
     for (const c of el.children) stack.push(c);
   }
   if (n + 6 * iframes <= enough) return n + 6 * iframes;
-  return trimmedLengthWithout(raw, NOT_READ) + 6 * iframes;
+  return trimmedLengthWithout(raw, (el) => NOT_READ.has(el.tag)) + 6 * iframes;
 }
 
 /**

@@ -3,8 +3,8 @@
 
 import type { El } from './dom.js';
 
-// Python's str.split() whitespace: JS \s plus the four ASCII separators \x1c-\x1f.
-const WS = /[\s\x1c-\x1f]+/g;
+// Python's str.split() whitespace: JS \s plus the separators \x1c-\x1f and NEL (\x85).
+const WS = /[\s\x1c-\x1f\x85]+/g;
 
 /** `trim`: collapse all whitespace runs to one space and strip the ends. */
 export function trim(s: string | null | undefined): string {
@@ -14,7 +14,7 @@ export function trim(s: string | null | undefined): string {
 
 /** `text_chars_test`: the string holds something other than whitespace. */
 export function hasText(s: string | null | undefined): boolean {
-  return !!s && /[^\s\x1c-\x1f]/.test(s);
+  return !!s && /[^\s\x1c-\x1f\x85]/.test(s);
 }
 
 // utils.py RE_FILTER: lines that are only a share/print/social button label.
