@@ -11,7 +11,10 @@ export class UsageError extends Error {
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommand<O extends Options>(argv: string[], options: O, help: string) {
+type HelpOption = { help: { type: 'boolean'; short: 'h' } };
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & HelpOption; allowPositionals: true; strict: true }>>;
+
+export function parseCommand<O extends Options>(argv: string[], options: O, help: string): Parsed<O> & { wantsHelp: boolean; help: string } {
   try {
     const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
     return { ...parsed, wantsHelp: Boolean((parsed.values as Record<string, unknown>).help), help };

@@ -6,13 +6,14 @@ import { ConfigError } from '../pipeline/config/errors.js';
 import { commands } from './commands.js';
 import { startPrepareWorkers } from './early-pool.js';
 import { discardEarlyPool } from '../pipeline/executor/pool.js';
+import { biglmVersion } from './version.js';
 
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
   return [
     'biglm — raw web dumps to ready-to-train BiGLM data, and the trainer',
     '',
-    'usage: biglm <command> [options]   (biglm <command> --help for each)',
+    'usage: biglm <command> [options]   (biglm <command> --help for each; biglm --version)',
     '',
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
   ].join('\n');
@@ -23,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(biglmVersion());
+    return 0;
   }
   const command = commands[name];
   if (!command) {

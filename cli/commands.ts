@@ -19,6 +19,7 @@ export const commands: Record<string, Command> = {
   prepare: { summary: 'raw dumps → filtered, deduplicated, tokenized Arrow shards', run: lazy(() => import('./commands/prepare.js'), 'prepareCommand') },
   inspect: { summary: "show a run's counts, drops, shards and decoded documents", run: lazy(() => import('./commands/inspect.js'), 'inspectCommand') },
   sample: { summary: 'write the bundled sample corpus (real e-mails, Brown corpus)', run: lazy(() => import('./commands/sample.js'), 'sampleCommand') },
+  config: { summary: 'the JSON Schema of config files (for editors), and a config resolved with every default', run: lazy(() => import('./commands/config.js'), 'configCommand') },
   stages: { summary: 'list stage types and readers with their options', run: lazy(() => import('./commands/stages.js'), 'stagesCommand') },
   status: { summary: 'per step: ranks done, running, pending, failed (markers, and Slurm when used)', run: lazy(() => import('./commands/status.js'), 'statusCommand') },
   resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: lazy(() => import('./commands/resume.js'), 'resumeCommand') },

@@ -2,6 +2,7 @@
 // where noted) and a description next to every field. Config files hold only what differs.
 
 import { z } from 'zod';
+import { editorSchemaKey } from '../pipeline/config/schema.js';
 
 export const ModelConfigSchema = z
   .object({
@@ -56,6 +57,7 @@ export type OptimConfig = z.output<typeof OptimConfigSchema>;
 
 export const TrainConfigSchema = z
   .object({
+    ...editorSchemaKey,
     examples: z.string().describe('directory of masked examples (manifest.json kind "biglm-examples")'),
     out: z.string().default('runs/train').describe('run directory: metrics.jsonl, loss.svg, checkpoints/'),
     seed: z.number().int().default(1234).describe('seed of the init, the data order and dropout'),

@@ -1,9 +1,9 @@
 // The registries a run resolves names against: readers by format, stages by type. Each folder exports
-// its definitions; this file is the one place that gathers them.
+// its definitions; this file is the one place that gathers them. Stages from users' modules are looked up
+// among the modules this process loaded (custom/load.ts).
 
 import type { Registries } from './config/resolve.js';
-import { Registry } from './core/registry.js';
-import type { StageDefinition } from './core/stage.js';
+import { StageRegistry } from './custom/registry.js';
 import { readerRegistry, detectFormat } from './readers/index.js';
 import { definitions as extractStages } from './extract/index.js';
 import { definitions as filterStages } from './filters/index.js';
@@ -14,7 +14,7 @@ let cached: Registries | undefined;
 
 export function defaultRegistries(): Registries {
   if (cached) return cached;
-  const stages = new Registry<StageDefinition>('stage type');
+  const stages = new StageRegistry();
   for (const def of [...extractStages, ...langidStages, ...filterStages, ...dedupStages]) stages.register(def.type, def);
   cached = { readers: readerRegistry, stages, detectFormat };
   return cached;

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { promises as fs } from 'node:fs';
 import { parseCommand, intOption, UsageError } from '../args.js';
-import { loadConfigFile, resolveConfig } from '../../pipeline/config/resolve.js';
+import { loadConfigFile } from '../../pipeline/config/resolve.js';
+import { Pipeline } from '../../api/pipeline.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js';
@@ -14,7 +15,7 @@ import { countingLogger } from '../log.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
-biglm prepare --input PATH... --out DIR [--format auto|warc|jsonl|parquet|arrow] [--tokenizer NAME]
+biglm prepare --input PATH... --out DIR [--format auto|warc|wat|jsonl|json|parquet|arrow] [--tokenizer NAME]
 biglm prepare <config.json> --input PATH... [--out DIR]     (the config's stages on other inputs)
 
 Read raw dumps, run the configured stages (extraction, filters, dedup), tokenize, and write Arrow
@@ -81,7 +82,8 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   if (values['text-output']) {
     raw = { ...raw, output: { ...((raw.output as object) ?? {}), textOutput: values['text-output'] } };
   }
-  const cfg = await resolveConfig(raw, configDir, reg);
+  // The library's Pipeline, as `biglm` users' own scripts build it (api/pipeline.ts).
+  const cfg = await Pipeline.fromConfig(raw, configDir).resolve(reg);
   const runDir = path.resolve(values.out ?? defaultOut);
   const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
   const log = countingLogger();

@@ -20,6 +20,7 @@ export async function stagesCommand(argv: string[]): Promise<number> {
     for (const name of reg.stages.names()) console.log(`  ${name.padEnd(20)} ${reg.stages.get(name).description}`);
     console.log('readers:');
     for (const name of reg.readers.names()) console.log(`  ${name.padEnd(20)} ${reg.readers.get(name).description}`);
+    console.log('your own: "type": "./my-stages.js#EXPORT" names a filter, mapper or stage exported by your module (README: biglm as a library)');
     return 0;
   }
   const name = positionals[0];

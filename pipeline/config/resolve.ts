@@ -10,6 +10,8 @@ import type { StageDefinition } from '../core/stage.js';
 import type { ReaderDefinition } from '../core/reader.js';
 import { ConfigError, describeIssues, objectKeys } from './errors.js';
 import { expandInputs } from './glob.js';
+import { isModuleRef, parseModuleRef } from '../custom/module-ref.js';
+import { loadModuleStage } from '../custom/load.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
 import { RunConfig, type RunConfigInput, type ResolvedConfig, type ResolvedStage } from './schema.js';
 
@@ -48,6 +50,11 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
       `inputs: no file matches ${unmatched.map((u) => JSON.stringify(u)).join(', ')} (relative to ${configDir}); check the path or glob`,
     );
   }
+  if (files.length === 0) {
+    throw new ConfigError(
+      `inputs: the ! patterns exclude every file the others match (${cfg.inputs.map((u) => JSON.stringify(u)).join(', ')}); narrow the exclusions`,
+    );
+  }
 
   // Reader options: every format used must accept its options.
   const formats = new Set<string>();
@@ -66,27 +73,37 @@ export async function resolveConfig(raw: RunConfigInput | unknown, configDir: st
     readerOptions[format] = parseOptions(reg.readers.get(format).schema, cfg.reader.options[format] ?? {}, `reader.options.${format}`);
   }
 
-  const entries = [...cfg.stages];
+  // `i` is the entry's index in the config's own list, for messages.
+  const entries = cfg.stages.map((entry, i) => ({ entry, i }));
   // WARC responses (and JSONL records marked content_format: html) arrive as HTML: extract text first
   // unless the config places the extractor itself. It passes other documents through untouched.
-  if (!entries.some((s) => s.type === 'html_extract') && reg.stages.has('html_extract')) {
-    entries.unshift({ type: 'html_extract' });
+  if (!cfg.stages.some((s) => s.type === 'html_extract') && reg.stages.has('html_extract')) {
+    entries.unshift({ entry: { type: 'html_extract' }, i: -1 });
   }
   const stages: ResolvedStage[] = [];
   const seen = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    const { type, name, ...options } = entry;
-    if (!reg.stages.has(type)) {
-      throw new ConfigError(`stages[${i}].type = ${JSON.stringify(type)}: unknown stage type; known: ${reg.stages.names().join(', ')}`);
+  for (const { entry, i } of entries) {
+    const { type: written, name, ...options } = entry;
+    let type = written;
+    let base = type;
+    if (isModuleRef(type)) {
+      // A stage from the user's module: imported now, so a bad path or export fails before any task runs.
+      const ref = parseModuleRef(type, configDir);
+      base = (await loadModuleStage(ref, `stages[${i}].type = ${JSON.stringify(type)}`)).type;
+      type = ref.type;
+    } else if (!reg.stages.has(type)) {
+      throw new ConfigError(
+        `stages[${i}].type = ${JSON.stringify(type)}: unknown stage type; known: ${reg.stages.names().join(', ')}, or MODULE#EXPORT for a stage from your module (./my-stages.js#isGood)`,
+      );
     }
-    const count = (seen.get(type) ?? 0) + 1;
-    seen.set(type, count);
-    const stageName = name ?? (count === 1 ? type : `${type}#${count}`);
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    const stageName = name ?? (count === 1 ? base : `${base}#${count}`);
     if (stages.some((s) => s.name === stageName)) {
       throw new ConfigError(`stages[${i}].name = ${JSON.stringify(stageName)}: two stages share this name; give one a different "name"`);
     }
-    stages.push({ type, name: stageName, options: parseOptions(reg.stages.get(type).schema, options, `stages[${i}] (${type})`) });
-  });
+    stages.push({ type, name: stageName, options: parseOptions(reg.stages.get(type).schema, options, `stages[${i}] (${entry.type})`) });
+  }
 
   const tokenizer = { ...cfg.tokenizer };
   if (tokenizer.train && listEncodings().includes(tokenizer.name)) tokenizer.name = `bpe-${tokenizer.train.vocabSize}`;

@@ -8,7 +8,7 @@ export const ReaderConfig = z
     format: z
       .string()
       .default('auto')
-      .describe("Input format: 'auto' (from each file's name), 'warc', 'jsonl', 'parquet' or 'arrow'."),
+      .describe("Input format: 'auto' (from each file's name), 'warc', 'wat', 'jsonl', 'json', 'parquet' or 'arrow'."),
     options: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .default({})
@@ -77,8 +77,17 @@ export const OutputConfig = z
   })
   .strict();
 
+/**
+ * `"$schema": "./biglm.schema.json"` points an editor at the JSON Schema (`biglm config schema`), so it
+ * validates and completes the file; biglm itself ignores the key. Every config kind accepts it.
+ */
+export const editorSchemaKey = {
+  $schema: z.string().optional().describe('JSON Schema of this file for editors (`biglm config schema > biglm.schema.json`); ignored by biglm.'),
+};
+
 export const RunConfig = z
   .object({
+    ...editorSchemaKey,
     inputs: z.array(z.string()).min(1).describe('Input files or globs (relative to the config file).'),
     reader: ReaderConfig.default({ format: 'auto', options: {} }),
     tasks: z

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { ShardMaxBytes } from '../config/schema.js';
+import { ShardMaxBytes, editorSchemaKey } from '../config/schema.js';
 import { ConfigError, describeIssues, objectKeys } from '../config/errors.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -67,8 +67,9 @@ export const MixOutputConfig = z
   })
   .strict();
 
-const MixFileShape = z
+export const MixFileShape = z
   .object({
+    ...editorSchemaKey,
     seed: z.number().int().default(0).describe('Seed of every random choice (partial epochs, subsets, the shuffle).'),
     totalTokens: z
       .number()

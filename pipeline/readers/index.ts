@@ -6,9 +6,11 @@ import { arrowReader } from './arrow.js';
 import { jsonlReader } from './jsonl.js';
 import { parquetReader } from './parquet.js';
 import { warcReader } from './warc.js';
+import { jsonArrayReader } from './json-array.js';
+import { watReader } from './wat.js';
 
 export const readerRegistry = new Registry<ReaderDefinition>('input format');
-for (const r of [warcReader, jsonlReader, parquetReader, arrowReader] as ReaderDefinition[]) readerRegistry.register(r.format, r);
+for (const r of [warcReader, watReader, jsonlReader, jsonArrayReader, parquetReader, arrowReader] as ReaderDefinition[]) readerRegistry.register(r.format, r);
 
 /** Every file ending `detectFormat` knows, longest first (so `.warc.wet.gz` wins over `.gz`-less matches). */
 export function knownEndings(): { ending: string; format: string }[] {
@@ -29,5 +31,5 @@ export function detectFormat(path: string): string {
   throw new Error(`can not tell the input format of '${path}' from its name; known endings: ${endings}. Set "format" in the config to one of: ${readerRegistry.names().join(', ')}`);
 }
 
-export { warcReader, jsonlReader, parquetReader, arrowReader };
+export { warcReader, watReader, jsonlReader, jsonArrayReader, parquetReader, arrowReader };
 export { openDecompressed, readDecompressed, sniffCompression, CompressedInputError } from './decompress.js';

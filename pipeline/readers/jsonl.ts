@@ -82,6 +82,35 @@ function liftKnownMeta(meta: Record<string, unknown>): void {
   }
 }
 
+/**
+ * One JSON record as a document: the text at `textField`, the id at `idField`, every other field in `meta`
+ * (shared with the JSON-array reader); `missing` says what is wrong when the record has no string text.
+ */
+export function jsonRecordDoc(
+  obj: Record<string, unknown>,
+  file: InputFile,
+  index: number,
+  opts: Pick<JsonlOptions, 'textField' | 'idField' | 'contentFormat'>,
+): Doc | { missing: string } {
+  const text = getPath(obj, opts.textField);
+  if (typeof text !== 'string') {
+    return { missing: `field '${opts.textField}' is ${text === undefined ? 'missing' : `a ${text === null ? 'null' : typeof text}, not a string`}` };
+  }
+  const rawId = getPath(obj, opts.idField);
+  deletePath(obj, opts.textField);
+  if (rawId !== undefined && !opts.idField.includes('.')) delete obj[opts.idField];
+  liftKnownMeta(obj);
+  if (opts.contentFormat === 'html') obj.content_format = HTML_FORMAT;
+  return {
+    id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${file.path}#${index}`,
+    text,
+    source: file.path,
+    fileIndex: file.fileIndex,
+    position: index,
+    meta: obj,
+  };
+}
+
 export async function* readJsonl(file: InputFile, opts: JsonlOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
   const input = await openDecompressed(file.path);
@@ -124,25 +153,12 @@ export async function* readJsonl(file: InputFile, opts: JsonlOptions, ctx: Stage
         bad(line, 'invalid_json', `a JSON ${Array.isArray(value) ? 'array' : typeof value}, not an object`);
         continue;
       }
-      const obj = value as Record<string, unknown>;
-      const text = getPath(obj, opts.textField);
-      if (typeof text !== 'string') {
-        bad(line, 'missing_text', `field '${opts.textField}' is ${text === undefined ? 'missing' : `a ${text === null ? 'null' : typeof text}, not a string`}`);
+      const doc = jsonRecordDoc(value as Record<string, unknown>, file, index, opts);
+      if ('missing' in doc) {
+        bad(line, 'missing_text', doc.missing);
         continue;
       }
-      const rawId = getPath(obj, opts.idField);
-      deletePath(obj, opts.textField);
-      if (rawId !== undefined && !opts.idField.includes('.')) delete obj[opts.idField];
-      liftKnownMeta(obj);
-      if (opts.contentFormat === 'html') obj.content_format = HTML_FORMAT;
-      yield {
-        id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${file.path}#${index}`,
-        text,
-        source: file.path,
-        fileIndex: file.fileIndex,
-        position: index,
-        meta: obj,
-      };
+      yield doc;
     }
   } catch (e) {
     if (!(e instanceof CompressedInputError)) throw e;

@@ -22,6 +22,7 @@ import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 import { instrument } from './instrument.js';
+import { loadModuleStages } from '../custom/load.js';
 
 export interface TaskRequest {
   runDir: string;
@@ -57,8 +58,11 @@ export interface TaskOptions {
   signal?: AbortSignal;
 }
 
+/** A run's resolved config; the stages it names from users' modules are imported into this process too. */
 export async function loadRun(runDir: string): Promise<ResolvedConfig> {
-  return JSON.parse(await fs.readFile(runPaths.config(runDir), 'utf8')) as ResolvedConfig;
+  const cfg = JSON.parse(await fs.readFile(runPaths.config(runDir), 'utf8')) as ResolvedConfig;
+  await loadModuleStages(cfg.stages.map((s) => s.type));
+  return cfg;
 }
 
 export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptions): Promise<TaskResult> {

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { detectFormat, readerRegistry } from '../../pipeline/readers/index.js';
 
 describe('the reader registry', () => {
-  it('holds the four formats', () => {
-    expect(readerRegistry.names()).toEqual(['arrow', 'jsonl', 'parquet', 'warc']);
+  it('holds the six formats', () => {
+    expect(readerRegistry.names()).toEqual(['arrow', 'json', 'jsonl', 'parquet', 'warc', 'wat']);
   });
 
   it('fails loudly on an unknown format, listing the known ones', () => {
-    expect(() => readerRegistry.get('csv')).toThrow("unknown input format 'csv'; known: arrow, jsonl, parquet, warc");
+    expect(() => readerRegistry.get('csv')).toThrow("unknown input format 'csv'; known: arrow, json, jsonl, parquet, warc, wat");
   });
 
   it.each([
@@ -20,6 +20,9 @@ describe('the reader registry', () => {
     ['docs.JSONL.GZ', 'jsonl'],
     ['docs.jsonl.zst', 'jsonl'],
     ['dolma/000.json.gz', 'jsonl'],
+    ['hf/train.json', 'json'],
+    ['CC-MAIN-1.warc.wat.gz', 'wat'],
+    ['CC-MAIN-1.warc.wat', 'wat'],
     ['train-00000-of-00001.parquet', 'parquet'],
     ['shard.arrow', 'arrow'],
     ['shard.feather', 'arrow'],

@@ -8,7 +8,7 @@ import { handle, preload, type HandleTask } from './handle.js';
 const init = workerData as { defaultEncoding?: string; trained?: Record<string, string> } | undefined;
 if (init?.defaultEncoding !== undefined) preload(init.defaultEncoding, init.trained ?? {});
 
-export default function run(task: HandleTask) {
+export default function run(task: HandleTask): ReturnType<typeof move> {
   const result = handle(task);
   return move({
     get [transferableSymbol]() {
