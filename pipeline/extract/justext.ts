@@ -32,7 +32,8 @@ function stoplist(): Set<string> {
 type Klass = 'short' | 'neargood' | 'good' | 'bad';
 
 interface Paragraph {
-  domPath: string;
+  /** jusText tests `'select' in dom_path`: some element of the path has 'select' in its name. */
+  inSelect: boolean;
   nodes: string[];
   linkChars: number;
   text: string;
@@ -48,12 +49,13 @@ function normalizeWhitespace(s: string): string {
 function makeParagraphs(root: El): Paragraph[] {
   const out: Paragraph[] = [];
   const path: string[] = [];
-  let cur: Paragraph = { domPath: '', nodes: [], linkChars: 0, text: '', cf: 'bad', cls: 'bad' };
+  let selects = 0; // elements of the path whose name holds 'select'
+  let cur: Paragraph = { inSelect: false, nodes: [], linkChars: 0, text: '', cf: 'bad', cls: 'bad' };
   let link = false;
   let br = false;
   const start = () => {
     if (cur.nodes.length) out.push(cur);
-    cur = { domPath: path.join('.'), nodes: [], linkChars: 0, text: '', cf: 'bad', cls: 'bad' };
+    cur = { inSelect: selects > 0, nodes: [], linkChars: 0, text: '', cf: 'bad', cls: 'bad' };
   };
   const characters = (s: string | null) => {
     if (!s || !/\S/.test(s)) return;
@@ -67,13 +69,14 @@ function makeParagraphs(root: El): Paragraph[] {
   while (stack.length) {
     const [el, closing] = stack.pop()!;
     if (closing) {
-      path.pop();
+      if (path.pop()!.includes('select')) selects--;
       if (PARAGRAPH_TAGS.has(el.tag)) start();
       if (el.tag === 'a') link = false;
       if (el !== root) characters(el.tail);
       continue;
     }
     path.push(el.tag);
+    if (el.tag.includes('select')) selects++;
     if (PARAGRAPH_TAGS.has(el.tag) || (el.tag === 'br' && br)) start();
     else {
       br = el.tag === 'br';
@@ -99,7 +102,7 @@ function classify(paragraphs: Paragraph[]): void {
     const linkDensity = p.text.length ? p.linkChars / p.text.length : 0;
     if (linkDensity > MAX_LINK_DENSITY) p.cf = 'bad';
     else if (p.text.includes('\u00a9') || p.text.includes('&copy')) p.cf = 'bad';
-    else if (p.domPath.includes('select')) p.cf = 'bad';
+    else if (p.inSelect) p.cf = 'bad';
     else if (p.text.length < LENGTH_LOW) p.cf = p.linkChars > 0 ? 'bad' : 'short';
     else if (stopDensity >= STOPWORDS_HIGH) p.cf = p.text.length > LENGTH_HIGH ? 'good' : 'neargood';
     else if (stopDensity >= STOPWORDS_LOW) p.cf = 'neargood';
