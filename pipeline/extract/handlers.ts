@@ -174,13 +174,13 @@ function handleCodeBlocks(el: El): El {
   return out;
 }
 
-function handleQuotes(el: El, o: HandlerOptions): El | null {
+function handleQuotes(el: El): El | null {
   if (isCodeBlockElement(el)) return handleCodeBlocks(el);
   const out = makeEl(el.tag);
   out.text = el.text;
   for (const child of descendants(el)) {
     if (child.tag === 'p' && child.children.length) {
-      const p = handleParagraphs(child, QUOTE_TAGS, o);
+      const p = handleParagraphs(child, QUOTE_TAGS);
       if (p) append(out, p);
     } else if (INLINE_CARRIED.has(child.tag)) defineNewElem(child, out, true);
     else defineNewElem(processNode(child), out);
@@ -213,7 +213,7 @@ function isInside(el: El, ancestor: El): boolean {
 }
 
 /** `handle_paragraphs`. */
-export function handleParagraphs(el: El, potential: ReadonlySet<string>, o: HandlerOptions): El | null {
+export function handleParagraphs(el: El, potential: ReadonlySet<string>): El | null {
   if (el.children.length === 0) return processNode(el);
   const out = makeEl(el.tag);
   for (const child of iter(el)) {
@@ -399,11 +399,11 @@ export function handleTextElem(el: El, potential: ReadonlySet<string>, o: Handle
       return handleLists(el, o);
     case 'code':
     case 'quote':
-      return handleQuotes(el, o);
+      return handleQuotes(el);
     case 'head':
       return handleTitles(el);
     case 'p':
-      return handleParagraphs(el, potential, o);
+      return handleParagraphs(el, potential);
     case 'lb': {
       if (!hasText(el.tail)) return null;
       const n = processNode(el);

@@ -48,25 +48,34 @@ describe('the html_extract stage', () => {
     rmSync(runDir, { recursive: true });
   });
 
-  it('drops pages over maxHtmlBytes, pages that time out, binary pages and pages with no text left, once each, and keeps examples for inspect', async () => {
+  it('drops pages over maxHtmlBytes, binary pages and pages with no text left, once each, and keeps examples for inspect', async () => {
     const big = `<p>${'x'.repeat(1_000_000)}</p>`;
-    const slow = `<div><p>${prose}<a href="/x">link</a></p></div>`.repeat(4_000); // 0.7 MB: far over 1 ms
     const binary = '\u0000\u0001\u0002PNG\u0003\u0004'.repeat(500);
-    const docs = [doc(0, big, 'html'), doc(1, slow, 'html'), doc(2, '<script>only()</script><style>p { color: red }</style>', 'html'), doc(3, binary, 'html'), doc(4, page(`<p>${prose.repeat(3)}</p>`), 'html')];
-    const { out, ctx, dropped, runDir } = await run(docs, { maxHtmlBytes: 1_000_000, timeoutMs: 1 });
+    const docs = [doc(0, big, 'html'), doc(2, '<script>only()</script><style>p { color: red }</style>', 'html'), doc(3, binary, 'html'), doc(4, page(`<p>${prose.repeat(3)}</p>`), 'html')];
+    const { out, ctx, dropped, runDir } = await run(docs, { maxHtmlBytes: 1_000_000 });
     expect(out.map((d) => d.id)).toEqual(['d4']);
-    expect(dropped).toEqual({ 'html_extract:too_large': 1, 'html_extract:timeout': 1, 'html_extract:empty': 1, 'html_extract:not_html': 1 });
-    expect(out.length + droppedCount(ctx)).toBe(5);
+    expect(dropped).toEqual({ 'html_extract:too_large': 1, 'html_extract:empty': 1, 'html_extract:not_html': 1 });
+    expect(out.length + droppedCount(ctx)).toBe(4);
     expect(ctx.log.lines).toEqual([
       expect.stringMatching(/^warning: mem:0: HTML of 1000007 bytes is over maxHtmlBytes \(1000000\)/),
-      expect.stringMatching(/^warning: mem:1: extraction took over 1 ms/),
       expect.stringMatching(/^warning: mem:3: served as HTML but its first bytes are binary/),
     ]);
     const drops = await readDropExamples(runDir);
-    expect(drops.html_extract.in).toBe(5);
-    expect(drops.html_extract.reasons['html_extract:timeout']).toMatchObject({ count: 1, examples: [{ id: 'd1', url: 'https://x/1' }] });
+    expect(drops.html_extract.in).toBe(4);
+    expect(drops.html_extract.reasons['html_extract:too_large']).toMatchObject({ count: 1, examples: [{ id: 'd0', url: 'https://x/0' }] });
     const file = JSON.parse(readFileSync(path.join(runDir, 'excluded', 'html_extract', '0.examples.json'), 'utf8'));
-    expect(Object.keys(file.examples).sort()).toEqual(['html_extract:empty', 'html_extract:not_html', 'html_extract:timeout', 'html_extract:too_large']);
+    expect(Object.keys(file.examples).sort()).toEqual(['html_extract:empty', 'html_extract:not_html', 'html_extract:too_large']);
+    rmSync(runDir, { recursive: true });
+  });
+
+  it('drops a page still being extracted after timeoutMs, with a warning and an example', async () => {
+    const slow = `<div><p>${prose}<a href="/x">link</a></p></div>`.repeat(4_000); // 0.7 MB: far over 1 ms
+    const { out, ctx, dropped, runDir } = await run([doc(1, slow, 'html')], { timeoutMs: 1 });
+    expect(out).toEqual([]);
+    expect(dropped).toEqual({ 'html_extract:timeout': 1 });
+    expect(ctx.log.lines).toEqual([expect.stringMatching(/^warning: mem:1: extraction took over 1 ms/)]);
+    const drops = await readDropExamples(runDir);
+    expect(drops.html_extract.reasons['html_extract:timeout']).toMatchObject({ count: 1, examples: [{ id: 'd1', url: 'https://x/1' }] });
     rmSync(runDir, { recursive: true });
   });
 
