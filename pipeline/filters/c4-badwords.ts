@@ -11,7 +11,6 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
 import { tokenize, charClass, WORD, type Tokens } from './words.js';
-import { textStats } from './text-stats.js';
 
 const require = createRequire(import.meta.url);
 const LISTS = require('naughty-words') as Record<string, string[]>;
@@ -35,8 +34,8 @@ export const c4BadWordsSchema = z
 
 export interface BadWordMatcher {
   /**
-   * The first listed word or phrase found in `text`, or null. `tokens` may be the text's own tokens
-   * (they are reused when lowercasing keeps every offset, the usual case).
+   * The first listed word or phrase found in `text`, or null. `tokens` may be the text's own word runs
+   * (words.ts `tokenize`; they are reused when lowercasing keeps every offset, the usual case).
    */
   find(text: string, tokens?: Tokens): string | null;
 }
@@ -132,7 +131,7 @@ export const c4BadWords = defineFilter({
         tools.count(`no_list:${lang}`);
         return o.failOnMissingLanguage ? 'missing_language_list' : true;
       }
-      if (m.find(doc.text, textStats(doc).tokens) === null) return true;
+      if (m.find(doc.text) === null) return true;
       tools.count(`with_badwords:${lang}`);
       if (o.keepFraction > 0 && tools.rng.next() < o.keepFraction) {
         tools.count('kept_with_badwords');

@@ -1,11 +1,20 @@
-// C4 quality rules (Raffel et al. 2020, as datatrove's C4QualityFilter applies them): line-level
-// cleaning (lines without terminal punctuation, short lines, "javascript", cookie/policy boilerplate,
-// over-long words, citation markers) and document rules (too few sentences, lorem ipsum, '{').
-// A transform: kept documents carry the cleaned text. FineWeb runs it with `filterNoTerminalPunct: false`.
+// C4 quality rules (Raffel et al. 2020), deciding as datatrove's C4QualityFilter.filter does
+// (datatrove/pipeline/filters/c4_filters.py): line by line, in its order — a word over 1000 characters
+// removes the line; citation markers are removed; no terminal punctuation (or an ellipsis) removes it; fewer
+// than 3 whitespace-separated words removes it; "lorem ipsum" drops the document; "javascript" removes the
+// line; '{' drops the document; cookie / policy phrases remove the line; then the kept line's sentences are
+// counted with datatrove's sentence splitter (spaCy's sentencizer over the line's words, spacy-en/), and a
+// document with fewer than 5 in all is dropped. So "lorem ipsum" and '{' count only in lines that passed
+// the rules before them, as there. A transform: kept documents carry the cleaned text. FineWeb runs it with
+// `filterNoTerminalPunct: false`.
 
 import { z } from 'zod';
 import { defineTransform, commonOptions, drop } from './define-filter.js';
-import { forEachLine, isTrimmed, cachedTextStats, cacheTextStats, restrictTextStats, type Piece } from './text-stats.js';
+import { forEachLine, cacheTextStats, cachedTextStats, restrictTextStats, computeTextStats, statsFromTokens, docTokenizer, tokensInto, type Piece, type TextStats, type WordTokenizer } from './text-stats.js';
+import { TokenBuffer, type Tokens } from './words.js';
+import { sentences } from './spacy-en/sentencizer.js';
+import { codePoints, isPySpace } from './py-text.js';
+import { languageOption } from './language-option.js';
 
 export const c4QualitySchema = z
   .object({
@@ -15,48 +24,49 @@ export const c4QualitySchema = z
     minNumSentences: z.number().int().nullable().default(5).describe('Documents with fewer sentences (in kept lines) fail (null: off)'),
     minWordsPerLine: z.number().int().nullable().default(3).describe('Drop lines with fewer whitespace-separated words (null: off)'),
     maxWordLength: z.number().int().nullable().default(1000).describe('Drop lines holding a longer word (null: off)'),
-    filterLoremIpsum: z.boolean().default(true).describe("Documents containing 'lorem ipsum' fail"),
+    filterLoremIpsum: z.boolean().default(true).describe("Documents with 'lorem ipsum' in a line that passed the rules before fail"),
     filterJavascript: z.boolean().default(true).describe("Drop lines containing 'javascript'"),
-    filterCurlyBracket: z.boolean().default(true).describe("Documents containing '{' fail"),
+    filterCurlyBracket: z.boolean().default(true).describe("Documents with '{' in a line that passed the rules before fail"),
     filterPolicy: z.boolean().default(true).describe('Drop cookie / terms-of-use / privacy-policy lines'),
     policySubstrings: z
       .array(z.string())
       .default(['terms of use', 'privacy policy', 'cookie policy', 'uses cookies', 'use of cookies', 'use cookies'])
       .describe('Lowercase substrings that mark a policy line'),
+    language: languageOption,
     ...commonOptions,
   })
   .strict();
 
 export type C4QualityOptions = z.output<typeof c4QualitySchema>;
 
-const CITATION = /\[\d*\]|\[edit\]|\[citation needed\]/g;
+// CITATION_REGEX of c4_filters.py; Python's \d is any Unicode digit.
+const CITATION = /\[\p{Nd}*\]|\[edit\]|\[citation needed\]/gu;
 /** Ends in . ? ! " or ' (C4's END_PUNCTUATION). */
 function endsWithTerminal(c: number): boolean {
   return c === 46 || c === 63 || c === 33 || c === 34 || c === 39;
 }
-const SENTENCE_END = /[.!?。！？]+(?=\s|$)/g;
 
-/** Sentences in a line: runs of . ! ? (。！？) followed by space or end, plus a trailing unterminated piece. */
-export function countSentences(line: string): number {
-  return scanLine(line, 0, line.length).sentences;
-}
-
-function isSentenceEnd(c: number): boolean {
-  return c === 46 || c === 33 || c === 63 || c === 0x3002 || c === 0xff01 || c === 0xff1f; // . ! ? 。 ！ ？
-}
-
-/** Sentence ranges [start, end) of `text`, pairwise, on the boundaries above (used when `splitParagraph` is false). */
-function sentenceRanges(text: string): number[] {
-  const out: number[] = [];
-  let last = 0;
-  SENTENCE_END.lastIndex = 0;
-  for (let m = SENTENCE_END.exec(text); m !== null; m = SENTENCE_END.exec(text)) {
-    const end = m.index + m[0].length;
-    out.push(last, end);
-    last = end;
+const WORDS = { count: 0, longest: 0 };
+/** Python's `line.split()` on text[a, b): how many words, and the longest in code points. */
+function splitWords(text: string, a: number, b: number): { count: number; longest: number } {
+  let count = 0;
+  let longest = 0;
+  let start = -1;
+  for (let i = a; i <= b; i++) {
+    if (i === b || isPySpace(text.charCodeAt(i))) {
+      if (start >= 0) {
+        count++;
+        // UTF-16 length first: code points are counted only near the limit that matters (1000).
+        let len = i - start;
+        if (len > longest && len > 500) len = codePoints(text, start, i);
+        if (len > longest) longest = len;
+        start = -1;
+      }
+    } else if (start < 0) start = i;
   }
-  if (last < text.length) out.push(last, text.length);
-  return out;
+  WORDS.count = count;
+  WORDS.longest = longest;
+  return WORDS;
 }
 
 /** Line ranges [start, end) of `text`, pairwise, with Python's splitlines boundaries. */
@@ -66,63 +76,24 @@ function lineRanges(text: string): number[] {
   return out;
 }
 
-const LINE = { words: 0, longest: 0, sentences: 0 };
-// ASCII classes for scanLine: Python whitespace, sentence end (. ! ?), letter or digit.
-const WHITE = 1;
-const END = 2;
-const ALNUM = 4;
-const ASCII = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  ASCII[c] = (isWhite(c) ? WHITE : 0) | (isSentenceEnd(c) ? END : 0) | ((c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) ? ALNUM : 0);
-}
-/** scanLine's class of a code unit: ASCII from the table, the rest by the same predicates (all non-ASCII is ALNUM). */
-function classOf(c: number): number {
-  return c < 128 ? ASCII[c] : isWhite(c) ? WHITE : isSentenceEnd(c) ? END | ALNUM : ALNUM;
-}
-/**
- * One pass over text[from, to): whitespace-separated words (Python's str.split()), the longest of them,
- * and sentences (as countSentences counts them). Reuses one result object: no allocation per line.
- */
-function scanLine(line: string, from: number, to: number): { words: number; longest: number; sentences: number } {
-  let words = 0;
-  let longest = 0;
-  let start = -1;
-  let sentences = 0;
-  let wordSince = false; // a letter or digit since the last sentence boundary
-  for (let i = from; i <= to; i++) {
-    const k = i < to ? classOf(line.charCodeAt(i)) : WHITE;
-    if (k & WHITE) {
-      if (start >= 0) {
-        words++;
-        if (i - start > longest) longest = i - start;
-        start = -1;
-      }
-      continue;
-    }
-    if (start < 0) start = i;
-    if (k & END) {
-      let j = i + 1;
-      while (j < to && classOf(line.charCodeAt(j)) & END) j++;
-      if (j >= to || classOf(line.charCodeAt(j)) & WHITE) {
-        if (wordSince) sentences++;
-        wordSince = false;
-      }
-      i = j - 1;
-      continue;
-    }
-    if (k & ALNUM) wordSince = true;
+/** datatrove's split_into_sentences parts of the whole text, pairwise (used when `splitParagraph` is false). */
+function sentenceRanges(stats: TextStats): number[] {
+  const breaks: number[] = [];
+  sentences(stats.text, stats.tokens, 0, stats.tokens.n, stats.text.length, breaks);
+  const out: number[] = [];
+  let last = 0;
+  for (const b of breaks) {
+    out.push(last, b);
+    last = b;
   }
-  if (wordSince) sentences++;
-  LINE.words = words;
-  LINE.longest = longest;
-  LINE.sentences = sentences;
-  return LINE;
+  out.push(last, stats.text.length);
+  return out;
 }
 
-function isWhite(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
-    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x85 || (c >= 0x1c && c <= 0x1f);
-}
+/** Tokens of one line: counted from the text when no statistics were at hand, or cleaned of citation markers. */
+const LINE = new TokenBuffer(256);
+/** Tokens of the kept lines, at their place in the output (when they were counted line by line). */
+const KEPT = new TokenBuffer();
 
 export interface C4Result {
   text: string;
@@ -133,42 +104,55 @@ export interface C4Result {
   fail?: 'too_few_sentences' | 'lorem_ipsum' | 'curly_bracket';
   /** The kept lines as pieces of the input (for restrictTextStats). */
   pieces: Piece[];
+  /** The output's tokens, when they were counted line by line (no statistics of the input given). */
+  tokens?: Tokens;
 }
 
-/** Apply the C4 rules to a text. Pure, so tests can compare line decisions with hand-made expectations. */
-export function c4Clean(text: string, o: C4QualityOptions): C4Result {
-  const ranges = o.splitParagraph ? lineRanges(text) : sentenceRanges(text);
+/**
+ * Apply the C4 rules to a text. `words` are its statistics (sentences are counted over their tokens), or
+ * the tokenizer to count the kept lines' words with, line by line (tokens never cross a line break), when
+ * none were computed yet: then the result holds the output's tokens. Pure, so tests can compare line
+ * decisions with hand-made expectations.
+ */
+export function c4Clean(text: string, o: C4QualityOptions, words: TextStats | WordTokenizer = 'english'): C4Result {
+  const stats = typeof words === 'string' ? (o.splitParagraph ? undefined : computeTextStats(text, words)) : words;
+  const tokenizer = stats?.tokenizer ?? (words as WordTokenizer);
+  const byLine = stats === undefined && o.minNumSentences !== null;
+  if (byLine) KEPT.reset();
+  const ranges = stats === undefined || o.splitParagraph ? lineRanges(text) : sentenceRanges(stats);
   const kept: string[] = [];
   const pieces: Piece[] = [];
   let at = 0; // where the next kept line starts in the joined output
   const removed: Record<string, number> = {};
   const remove = (why: string) => (removed[why] = (removed[why] ?? 0) + 1);
-  let sentences = 0;
-  // Lowercase the whole text once: lines are lowercased only when a word the line rules look for occurs at all.
-  const lowerAll = o.filterJavascript || o.filterPolicy ? text.toLowerCase() : '';
-  const checkJs = o.filterJavascript && lowerAll.includes('javascript');
-  const policies = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
+  let count = 0; // sentences in the kept lines
+  const failed = (fail: C4Result['fail']): C4Result => ({ text: '', sentences: count, removed, pieces: [], fail });
+  let k = 0; // first token of `stats` at or after the current line
+  // Lowercase the whole text once: a line is lowercased only when a phrase the rules look for occurs in
+  // the text at all (lowercasing does not depend on context), or when removing citations changed it.
+  const lowerAll = o.filterJavascript || o.filterPolicy || o.filterLoremIpsum ? text.toLowerCase() : '';
+  const anyLorem = o.filterLoremIpsum && lowerAll.includes('lorem ipsum');
+  const anyJs = o.filterJavascript && lowerAll.includes('javascript');
+  const anyPolicy = o.filterPolicy ? o.policySubstrings.filter((p) => lowerAll.includes(p)) : [];
+  const anyCurly = o.filterCurlyBracket && text.includes('{');
   // Next '[' at or after the current line (-1: none left), so lines without one are never searched.
   let bracket = o.removeCitations ? text.indexOf('[') : -1;
   for (let r = 0; r < ranges.length; r += 2) {
-    // The line trimmed as String.prototype.trim does, kept as a range of `text` until it is kept.
+    // The line stripped as Python's str.strip does, kept as a range of `text` until it is kept.
     let a = ranges[r];
     let b = ranges[r + 1];
-    while (a < b && isTrimmed(text.charCodeAt(a))) a++;
-    while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
-    const scan = scanLine(text, a, b);
-    const words = scan.words;
-    let lineSentences = scan.sentences;
-    if (o.maxWordLength !== null && scan.longest > o.maxWordLength) { remove('too_long_word'); continue; }
+    while (a < b && isPySpace(text.charCodeAt(a))) a++;
+    while (b > a && isPySpace(text.charCodeAt(b - 1))) b--;
+    // Words are those of the line before citation markers are removed, as in c4_filters.py.
+    const words = splitWords(text, a, b);
+    if (o.maxWordLength !== null && words.longest > o.maxWordLength) { remove('too_long_word'); continue; }
+    const wordCount = words.count;
     let cleaned: string | undefined; // the line with citation markers removed, when there were any
     if (bracket !== -1 && bracket < a) bracket = text.indexOf('[', a);
     if (bracket !== -1 && bracket < b) {
       const line = text.slice(a, b);
       const c = line.replace(CITATION, '');
-      if (c !== line) {
-        cleaned = c;
-        lineSentences = countSentences(c);
-      }
+      if (c !== line) cleaned = c;
     }
     if (o.filterNoTerminalPunct) {
       const terminal = cleaned === undefined
@@ -176,28 +160,57 @@ export function c4Clean(text: string, o: C4QualityOptions): C4Result {
         : endsWithTerminal(cleaned.charCodeAt(cleaned.length - 1)) && !cleaned.endsWith('...');
       if (!terminal) { remove('no_terminal_punct'); continue; }
     }
-    if (o.minWordsPerLine !== null && words < o.minWordsPerLine) { remove('too_few_words'); continue; }
-    if (checkJs || policies.length) {
-      const lower = (cleaned ?? text.slice(a, b)).toLowerCase();
-      if (checkJs && lower.includes('javascript')) { remove('javascript'); continue; }
+    if (o.minWordsPerLine !== null && wordCount < o.minWordsPerLine) { remove('too_few_words'); continue; }
+    const line = cleaned ?? text.slice(a, b);
+    const c = cleaned !== undefined;
+    const lorem = c ? o.filterLoremIpsum : anyLorem;
+    const js = c ? o.filterJavascript : anyJs;
+    const policies = c && o.filterPolicy ? o.policySubstrings : anyPolicy;
+    if (lorem || js || policies.length || anyCurly) {
+      const lower = lorem || js || policies.length ? line.toLowerCase() : '';
+      if (lorem && lower.includes('lorem ipsum')) return failed('lorem_ipsum');
+      if (js && lower.includes('javascript')) { remove('javascript'); continue; }
+      if (anyCurly && line.includes('{')) return failed('curly_bracket');
       if (policies.some((p) => lower.includes(p))) { remove('policy'); continue; }
     }
-    if (o.minNumSentences !== null) sentences += o.splitParagraph ? lineSentences : 1;
-    const line = cleaned ?? text.slice(a, b);
+    if (o.minNumSentences !== null) {
+      if (!o.splitParagraph) count++;
+      else if (cleaned === undefined && stats !== undefined) {
+        const tokens = stats.tokens;
+        while (k < tokens.n && tokens.start[k] < a) k++;
+        let k1 = k;
+        while (k1 < tokens.n && tokens.start[k1] < b) k1++;
+        count += Math.max(1, sentences(text, tokens, k, k1, b));
+      } else {
+        // The line's own tokens: cleaned of citation markers, or the text's line when none were counted.
+        const src = cleaned ?? text;
+        const from = cleaned === undefined ? a : 0;
+        LINE.reset();
+        tokensInto(src, from, from + line.length, tokenizer, LINE);
+        count += Math.max(1, sentences(src, LINE, 0, LINE.n, from + line.length));
+        if (byLine) for (let t = 0; t < LINE.n; t++) KEPT.push(LINE.start[t] - from + at, LINE.end[t] - from + at, LINE.flags[t]);
+      }
+    }
     kept.push(line);
     pieces.push({ from: a, to: b, at, text: cleaned });
     at += line.length + 1;
   }
+  if (o.minNumSentences !== null && count < o.minNumSentences) return failed('too_few_sentences');
   const joined = kept.join(o.splitParagraph ? '\n' : ' ');
-  // The joined lines are trimmed once more (only empty kept lines can leave whitespace at the ends).
+  // The joined lines are stripped once more (only empty kept lines can leave whitespace at the ends).
   let lead = 0;
-  while (lead < joined.length && isTrimmed(joined.charCodeAt(lead))) lead++;
-  const out = lead === 0 ? joined.trimEnd() : joined.trim();
+  while (lead < joined.length && isPySpace(joined.charCodeAt(lead))) lead++;
+  let end = joined.length;
+  while (end > lead && isPySpace(joined.charCodeAt(end - 1))) end--;
   if (lead > 0) for (const p of pieces) p.at -= lead;
-  const result: C4Result = { text: out, sentences, removed, pieces };
-  if (o.minNumSentences !== null && sentences < o.minNumSentences) result.fail = 'too_few_sentences';
-  else if (o.filterLoremIpsum && out.toLowerCase().includes('lorem ipsum')) result.fail = 'lorem_ipsum';
-  else if (o.filterCurlyBracket && out.includes('{')) result.fail = 'curly_bracket';
+  const result: C4Result = { text: joined.slice(lead, end), sentences: count, removed, pieces };
+  if (byLine) {
+    for (let t = 0; t < KEPT.n; t++) {
+      KEPT.start[t] -= lead;
+      KEPT.end[t] -= lead;
+    }
+    result.tokens = KEPT.tokens();
+  }
   return result;
 }
 
@@ -207,12 +220,17 @@ export const c4Quality = defineTransform({
   schema: c4QualitySchema,
   build(o) {
     return (doc, tools) => {
-      const r = c4Clean(doc.text, o);
+      // The words of the document as the filters before computed them; without them, only the kept
+      // lines' words are counted (C4 alone often removes most lines).
+      const tokenizer = docTokenizer(doc, o.language);
+      const cached = cachedTextStats(doc);
+      const stats = cached?.tokenizer === tokenizer ? cached : undefined;
+      const r = c4Clean(doc.text, o, stats ?? tokenizer);
       for (const [why, n] of Object.entries(r.removed)) tools.count(`lines_removed:${why}`, n);
       if (r.fail) return drop(r.fail);
-      // Later filters get the cleaned text's tokens from the ones already computed, not a second tokenization.
-      const before = cachedTextStats(doc);
-      if (before) cacheTextStats(doc, restrictTextStats(before, r.text, r.pieces));
+      // Later filters get the cleaned text's tokens from the ones already counted, not a second tokenization.
+      if (stats) cacheTextStats(doc, restrictTextStats(stats, r.text, r.pieces));
+      else if (r.tokens) cacheTextStats(doc, statsFromTokens(r.text, tokenizer, r.tokens));
       return r.text;
     };
   },

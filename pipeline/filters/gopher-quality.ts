@@ -1,10 +1,13 @@
-// Gopher quality rules (Rae et al. 2021, as datatrove's GopherQualityFilter applies them). Defaults are
-// the reference values in ../shared/spec/filters-and-dedup.md; every threshold can be changed or switched
-// off with null.
+// Gopher quality rules (Rae et al. 2021), deciding as datatrove's GopherQualityFilter.filter does
+// (datatrove/pipeline/filters/gopher_quality_filter.py): the rules in its order, words as its
+// split_into_words gives them (text-stats.ts), stop words compared case-sensitively and counted distinct
+// (`len(self.stop_words.intersection(set(words)))`). Defaults are datatrove's (the Gopher paper's); every
+// threshold can be changed or switched off with null.
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, forEachLine, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, docTokenizer, forEachLine, type TextStats } from './text-stats.js';
+import { languageOption } from './language-option.js';
 import { WORD } from './words.js';
 
 const limit = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
@@ -20,7 +23,11 @@ export const gopherQualitySchema = z
     maxEllipsisLinesRatio: limit(0.3, 'Fraction of lines ending with an ellipsis above this fails'),
     minAlphaWordsRatio: limit(0.8, 'Fraction of tokens holding a letter below this fails'),
     minStopWords: limit(2, 'Fewer distinct stop words than this fails'),
-    stopWords: z.array(z.string()).default(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with']).describe('Stop words (compared lowercased)'),
+    stopWords: z
+      .array(z.string())
+      .default(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'])
+      .describe('Stop words, compared with the tokens as they are (case-sensitive, as datatrove)'),
+    language: languageOption,
     ...commonOptions,
   })
   .strict();
@@ -41,7 +48,7 @@ export interface GopherQualityStats {
 }
 
 /** The statistics the rules look at, exposed so tests (and `inspect`) can compare them with hand counts. */
-export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>, stats: TextStats = computeTextStats(text)): GopherQualityStats {
+export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>, stats: TextStats = computeTextStats(text, 'english')): GopherQualityStats {
   const n = stats.tokens.n;
   const l = lineShapes(text);
   return {
@@ -57,22 +64,22 @@ export function gopherQualityStats(text: string, stopWords: ReadonlySet<string>,
   };
 }
 
-const meanWordLength = (stats: TextStats) => (stats.words ? stats.wordChars / stats.words : 0);
+// No words: NaN, so no bound fails (numpy's mean of nothing, as datatrove computes it).
+const meanWordLength = (stats: TextStats) => (stats.words ? stats.wordChars / stats.words : NaN);
 const alphaRatio = (stats: TextStats) => (stats.tokens.n ? stats.alphaTokens / stats.tokens.n : 0);
 const hashRatio = (text: string, tokens: number) => (tokens ? count(text, '#') / tokens : 0);
 const ellipsisRatio = (text: string, tokens: number) => (tokens ? (count(text, '...') + count(text, '…')) / tokens : 0);
 
-/** Distinct stop words among the word tokens; stops counting at `enough`. */
+/** Distinct stop words among the tokens (exact, case-sensitive matches); stops counting at `enough`. */
 function stopWordCount(stats: TextStats, shape: StopShape, enough = shape.words.length): number {
   const { tokens, text } = stats;
   const found = new Uint8Array(shape.words.length);
   let distinct = 0;
   for (let k = 0; k < tokens.n && distinct < enough; k++) {
-    if (!(tokens.flags[k] & WORD)) continue;
     const a = tokens.start[k];
     const len = tokens.end[k] - a;
-    // Only tokens of a stop word's length and first letter are compared.
-    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first[(text.charCodeAt(a) | 32) & 0xffff] === 1) {
+    // Only tokens of a stop word's length and first code unit are compared.
+    if (len <= shape.maxLen && shape.lengths[len] === 1 && shape.first[text.charCodeAt(a)] === 1) {
       const w = stopWordAt(text, a, len, shape);
       if (w >= 0 && found[w] === 0) {
         found[w] = 1;
@@ -105,50 +112,36 @@ function lineShapes(text: string): { bulletLinesRatio: number; ellipsisLinesRati
 interface StopShape {
   /** The stop words, in set order; `stopWordAt` returns an index into it. */
   words: string[];
-  index: Map<string, number>;
   maxLen: number;
   /** lengths[n] = 1 when some stop word has n UTF-16 units. */
   lengths: Uint8Array;
-  /** first[u] = 1 for the first code units of the stop words (ASCII lowercased with | 32; others as they are). */
+  /** first[u] = 1 for the first code units of the stop words. */
   first: Uint8Array;
 }
 const shapeCache = new WeakMap<ReadonlySet<string>, StopShape>();
 function stopShape(set: ReadonlySet<string>): StopShape {
   let shape = shapeCache.get(set);
   if (!shape) {
-    const words = [...set];
+    const words = [...set].filter((w) => w.length > 0);
     let maxLen = 0;
     for (const w of words) maxLen = Math.max(maxLen, w.length);
     const lengths = new Uint8Array(maxLen + 1);
     const first = new Uint8Array(65536);
     for (const w of words) {
       lengths[w.length] = 1;
-      // Any code unit whose "| 32" equals the stop word's first unit | 32 may lowercase to it; non-ASCII
-      // first letters are matched loosely the same way and confirmed by the exact lowercase lookup.
-      first[(w.charCodeAt(0) | 32) & 0xffff] = 1;
+      first[w.charCodeAt(0)] = 1;
     }
-    shape = { words, index: new Map(words.map((w, i) => [w, i])), maxLen, lengths, first };
+    shape = { words, maxLen, lengths, first };
     shapeCache.set(set, shape);
   }
   return shape;
 }
 
-/**
- * Index of the stop word equal to text.slice(a, a + len).toLowerCase(), or -1. An all-ASCII token is
- * lowercased and compared in place (what toLowerCase does to ASCII); any other is sliced and lowercased.
- */
+/** Index of the stop word equal to text.slice(a, a + len), or -1; compared in place, without slicing. */
 function stopWordAt(text: string, a: number, len: number, shape: StopShape): number {
-  let ascii = true;
-  for (let i = a; i < a + len; i++) if (text.charCodeAt(i) >= 128) { ascii = false; break; }
-  if (!ascii) return shape.index.get(text.slice(a, a + len).toLowerCase()) ?? -1;
-  outer: for (let w = 0; w < shape.words.length; w++) {
+  for (let w = 0; w < shape.words.length; w++) {
     const word = shape.words[w];
-    if (word.length !== len) continue;
-    for (let i = 0; i < len; i++) {
-      const c = text.charCodeAt(a + i);
-      if ((c >= 65 && c <= 90 ? c | 32 : c) !== word.charCodeAt(i)) continue outer;
-    }
-    return w;
+    if (word.length === len && text.startsWith(word, a)) return w;
   }
   return -1;
 }
@@ -171,13 +164,12 @@ export const gopherQuality = defineFilter({
   description: 'Gopher quality rules: word count, mean word length, symbol ratios, bullet/ellipsis lines, alphabetic words, stop words',
   schema: gopherQualitySchema,
   build(o) {
-    const stop = new Set(o.stopWords.map((w) => w.toLowerCase()));
-    const shape = stopShape(stop);
+    const shape = stopShape(new Set(o.stopWords));
     // Rules in their fixed order, each statistic computed only when its rule is reached: the first
     // failing rule is the reason, exactly as when every statistic is computed first.
     return (doc) => {
       const text = doc.text;
-      const st = textStats(doc);
+      const st = textStats(doc, docTokenizer(doc, o.language));
       const n = st.tokens.n;
       if (o.minWords !== null && st.words < o.minWords) return 'too_few_words';
       if (o.maxWords !== null && st.words > o.maxWords) return 'too_many_words';

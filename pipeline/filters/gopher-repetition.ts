@@ -1,12 +1,16 @@
-// Gopher repetition rules (datatrove's GopherRepetitionFilter): duplicate paragraphs and lines, the
-// share of characters covered by the most frequent 2–4-gram, and by all duplicated 5–10-grams.
+// Gopher repetition rules, deciding as datatrove's GopherRepetitionFilter.filter does
+// (datatrove/pipeline/filters/gopher_repetition_filter.py): duplicate paragraphs and lines, the share of
+// characters covered by the most frequent 2–4-gram, and by all duplicated 5–10-grams, over the tokens of
+// split_into_words (text-stats.ts); lengths in code points, as Python's len.
 //
 // N-grams are compared as 64-bit hashes of their token hashes in a typed-array hash table, never as
 // joined strings: a document of 10^5 words would otherwise build 10^6 temporary strings.
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats, computeTextStats, isTrimmed, type TextStats } from './text-stats.js';
+import { textStats, computeTextStats, docTokenizer, type TextStats } from './text-stats.js';
+import { codePoints, hasAstral, isPySpace } from './py-text.js';
+import { languageOption } from './language-option.js';
 import { U64Table, RangeDuplicates } from './hash-table.js';
 
 const frac = (d: number | null, what: string) => z.number().nullable().default(d).describe(`${what} (null: rule off)`);
@@ -25,6 +29,7 @@ export const gopherRepetitionSchema = z
       .array(z.tuple([z.number().int().min(1), z.number()]))
       .default([[5, 0.15], [6, 0.14], [7, 0.13], [8, 0.12], [9, 0.11], [10, 0.1]])
       .describe('[n, limit]: characters in duplicated n-grams (overlaps counted once) / all characters above limit fails'),
+    language: languageOption,
     ...commonOptions,
   })
   .strict();
@@ -33,14 +38,15 @@ const table = new U64Table();
 const dups = new RangeDuplicates();
 
 /**
- * Duplicate paragraphs of `text.trim().split(/\n{2,}/)` (datatrove's paragraph split), counted over
- * ranges of the text without slicing it. Returns the number of paragraphs; `dups` holds the duplicates.
+ * Duplicate paragraphs of `text.strip().split(/\n{2,}/)` (datatrove's paragraph split, Python's strip),
+ * counted over ranges of the text without slicing it. Returns the number of paragraphs; `dups` holds the
+ * duplicates (characters in code points when `astral`).
  */
-export function paragraphDuplicates(text: string): number {
+export function paragraphDuplicates(text: string, astral = hasAstral(text)): number {
   let a = 0;
   let b = text.length;
-  while (a < b && isTrimmed(text.charCodeAt(a))) a++;
-  while (b > a && isTrimmed(text.charCodeAt(b - 1))) b--;
+  while (a < b && isPySpace(text.charCodeAt(a))) a++;
+  while (b > a && isPySpace(text.charCodeAt(b - 1))) b--;
   dups.reset();
   let count = 1;
   let start = a;
@@ -55,12 +61,12 @@ export function paragraphDuplicates(text: string): number {
     i = j;
   }
   dups.add(start, b);
-  dups.count(text);
+  dups.count(text, astral);
   return count;
 }
 
 /** Duplicate lines of `text.split(/\n+/)`, as paragraphDuplicates. Returns the number of lines. */
-export function lineDuplicates(text: string): number {
+export function lineDuplicates(text: string, astral = hasAstral(text)): number {
   dups.reset();
   let count = 1;
   let start = 0;
@@ -71,7 +77,7 @@ export function lineDuplicates(text: string): number {
     start = i;
   }
   dups.add(start, text.length);
-  dups.count(text);
+  dups.count(text, astral);
   return count;
 }
 // Scratch arrays of NGrams.count, grown as needed and reused (one document at a time per thread).
@@ -158,7 +164,7 @@ export class NGrams {
       }
       tokA[k] = a[k] = h1;
       tokB[k] = b[k] = h2;
-      prefix[k + 1] = prefix[k] + e - tokens.start[k];
+      prefix[k + 1] = prefix[k] + (stats.astral ? codePoints(text, tokens.start[k], e) : e - tokens.start[k]);
       cand[k] = k;
     }
     this.tokA = tokA;
@@ -298,8 +304,8 @@ export interface RepetitionStats {
 
 /** All repetition fractions of a text (for tests and inspection; the filter stops at the first failure). */
 export function repetitionStats(text: string, opts = gopherRepetitionSchema.parse({})): RepetitionStats {
-  const stats = computeTextStats(text);
-  const len = text.length || 1;
+  const stats = computeTextStats(text, 'english');
+  const len = (stats.astral ? codePoints(text, 0, text.length) : text.length) || 1;
   const paras = paragraphDuplicates(text);
   const dupParaFrac = dups.elements / paras;
   const dupParaCharFrac = dups.chars / len;
@@ -334,14 +340,15 @@ export const gopherRepetition = defineFilter({
     return (doc) => {
       const text = doc.text;
       if (text.length === 0) return true; // nothing repeats in nothing; the length filter handles empties
-      const len = text.length;
-      const paras = paragraphDuplicates(text);
+      const astral = hasAstral(text);
+      const len = astral ? codePoints(text, 0, text.length) : text.length;
+      const paras = paragraphDuplicates(text, astral);
       if (o.dupParaFrac !== null && dups.elements / paras > o.dupParaFrac) return 'dup_para_frac';
       if (o.dupParaCharFrac !== null && dups.chars / len > o.dupParaCharFrac) return 'dup_para_char_frac';
-      const lines = lineDuplicates(text);
+      const lines = lineDuplicates(text, astral);
       if (o.dupLineFrac !== null && dups.elements / lines > o.dupLineFrac) return 'dup_line_frac';
       if (o.dupLineCharFrac !== null && dups.chars / len > o.dupLineCharFrac) return 'dup_line_char_frac';
-      const stats = textStats(doc);
+      const stats = textStats(doc, docTokenizer(doc, o.language));
       let grams = new NGrams(stats, true, walk);
       for (const [n, limit] of top) if (topNGramChars(grams, n) / len > limit) return `top_${n}_gram`;
       if (!oneWalk) grams = new NGrams(stats, true, walk);

@@ -3,6 +3,8 @@
 // that cost ~2 µs per insert (measured: 1.5 s for the 2-grams of a 2 MB page); here it is a few array
 // reads and writes. One table is reused across documents (cleared, grown only when a document needs more).
 
+import { codePoints } from './py-text.js';
+
 /** Arrays above this many slots are given back when a document needs far fewer. */
 const SHRINK_ABOVE = 1 << 16;
 
@@ -151,8 +153,8 @@ export class RangeDuplicates {
     this.ends[this.n++] = b;
   }
 
-  /** Count the duplicates among the ranges added since `reset`. */
-  count(text: string): void {
+  /** Count the duplicates among the ranges added since `reset`; `astral`: characters counted in code points. */
+  count(text: string, astral = false): void {
     this.elements = 0;
     this.chars = 0;
     const n = this.n;
@@ -193,7 +195,7 @@ export class RangeDuplicates {
         }
         if (this.keys[s] === h && sameRange(text, starts[v - 1], ends[v - 1], a, b)) {
           this.elements++;
-          this.chars += b - a;
+          this.chars += astral ? codePoints(text, a, b) : b - a;
           break;
         }
       }

@@ -1,9 +1,11 @@
-// Length filter: bounds on characters and on (language-aware) words. Words are counted with the same
-// tokenizer as the Gopher rules, so Chinese or Thai text is measured in dictionary words, not in spaces.
+// Length filter: bounds on characters and on words. Words are counted as the Gopher rules count them
+// (text-stats.ts: spaCy's English rules for English, the multilingual tokenizer for other languages, so
+// Chinese or Thai text is measured in dictionary words, not in spaces).
 
 import { z } from 'zod';
 import { defineFilter, commonOptions } from './define-filter.js';
-import { textStats } from './text-stats.js';
+import { textStats, docTokenizer } from './text-stats.js';
+import { languageOption } from './language-option.js';
 
 const bound = (d: number | null, what: string) => z.number().int().min(0).nullable().default(d).describe(`${what} (null: no bound)`);
 
@@ -13,6 +15,7 @@ export const lengthSchema = z
     maxChars: bound(null, 'More characters fails'),
     minWords: bound(null, 'Fewer words fails'),
     maxWords: bound(null, 'More words fails'),
+    language: languageOption,
     ...commonOptions,
   })
   .strict();
@@ -28,7 +31,7 @@ export const length = defineFilter({
       if (o.minChars !== null && chars < o.minChars) return 'too_short';
       if (o.maxChars !== null && chars > o.maxChars) return 'too_long';
       if (o.minWords === null && o.maxWords === null) return true;
-      const words = textStats(doc).words;
+      const words = textStats(doc, docTokenizer(doc, o.language)).words;
       if (o.minWords !== null && words < o.minWords) return 'too_few_words';
       if (o.maxWords !== null && words > o.maxWords) return 'too_many_words';
       return true;

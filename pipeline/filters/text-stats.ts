@@ -1,27 +1,62 @@
 // Per-document statistics that several filters need, computed once per text. The cache is a WeakMap
-// keyed by the document and checked against the text it was computed from, so a filter that rewrites
-// `doc.text` (C4 line removal, PII) invalidates it and nothing leaks once the document is gone.
+// keyed by the document and checked against the text and the word tokenizer it was computed with, so a
+// filter that rewrites `doc.text` (C4 line removal, PII) invalidates it and nothing leaks once the document
+// is gone.
+//
+// Words are counted as datatrove counts them (datatrove/utils/text.py split_into_words, and what its
+// filters test on each word): English text with spaCy's English tokenizer rules (spacy-en/), any other
+// language with the multilingual tokenizer of words.ts. A token is a *word* when it holds a character
+// outside datatrove's PUNCTUATION_SET (GopherQualityFilter's non_symbol_words), *alphabetic* when it holds
+// a letter (str.isalpha); lengths are in code points, as Python's len().
 
 import type { Doc } from '../core/doc.js';
-import { tokenize, TokenBuffer, WORD, ALPHA, type Tokens } from './words.js';
+import { tokenize, TokenBuffer, ALPHA, WORD, type Tokens } from './words.js';
+import { englishTokenize } from './spacy-en/tokenizer.js';
+import { tokenFlags } from './punctuation-sets.js';
+import { codePoints, hasAstral } from './py-text.js';
+
+/** Which word tokenizer a document gets: spaCy's English rules, or the multilingual one. */
+export type WordTokenizer = 'english' | 'multilingual';
+
+// Languages datatrove tokenizes with spaCy's English tokenizer (datatrove/assets/tokenizer_assignment.csv:
+// English, and Scots, Frisians and Saterland Frisian by proxy).
+const ENGLISH_TOKENIZED = new Set(['en', 'eng', 'sco', 'frr', 'fy', 'fry', 'stq']);
+
+/** The tokenizer for a language code ('en', 'eng', 'en-US', 'eng_Latn', …); none given means English, as datatrove. */
+export function tokenizerFor(language: string | null | undefined): WordTokenizer {
+  if (!language) return 'english';
+  const base = language.toLowerCase().split(/[-_]/)[0];
+  return ENGLISH_TOKENIZED.has(base) ? 'english' : 'multilingual';
+}
+
+/** The tokenizer a filter uses for `doc`: its `language` option, else the document's meta.language, else English. */
+export function docTokenizer(doc: Doc, language: string | null): WordTokenizer {
+  if (language !== null) return tokenizerFor(language);
+  const meta = doc.meta.language;
+  return tokenizerFor(typeof meta === 'string' ? meta : undefined);
+}
 
 export interface TextStats {
   text: string;
+  tokenizer: WordTokenizer;
+  /** Every token (whitespace never is one); flags WORD (a word, not a symbol) and ALPHA (holds a letter). */
   tokens: Tokens;
-  /** Tokens holding at least one word character (the language-aware word count). */
+  /** Word tokens: holding a character outside datatrove's PUNCTUATION_SET. */
   words: number;
   /** Tokens holding at least one letter. */
   alphaTokens: number;
-  /** Characters (UTF-16 units) in word tokens. */
+  /** Code points in word tokens. */
   wordChars: number;
+  /** The text holds characters outside the BMP: lengths in code points differ from UTF-16 lengths. */
+  astral: boolean;
 }
 
 const cache = new WeakMap<Doc, TextStats>();
 
-export function textStats(doc: Doc): TextStats {
+export function textStats(doc: Doc, tokenizer: WordTokenizer = docTokenizer(doc, null)): TextStats {
   const hit = cache.get(doc);
-  if (hit && hit.text === doc.text) return hit;
-  const stats = computeTextStats(doc.text);
+  if (hit && hit.text === doc.text && hit.tokenizer === tokenizer) return hit;
+  const stats = computeTextStats(doc.text, tokenizer);
   cache.set(doc, stats);
   return stats;
 }
@@ -37,11 +72,25 @@ export function cacheTextStats(doc: Doc, stats: TextStats): void {
   cache.set(doc, stats);
 }
 
-export function computeTextStats(text: string): TextStats {
-  return statsOfTokens(text, tokenize(text));
+const TOKENS = new TokenBuffer();
+
+/** Tokens of text[from, to) with the given tokenizer, appended to `buf`, flags WORD / ALPHA set. */
+export function tokensInto(text: string, from: number, to: number, tokenizer: WordTokenizer, buf: TokenBuffer): void {
+  // The English tokenizer sets the flags itself; the multilingual one has flags of its own, replaced here.
+  if (tokenizer === 'english') return englishTokenize(text, from, to, buf);
+  const t = tokenize(from === 0 && to === text.length ? text : text.slice(from, to));
+  for (let k = 0; k < t.n; k++) buf.push(from + t.start[k], from + t.end[k], tokenFlags(text, from + t.start[k], from + t.end[k]));
 }
 
-function statsOfTokens(text: string, tokens: Tokens): TextStats {
+export function computeTextStats(text: string, tokenizer: WordTokenizer = 'english'): TextStats {
+  TOKENS.reset();
+  tokensInto(text, 0, text.length, tokenizer, TOKENS);
+  return statsFromTokens(text, tokenizer, TOKENS.tokens());
+}
+
+/** The statistics of `text` whose tokens (flags set) are `tokens`. */
+export function statsFromTokens(text: string, tokenizer: WordTokenizer, tokens: Tokens): TextStats {
+  const astral = hasAstral(text);
   let words = 0;
   let alphaTokens = 0;
   let wordChars = 0;
@@ -49,11 +98,11 @@ function statsOfTokens(text: string, tokens: Tokens): TextStats {
     const f = tokens.flags[k];
     if (f & WORD) {
       words++;
-      wordChars += tokens.end[k] - tokens.start[k];
+      wordChars += astral ? codePoints(text, tokens.start[k], tokens.end[k]) : tokens.end[k] - tokens.start[k];
     }
     if (f & ALPHA) alphaTokens++;
   }
-  return { text, tokens, words, alphaTokens, wordChars };
+  return { text, tokenizer, tokens, words, alphaTokens, wordChars, astral };
 }
 
 /** A piece of a rewritten text: `text` is its new content, or it is the source range [from, to) unchanged. */
@@ -83,12 +132,9 @@ export function restrictTextStats(src: TextStats, text: string, pieces: readonly
     if (p.text === undefined) {
       const shift = p.at - p.from;
       for (; k < t.n && t.start[k] < p.to; k++) out.push(t.start[k] + shift, t.end[k] + shift, t.flags[k]);
-    } else {
-      const own = tokenize(p.text);
-      for (let j = 0; j < own.n; j++) out.push(own.start[j] + p.at, own.end[j] + p.at, own.flags[j]);
-    }
+    } else tokensInto(text, p.at, p.at + p.text.length, src.tokenizer, out);
   }
-  return statsOfTokens(text, out.tokens());
+  return statsFromTokens(text, src.tokenizer, out.tokens());
 }
 
 /**

@@ -1,76 +1,71 @@
-// The language detector behind the `language_id` stage: ELD (npm `eld`, Nito-ELD, n-gram scores, pure
-// JavaScript). Chosen by measurement against cld3-asm, tinyld and franc — see docs/langid.md and
-// bench/langid.ts: best top-1 accuracy on the lingua sentence set (99.5 % over its 55 languages) and
-// the fastest on web documents. The model size is configurable; 'medium' is the default
-// (accuracy within 0.1 point of 'large' at two thirds of its memory).
+// What a language detector is, the text it is given, and the registry of detectors the `language_id`
+// stage can use: `lid176` (fastText's lid.176, bundled; or any fastText model by path), `eld`, and
+// `ensemble` (both, each where it measured better). docs/langid.md has the measurements behind each.
 
-import { normalizeLanguage } from './iso639.js';
-
-export const ELD_MODELS = ['large', 'medium', 'small', 'extrasmall'] as const;
-export type EldModel = (typeof ELD_MODELS)[number];
+import { ConfigError } from '../config/errors.js';
+import { loadEldDetector, type EldModel } from './eld-detector.js';
+import { loadFastTextDetector } from './fasttext-detector.js';
+import { ensembleDetector } from './ensemble.js';
 
 export interface Detection {
-  /** ISO 639-1 code ('' when nothing could be detected: empty, symbols only). */
+  /** Canonical language code (iso639.ts), or '' when nothing could be detected (empty, symbols only). */
   language: string;
-  /** Score of `language` (ELD's normalized n-gram score, 0–1). */
+  /** The detector's score for `language`: fastText's probability, ELD's normalized n-gram score. */
   score: number;
-  /** All candidate scores, best first. */
+  /** ISO 15924 script when the model's label names it (GlotLID's `srp_Cyrl`); else found from the text. */
+  script?: string;
+  /** Candidates with their scores, in no particular order: the top one and every other one the detector
+   *  reports (see `detect`). */
   scores: Record<string, number>;
 }
 
 export interface LanguageDetector {
   name: string;
-  /** Codes (ISO 639-1) the detector can answer. */
+  /** Canonical codes the detector can answer. */
   languages: string[];
-  detect(text: string): Detection;
+  /**
+   * Detect the language of prepared text (`prepareText`). `minScore`: the caller only needs the other
+   * candidates scoring at least this much (fastText skips the rest; ELD reports all anyway).
+   */
+  detect(text: string, minScore?: number): Detection;
 }
 
-interface EldApi {
-  detect(text: string): { language: string; getScores(): Record<string, number> };
-  info(): { Languages: Record<number, string> };
+export const DETECTORS = ['lid176', 'eld', 'ensemble'] as const;
+export type DetectorName = (typeof DETECTORS)[number];
+
+/**
+ * Prepare text as datatrove does before fastText (datatrove/utils/lid.py, FastTextLID.predict:
+ * `doc.text.replace("\n", " ")`), after cutting it to its first `maxChars` UTF-16 units (null: the
+ * whole text, as datatrove). "\r" becomes a space too: fastText splits words on both alike, and ELD
+ * and fastText's one-line predict must not see a line break. Lone surrogates (also one left by the
+ * cut) become U+FFFD, so the UTF-8 fastText reads is valid.
+ */
+export function prepareText(text: string, maxChars: number | null): string {
+  const t = maxChars !== null && text.length > maxChars ? text.slice(0, maxChars) : text;
+  return (t.replace(/[\n\r]/g, ' ') as unknown as { toWellFormed(): string }).toWellFormed(); // Node ≥ 20
 }
 
-const loaded = new Map<EldModel, Promise<EldApi>>();
+export function unknownDetector(name: string): never {
+  throw new ConfigError(`detector = ${JSON.stringify(name)}: unknown detector; known: ${DETECTORS.join(', ')}`);
+}
 
-async function importEld(model: EldModel): Promise<EldApi> {
-  // Static imports per size, so bundlers and tsc see real module names (each size is a separate database).
-  switch (model) {
-    case 'large': return (await import('eld/large')).eld as unknown as EldApi;
-    case 'medium': return (await import('eld/medium')).eld as unknown as EldApi;
-    case 'small': return (await import('eld/small')).eld as unknown as EldApi;
-    case 'extrasmall': return (await import('eld/extrasmall')).eld as unknown as EldApi;
+export interface DetectorOptions {
+  detector: DetectorName;
+  /** A fastText model file for lid176 / the ensemble's fastText part; null: the bundled lid.176.ftz. */
+  model: string | null;
+  eldModel: EldModel;
+}
+
+/** Build the detector a `language_id` stage asks for (each model loads once per process). */
+export async function createDetector(o: DetectorOptions): Promise<LanguageDetector> {
+  const fastText = () => loadFastTextDetector(o.model ?? undefined);
+  switch (o.detector) {
+    case 'lid176': return fastText();
+    case 'eld': return loadEldDetector(o.eldModel);
+    case 'ensemble': return ensembleDetector(await fastText(), await loadEldDetector(o.eldModel));
+    default: return unknownDetector(o.detector);
   }
 }
 
-/**
- * Prepare text the way FineWeb does before classification (newlines → spaces) and cap it. ELD reads
- * only the first 1000 UTF-16 units of what it is given (`detect` truncates), so the default cap is
- * 1000: cutting first keeps the newline replacement and well-formedness fix from touching the rest of
- * a 50 MB page. docs/langid.md measures smaller caps.
- */
-export function prepareText(text: string, maxChars: number): string {
-  let t = text.length > maxChars ? text.slice(0, maxChars) : text;
-  // Do not end on half a surrogate pair; lone surrogates elsewhere become U+FFFD so the detector sees valid text.
-  t = t.replace(/[\n\r]+/g, ' ');
-  return (t as unknown as { toWellFormed(): string }).toWellFormed(); // Node ≥ 20
-}
-
-/** Load (once per process and size) the ELD database and wrap it. */
-export async function loadDetector(model: EldModel = 'medium'): Promise<LanguageDetector> {
-  let p = loaded.get(model);
-  if (!p) loaded.set(model, (p = importEld(model)));
-  const eld = await p;
-  const languages = Object.values(eld.info().Languages).map(normalizeLanguage);
-  return {
-    name: `eld-${model}`,
-    languages,
-    detect(text: string): Detection {
-      const r = eld.detect(text);
-      const raw = r.getScores();
-      const scores: Record<string, number> = {};
-      for (const [k, v] of Object.entries(raw).sort((a, b) => b[1] - a[1])) scores[normalizeLanguage(k)] = v;
-      const language = r.language ? normalizeLanguage(r.language) : '';
-      return { language, score: language ? (scores[language] ?? 0) : 0, scores };
-    },
-  };
-}
+/** The ELD detector alone (for benches that compare against it). */
+export const loadDetector = (model: EldModel = 'medium'): Promise<LanguageDetector> => loadEldDetector(model);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { c4Quality, c4Clean, c4QualitySchema, countSentences } from '../../pipeline/filters/c4-quality.js';
+import { c4Quality, c4Clean, c4QualitySchema } from '../../pipeline/filters/c4-quality.js';
 import { computeTextStats, restrictTextStats, textStats, cachedTextStats, type TextStats } from '../../pipeline/filters/text-stats.js';
 import { runStage, doc, verdictOf } from './run-stage.js';
 import { ARTICLE } from './texts.js';
@@ -7,10 +7,20 @@ import { ARTICLE } from './texts.js';
 const DEFAULTS = c4QualitySchema.parse({});
 
 describe('c4_quality', () => {
-  it('counts sentences on terminal punctuation followed by space or end', () => {
-    expect(countSentences('One here. Two here! Three? And a fourth')).toBe(4);
-    expect(countSentences('Version 2.5 is out.')).toBe(1);
-    expect(countSentences('')).toBe(0);
+  it("counts each kept line's sentences as datatrove's sentence splitter does (abbreviations are not ends)", () => {
+    const lines = ['One here. Two here! Three? And a fourth', 'Version 2.5 is out.', 'Mr. Smith went to Washington. He came back.'];
+    expect(c4Clean(lines.join('\n'), { ...DEFAULTS, filterNoTerminalPunct: false, minNumSentences: 1 }).sentences).toBe(4 + 1 + 2);
+  });
+
+  it("checks lorem ipsum and '{' inside the line loop, in datatrove's order", async () => {
+    // A '{' in a line the javascript rule removes first does not drop the document; in a policy line it does.
+    expect(await verdictOf(c4Quality, {}, ARTICLE + '\nEnable javascript: function go() { run(); } for this page.')).toBe(true);
+    expect(await verdictOf(c4Quality, {}, ARTICLE + '\nThis site uses cookies { see our notice } to work well.')).toBe('c4_quality:curly_bracket');
+    // Neither counts in a line an earlier rule removed (here: no terminal punctuation).
+    expect(await verdictOf(c4Quality, {}, ARTICLE + '\nLorem ipsum dolor sit amet')).toBe(true);
+    expect(await verdictOf(c4Quality, { filterNoTerminalPunct: false }, ARTICLE + '\nLorem ipsum dolor sit amet')).toBe('c4_quality:lorem_ipsum');
+    // They drop the document as soon as they are met, before the sentence count: five sentences are not needed.
+    expect(await verdictOf(c4Quality, {}, 'The code is { here } and it runs.')).toBe('c4_quality:curly_bracket');
   });
 
   it('keeps real prose unchanged', async () => {
@@ -69,7 +79,7 @@ describe('c4_quality hands its cleaned text tokens on', () => {
     '東京都の予算は[2]来年度に増える見込みです、と知事は述べた。 See the report.',
     'Contact: 2024 — all rights reserved [citation needed] by the authors of this page.',
   ].join('\n');
-  const OPTIONS = [{}, { filterNoTerminalPunct: false }, { splitParagraph: false }, { minWordsPerLine: null, filterNoTerminalPunct: false }];
+  const OPTIONS = [{}, { filterNoTerminalPunct: false }, { splitParagraph: false }, { minWordsPerLine: null, filterNoTerminalPunct: false }].map((o) => ({ ...o, minNumSentences: null }));
 
   it('derives the tokens of the kept lines from those of the input, as tokenizing the output would', () => {
     for (const opts of OPTIONS) {
@@ -80,6 +90,15 @@ describe('c4_quality hands its cleaned text tokens on', () => {
       expect(tokenTriples(derived)).toEqual(tokenTriples(direct));
       expect([derived.words, derived.alphaTokens, derived.wordChars]).toEqual([direct.words, direct.alphaTokens, direct.wordChars]);
     }
+  });
+
+  it('counts the kept lines\' tokens line by line when no statistics were at hand, as tokenizing the output would', () => {
+    const r = c4Clean(text, c4QualitySchema.parse({ filterNoTerminalPunct: false, minNumSentences: 1 }));
+    const direct = computeTextStats(r.text);
+    expect(direct.tokens.n).toBeGreaterThan(10);
+    expect(Array.from({ length: r.tokens!.n }, (_, k) => [r.tokens!.start[k], r.tokens!.end[k], r.tokens!.flags[k]])).toEqual(tokenTriples(direct));
+    // The same sentences either way.
+    expect(r.sentences).toBe(c4Clean(text, c4QualitySchema.parse({ filterNoTerminalPunct: false, minNumSentences: 1 }), computeTextStats(text)).sentences);
   });
 
   it('leaves the derived statistics to the next filter in the chain', async () => {

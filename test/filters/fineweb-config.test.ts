@@ -25,6 +25,10 @@ describe('configs/fineweb.json', () => {
     expect(config.stages.find((s) => s.type === 'c4_quality')).toEqual({ type: 'c4_quality', filterNoTerminalPunct: false });
   });
 
+  it("deduplicates with FineWeb's plain MinHash LSH (no verification step, which FineWeb does not have)", () => {
+    expect(config.stages.find((s) => s.type === 'minhash_dedup')).toEqual({ type: 'minhash_dedup', verifyThreshold: 0 });
+  });
+
   it('rejects a misspelt option (schemas are strict)', () => {
     expect(() => ours.get('gopher_quality')!.schema.parse({ minWord: 10 })).toThrow();
   });

@@ -18,6 +18,12 @@ describe('fineweb_quality', () => {
     expect(s.newLineRatio).toBe(4 / 22);
   });
 
+  it("counts as terminal punctuation datatrove's marks only: not a closing quote, not …", () => {
+    const text = ['He said "stop."', 'She said "go"', "It's 'fine'", 'And then…', 'Really?', '終わり。', 'Done!'].join('\n');
+    // Lines 5 (?), 6 (。) and 7 (!) end in one of them; 1 to 4 end in a quote or an ellipsis.
+    expect(finewebStats(text, DEFAULTS).linePunctRatio).toBe(3 / 7);
+  });
+
   it('keeps real prose', async () => {
     expect(await verdictOf(finewebQuality, {}, ARTICLE)).toBe(true);
     expect(await verdictOf(finewebQuality, {}, RECIPE)).toBe(true);
@@ -51,8 +57,8 @@ describe('fineweb_quality', () => {
   });
 
   it('drops lists with more than 0.3 newlines per token', async () => {
-    // Each line is one hyphenated word and a full stop: 2 tokens, 1 newline.
-    const list = Array.from({ length: 20 }, (_, i) => `internationalization-telecommunications-${i}.`).join('\n');
+    // Each line is one long word and a full stop: 2 tokens, 1 newline.
+    const list = Array.from({ length: 20 }, (_, i) => `pneumonoultramicroscopicsilicovolcanoconiosis${String.fromCharCode(97 + i)}.`).join('\n');
     expect(finewebStats(list, DEFAULTS).newLineRatio).toBe(19 / 40);
     expect(await verdictOf(finewebQuality, {}, list)).toBe('fineweb_quality:list_ratio');
   });

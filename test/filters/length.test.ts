@@ -21,8 +21,12 @@ describe('length', () => {
     // 我 / 喜欢 / 学习 / 中文 and ผม / ชอบ / กิน / ข้าว (ICU dictionary segmentation).
     expect(countWords('我喜欢学习中文')).toBe(4);
     expect(countWords('ผมชอบกินข้าว')).toBe(4);
-    expect(await verdictOf(length, { minWords: 4 }, '我喜欢学习中文')).toBe(true);
-    expect(await verdictOf(length, { minWords: 5 }, '我喜欢学习中文')).toBe('length:too_few_words');
+    // The document's language (meta.language, or the language option) picks the tokenizer.
+    expect(await verdictOf(length, { minWords: 4 }, '我喜欢学习中文', { language: 'zh' })).toBe(true);
+    expect(await verdictOf(length, { minWords: 5 }, '我喜欢学习中文', { language: 'zh' })).toBe('length:too_few_words');
+    expect(await verdictOf(length, { minWords: 4, language: 'zh' }, '我喜欢学习中文')).toBe(true);
+    // English rules (the default, as datatrove's) see one word in a run without spaces.
+    expect(await verdictOf(length, { minWords: 2 }, '我喜欢学习中文')).toBe('length:too_few_words');
     expect(await verdictOf(length, { maxWords: 4 }, 'one two three four five')).toBe('length:too_many_words');
   });
 });
