@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDropExamples } from './filters/drop-examples.js';
 import { readDedupReport } from './dedup/report.js';
+import { formatExtractionReport, readExtractionReports } from './extract/report.js';
 
 const EXAMPLE_CHARS = 160;
 
@@ -16,6 +17,8 @@ interface ClusterLine {
 
 export async function inspectSections(runDir: string): Promise<string[]> {
   const out: string[] = [];
+  const extraction = await readExtractionReports(runDir);
+  if (extraction.length > 0) out.push(['html extraction (which step of the cascade gave the text)', ...extraction.flatMap((r) => formatExtractionReport(r))].join('\n') + '\n');
   const drops = await readDropExamples(runDir);
   if (Object.keys(drops).length > 0) {
     const lines = ['drops by filter and reason, with examples'];

@@ -10,11 +10,12 @@
 //  3. Main content: when the page has <main>, role=main or <article> holding a fair share of the text,
 //     only the blocks inside them are kept.
 //  4. Link density: a block whose text is mostly link text (menus, tag clouds, "related posts") is dropped.
-// It is a heuristic in the spirit of trafilatura/jusText, much simpler than either: it does not score
-// candidate containers, so boilerplate inside <article>, or pages without semantic tags whose menus are
-// plain text, still come through. docs/readers.md shows how it compares on real pages.
+// It is a heuristic, much simpler than the html_extract stage's cascade (extractor.ts): it does not score
+// candidate containers and drops every <header>. It stays as the one-pass reference that bench/extract
+// measures the cascade's speed against, and as a plain all-text dump (mainContent false, maxLinkDensity 1).
 
 import { Parser } from 'htmlparser2';
+import { ExtractTimeout } from './dom.js';
 
 export interface ExtractOptions {
   /** Keep only <main>/<article> content when the page has it. */
@@ -34,11 +35,7 @@ export interface Extracted {
   linkDenseBlocks: number;
 }
 
-export class ExtractTimeout extends Error {
-  constructor() {
-    super('HTML extraction ran past its time limit');
-  }
-}
+export { ExtractTimeout };
 
 const SKIP = new Set([
   'script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet',

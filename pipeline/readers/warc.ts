@@ -122,6 +122,7 @@ function buildDoc(file: InputFile, h: WarcHeader, block: Buffer, position: numbe
   meta.charset = decoded.charset;
   meta.charset_source = decoded.source;
   if (decoded.lossy) meta.charset_lossy = true;
+  if (decoded.mixed) meta.charset_mixed = true;
   return doc(decoded.text);
 }
 
