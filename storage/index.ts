@@ -1,0 +1,75 @@
+// Storage: every file biglm reads or writes, wherever it lives — a local path, `s3://bucket/key` (AWS or any
+// S3-compatible store) or `http(s)://` (read-only). A leaf module: it imports nothing else of biglm's.
+
+import type { Readable } from 'node:stream';
+import type { Backend, ObjectInfo } from './backend.js';
+import { httpBackend } from './http.js';
+import { localBackend } from './local.js';
+import { schemeOf } from './location.js';
+import { readableOf, readRanged, type ReadOptions } from './read.js';
+import { s3Backend } from './s3.js';
+import { matchListing, splitGlob } from './glob.js';
+
+export type { Backend, ObjectInfo, ReadRange } from './backend.js';
+export { StorageAccessError, StorageChangedError, StorageNotFoundError, StorageReadError } from './errors.js';
+export { displayLocation, isRemote, joinLocation, parseS3, schemeOf } from './location.js';
+export { configureS3, resetS3Clients, s3Settings, type S3Settings } from './s3-client.js';
+export { S3_PART_SIZE } from './s3.js';
+export { setRetryListener, type ReadOptions } from './read.js';
+export { hasGlob, splitGlob } from './glob.js';
+
+export function backendFor(location: string): Backend {
+  const scheme = schemeOf(location);
+  return scheme === 's3' ? s3Backend : scheme === 'http' ? httpBackend : localBackend;
+}
+
+/** Every object below a folder / key prefix, in byte order. */
+export function listObjects(prefix: string): AsyncIterable<ObjectInfo> {
+  return backendFor(prefix).list(prefix);
+}
+
+/** The objects a glob matches (`**`, `*`, `{a,b}`, … as picomatch), in byte order; a plain location lists its folder. */
+export async function listGlob(pattern: string): Promise<ObjectInfo[]> {
+  const { base, glob } = splitGlob(pattern);
+  const found: ObjectInfo[] = [];
+  for await (const o of matchListing(base, glob || '**', listObjects(base))) found.push(o);
+  return found;
+}
+
+export function statObject(location: string): Promise<ObjectInfo | undefined> {
+  return backendFor(location).stat(location);
+}
+
+/** The bytes of an object as they arrive, resuming after dropped connections (read.ts). */
+export function readChunks(location: string, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
+  return readRanged(backendFor(location), location, opts);
+}
+
+export function readStream(location: string, opts: ReadOptions = {}): Readable {
+  return readableOf(readChunks(location, opts));
+}
+
+/** A whole object (or a range of it) in memory: heads, footers, small JSON files. */
+export async function readBytes(location: string, opts: ReadOptions = {}): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of readChunks(location, opts)) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+export async function readText(location: string): Promise<string> {
+  return (await readBytes(location)).toString('utf8');
+}
+
+/** Readers see all of it or none of it (local: temporary name + rename; S3: one PUT or a completed multipart upload). */
+export function writeObject(location: string, data: Uint8Array | string | Readable): Promise<void> {
+  return backendFor(location).write(location, data);
+}
+
+export async function renameObject(from: string, to: string): Promise<void> {
+  if (schemeOf(from) !== schemeOf(to)) throw new Error(`cannot rename ${from} to ${to}: they are on different storage`);
+  return backendFor(from).rename(from, to);
+}
+
+export function deleteObject(location: string): Promise<void> {
+  return backendFor(location).delete(location);
+}

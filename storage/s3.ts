@@ -1,0 +1,142 @@
+// S3 and S3-compatible object stores through the AWS SDK v3 client (multipart uploads by @aws-sdk/lib-storage).
+// Object stores have no rename: `rename` is copy + delete, and `write` relies on a PUT (or the completion of a
+// multipart upload) being atomic — readers see the old object, or the whole new one.
+
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import type { Backend, ObjectInfo, RangeResponse, ReadRange } from './backend.js';
+import { StorageAccessError, StorageChangedError, StorageNotFoundError } from './errors.js';
+import { parseS3 } from './location.js';
+import { s3Client } from './s3-client.js';
+
+/** 8 MiB parts: S3's minimum is 5 MiB, its maximum 10,000 parts per object (80 GB at this size). */
+export const S3_PART_SIZE = 8 << 20;
+
+const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket', 'NoSuchUpload']);
+const DENIED = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'TokenRefreshRequired',
+  'InvalidToken',
+  'CredentialsProviderError',
+  'AllAccessDisabled',
+]);
+
+/** Turns the SDK's errors into the three kinds callers act on; anything else (5xx, resets) is rethrown for retry. */
+export function mapS3Error(location: string, e: unknown): never {
+  const err = e as Error & { Code?: string; $metadata?: { httpStatusCode?: number } };
+  const name = err.name ?? err.Code;
+  const status = err.$metadata?.httpStatusCode;
+  if (NOT_FOUND.has(name) || status === 404) throw new StorageNotFoundError(location, name === 'NoSuchBucket' ? 'no such bucket' : name ?? 'HTTP 404');
+  if (DENIED.has(name) || status === 403 || status === 401) throw new StorageAccessError(location, `${name ?? `HTTP ${status}`}: ${err.message}`);
+  if (name === 'PreconditionFailed' || status === 412) throw new StorageChangedError(location, 0, 'its ETag is not the one first read');
+  throw e;
+}
+
+function s3Url(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+export const s3Backend: Backend = {
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    const { bucket, key } = parseS3(prefix);
+    // A prefix names a folder: `runs/x` lists `runs/x/…`, never `runs/x2/…`.
+    const folder = key === '' || key.endsWith('/') ? key : `${key}/`;
+    let token: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await s3Client().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: folder, ContinuationToken: token }));
+      } catch (e) {
+        mapS3Error(prefix, e);
+      }
+      // S3 lists keys in UTF-8 byte order, the order every listing here promises.
+      for (const o of page.Contents ?? []) {
+        if (o.Key === undefined || o.Key.endsWith('/')) continue;
+        yield { location: s3Url(bucket, o.Key), size: o.Size ?? 0, etag: o.ETag };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  },
+
+  async stat(location: string): Promise<ObjectInfo | undefined> {
+    const { bucket, key } = parseS3(location);
+    try {
+      const head = await s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return { location, size: head.ContentLength ?? 0, etag: head.ETag };
+    } catch (e) {
+      try {
+        mapS3Error(location, e);
+      } catch (mapped) {
+        // a missing bucket is a configuration error, a missing key just "nothing there"
+        if (mapped instanceof StorageNotFoundError && !mapped.message.includes('no such bucket')) return undefined;
+        throw mapped;
+      }
+    }
+  },
+
+  async openRange(location: string, range: ReadRange & { start: number; etag?: string }): Promise<RangeResponse> {
+    const { bucket, key } = parseS3(location);
+    const bytes = `bytes=${range.start}-${range.end !== undefined ? range.end - 1 : ''}`;
+    if (range.end !== undefined && range.end <= range.start) return { body: Readable.from([]), honoredRange: true, etag: range.etag };
+    try {
+      const out = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: bytes, IfMatch: range.etag }));
+      const total = /\/(\d+)$/.exec(out.ContentRange ?? '')?.[1];
+      return {
+        body: out.Body as Readable,
+        etag: out.ETag,
+        size: total !== undefined ? Number(total) : undefined,
+        honoredRange: out.ContentRange !== undefined || range.start === 0,
+      };
+    } catch (e) {
+      const err = e as Error & { $metadata?: { httpStatusCode?: number } };
+      // asking for bytes at or past the end of an object: nothing left to read
+      if (err.name === 'InvalidRange' || err.$metadata?.httpStatusCode === 416) return { body: Readable.from([]), honoredRange: true, etag: range.etag };
+      mapS3Error(location, e);
+    }
+  },
+
+  async write(location: string, data: Uint8Array | string | Readable): Promise<void> {
+    const { bucket, key } = parseS3(location);
+    const body = typeof data === 'string' ? Buffer.from(data) : data;
+    // Upload sends one PUT below a part's size and a multipart upload above; the object appears when it completes.
+    const upload = new Upload({ client: s3Client(), params: { Bucket: bucket, Key: key, Body: body }, partSize: S3_PART_SIZE, queueSize: 4 });
+    try {
+      await upload.done();
+    } catch (e) {
+      mapS3Error(location, e);
+    }
+  },
+
+  async rename(from: string, to: string): Promise<void> {
+    const src = parseS3(from);
+    const dst = parseS3(to);
+    try {
+      await s3Client().send(
+        new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: `${src.bucket}/${src.key.split('/').map(encodeURIComponent).join('/')}` }),
+      );
+      await s3Client().send(new DeleteObjectCommand({ Bucket: src.bucket, Key: src.key }));
+    } catch (e) {
+      mapS3Error(from, e);
+    }
+  },
+
+  async delete(location: string): Promise<void> {
+    const { bucket, key } = parseS3(location);
+    try {
+      await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (e) {
+      mapS3Error(location, e);
+    }
+  },
+};

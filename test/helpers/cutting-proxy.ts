@@ -1,0 +1,54 @@
+// A TCP proxy that drops connections in the middle of a response: the first `cuts` connections whose
+// response passes `afterBytes` are destroyed there, the way a flaky network or a load balancer does.
+
+import { createServer, connect, type Server } from 'node:net';
+
+export interface CuttingProxy {
+  endpoint: string;
+  /** Connections it has cut so far. */
+  readonly cut: number;
+  /** The request line of every request it passed on (`PUT /bucket/key?uploadId=… HTTP/1.1`). */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startCuttingProxy(targetPort: number, opts: { cuts: number; afterBytes: number }): Promise<CuttingProxy> {
+  let left = opts.cuts;
+  let cut = 0;
+  const requests: string[] = [];
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    let seen = 0;
+    const doomed = { armed: true };
+    client.on('data', (chunk: Buffer) => {
+      for (const m of chunk.toString('latin1').matchAll(/^(GET|PUT|POST|HEAD|DELETE) \S+ HTTP\/1\.1/gm)) requests.push(m[0]);
+    });
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (doomed.armed && left > 0 && seen > opts.afterBytes) {
+        left--;
+        cut++;
+        client.write(chunk.subarray(0, chunk.length - (seen - opts.afterBytes)));
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
+    upstream.on('end', () => client.end());
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get cut() {
+      return cut;
+    },
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
