@@ -48,8 +48,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UsageError || e instanceof ConfigError) {
-      console.error(`biglm: ${e.message}`);
+    // refused credentials are a configuration problem too: fix them and rerun (the run resumes)
+    if (e instanceof UsageError || e instanceof ConfigError || (e as Error)?.name === 'StorageAccessError') {
+      console.error(`biglm: ${(e as Error).message}`);
       process.exitCode = 2;
     } else {
       console.error(`biglm: ${(e as Error)?.stack ?? e}`);

@@ -12,6 +12,8 @@ import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js
 import type { Execution } from '../../pipeline/executor/executor.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
+import { COMMON_CRAWL_BASE, readInputList } from '../../pipeline/config/input-list.js';
+import { isRemote } from '../../storage/index.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
@@ -27,7 +29,10 @@ shards with manifest.json, stats.json and report.txt into the run directory.
   --force            start over in DIR instead of resuming
   --strict           exit non-zero when any input was bad (warnings), after finishing the run
   --input PATH       input files, folders or globs (repeatable): quick mode without a config, or
-                     with a config, replacing its inputs
+                     with a config, replacing its inputs; local, s3://bucket/prefix/**/*.warc.gz or https://…
+  --input-list F     a paths file (one path a line, plain or .gz, local, s3:// or https://), each line
+                     joined to --input-base: Common Crawl's warc.paths.gz / wet.paths.gz; like --input
+  --input-base URL   base of the paths in --input-list (default ${COMMON_CRAWL_BASE})
   --format F         quick mode: input format (default auto, from each file name)
   --tokenizer NAME   quick mode: tokenizer (default cl100k_base)
   --text-output F    also write kept documents as text: none|jsonl|parquet
@@ -44,6 +49,8 @@ export async function prepareCommand(argv: string[]): Promise<number> {
       force: { type: 'boolean' },
       strict: { type: 'boolean' },
       input: { type: 'string', multiple: true },
+      'input-list': { type: 'string' },
+      'input-base': { type: 'string' },
       format: { type: 'string' },
       tokenizer: { type: 'string' },
       'text-output': { type: 'string' },
@@ -58,6 +65,8 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   }
   const reg = defaultRegistries();
   const log = countingLogger();
+  if (values['input-base'] && !values['input-list']) throw new UsageError('--input-base goes with --input-list');
+  if (values['input-list']) values.input = [...(values.input ?? []), ...(await readInputList(values['input-list'], values['input-base']))];
   let raw: Record<string, unknown>;
   let configDir: string;
   let defaultOut: string;
@@ -77,7 +86,7 @@ export async function prepareCommand(argv: string[]): Promise<number> {
     raw = loaded.raw as Record<string, unknown>;
     configDir = loaded.dir;
     // --input with a config replaces its inputs (paths relative to where the command runs).
-    if (values.input) raw = { ...raw, inputs: values.input.map((p) => path.resolve(p)) };
+    if (values.input) raw = { ...raw, inputs: values.input.map((p) => (isRemote(p) ? p : path.resolve(p))) };
     defaultOut = path.join('runs', path.basename(positionals[0]).replace(/\.json$/, ''));
   }
   if (values['text-output']) {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { escapePath, glob, isDynamicPattern } from 'tinyglobby';
 import { OutputFolders } from './output-folders.js';
+import { hasGlob, isRemote, listGlob, listObjects, schemeOf, statObject } from '../../storage/index.js';
 
 /** True when `pattern` has glob syntax (a path that exists as written is still taken literally by `expandInputs`). */
 export function isGlob(pattern: string): boolean {
@@ -47,7 +48,14 @@ export async function expandInputs(patterns: readonly string[], baseDir: string)
   const outputs = new OutputFolders();
   for (const pattern of patterns) {
     if (pattern.startsWith('!')) {
-      excludes.push(globMatcher(absoluteGlob(pattern.slice(1), baseDir)));
+      const ex = pattern.slice(1);
+      excludes.push(isRemote(ex) ? globMatcher(ex) : globMatcher(absoluteGlob(ex, baseDir)));
+      continue;
+    }
+    if (isRemote(pattern)) {
+      const matches = await remoteFiles(pattern);
+      if (matches.length === 0) unmatched.push(pattern);
+      for (const m of matches) files.add(m);
       continue;
     }
     const abs = path.resolve(baseDir, pattern);
@@ -64,6 +72,20 @@ export async function expandInputs(patterns: readonly string[], baseDir: string)
     .sort((a, b) => (a.dir < b.dir ? -1 : 1));
   // Byte order, not locale order: the file index is part of every document's order key.
   return { files: kept.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), unmatched, skippedRunDirs };
+}
+
+/**
+ * `s3://` patterns: a glob lists the key prefix before its first glob segment; a plain location is the object,
+ * or every object below it when it names a prefix. `http(s)://` has no listing: a URL is taken as written,
+ * and a missing file is counted when its task reads it.
+ */
+async function remoteFiles(pattern: string): Promise<string[]> {
+  if (schemeOf(pattern) === 'http') return [pattern];
+  if (hasGlob(pattern)) return (await listGlob(pattern)).map((o) => o.location);
+  if ((await statObject(pattern)) !== undefined) return [pattern];
+  const below: string[] = [];
+  for await (const o of listObjects(pattern)) if (!o.location.split('/').pop()!.startsWith('.')) below.push(o.location);
+  return below;
 }
 
 /** A path that exists: the file itself, or every file below a folder; undefined when nothing is there. */

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import type { OpenedRun } from './run-dir.js';
 import { runPaths } from '../run/layout.js';
+import { isRemote } from '../../storage/index.js';
 
 export async function largestFirst(run: Pick<OpenedRun, 'runDir' | 'config' | 'plan'>, stepName: string, ranks: number[]): Promise<number[]> {
   const step = run.plan.steps.find((s) => s.name === stepName);
@@ -15,8 +16,9 @@ export async function largestFirst(run: Pick<OpenedRun, 'runDir' | 'config' | 'p
   const bytes = new Map<number, number>();
   for (const rank of ranks) {
     let total = 0;
-    // a missing or unreadable input is reported by its task; here it only sorts last
-    for (const file of inputs(rank)) total += await fs.stat(file).then((s) => s.size, () => 0);
+    // a missing or unreadable input is reported by its task; here it only sorts last. Remote inputs are not
+    // asked (a HEAD each would delay the first task by minutes on a snapshot) and keep their order.
+    for (const file of inputs(rank)) if (!isRemote(file)) total += await fs.stat(file).then((s) => s.size, () => 0);
     bytes.set(rank, total);
   }
   return [...ranks].sort((a, b) => bytes.get(b)! - bytes.get(a)! || a - b);

@@ -9,6 +9,7 @@ import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
+import { localCopy } from './local-copy.js';
 import { tableReaderSchema, tableRowDoc } from './table-row.js';
 
 export const arrowSchema = tableReaderSchema('Column holding the document text (a Utf8 or LargeUtf8 column).');
@@ -29,7 +30,11 @@ function plainValue(v: unknown): unknown {
 
 export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  const fh = await fs.open(file.path, 'r');
+  const local = await localCopy(file.path);
+  const fh = await fs.open(local.path, 'r').catch(async (e) => {
+    await local.release();
+    throw e;
+  });
   try {
     const reader = await RecordBatchReader.from(fh);
     await reader.open();
@@ -65,6 +70,7 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
   } finally {
     warnings.finish();
     await fh.close();
+    await local.release();
   }
 }
 

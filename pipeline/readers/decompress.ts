@@ -5,10 +5,11 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import { Decompress } from 'fzstd';
+import { isRemote, readBytes, readStream, statObject, StorageChangedError, StorageNotFoundError, StorageReadError } from '../../storage/index.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
-export type CompressionFailure = 'truncated_gzip' | 'corrupt_gzip' | 'truncated_zstd' | 'corrupt_zstd';
+export type CompressionFailure = 'truncated_gzip' | 'corrupt_gzip' | 'truncated_zstd' | 'corrupt_zstd' | 'object_changed' | 'download_failed';
 
 /** A compressed stream that stops early or does not decode. `offset` is in compressed bytes. */
 export class CompressedInputError extends Error {
@@ -53,6 +54,7 @@ const INFLATE_CHUNK = 256 << 10;
  * Common Crawl writes it) is one continuous stream.
  */
 export async function openDecompressed(path: string): Promise<DecompressedStream> {
+  if (isRemote(path)) return openRemoteDecompressed(path);
   const fh = await fs.open(path, 'r');
   let head: Buffer;
   let fileBytes: number;
@@ -78,26 +80,62 @@ export async function openDecompressed(path: string): Promise<DecompressedStream
   };
 }
 
+// An object in S3 or behind HTTP(S): stat once (size and ETag, so a resumed download of another version fails),
+// sniff the first bytes, then one streaming read that resumes at the byte reached (storage/read.ts).
+async function openRemoteDecompressed(path: string): Promise<DecompressedStream> {
+  const info = await statObject(path);
+  if (info === undefined) throw new StorageNotFoundError(path, 'nothing there');
+  const version = { etag: info.etag, size: Number.isFinite(info.size) ? info.size : undefined };
+  const compression = sniffCompression(await readBytes(path, { start: 0, end: 4, ...version }));
+  const state = { out: 0 };
+  const bytes = () => readStream(path, version);
+  const source =
+    compression === 'gzip' ? gunzipChunks(path, state, bytes) : compression === 'zstd' ? unzstdChunks(path, state, bytes) : plainChunks(path, state, bytes);
+  return {
+    compression,
+    fileBytes: info.size,
+    chunks: source,
+    get bytesOut() {
+      return state.out;
+    },
+  };
+}
+
+type ByteStream = () => NodeJS.ReadableStream & AsyncIterable<unknown>;
+
+const localBytes = (path: string): ByteStream => () => createReadStream(path, { highWaterMark: READ_CHUNK });
+
+/** A download that failed for good, as the compression failure readers already drop a record for. */
+function asInputError(path: string, e: unknown, decompressed: number): unknown {
+  if (e instanceof StorageChangedError) return new CompressedInputError(path, 'object_changed', e.offset, decompressed, e.message);
+  if (e instanceof StorageReadError) return new CompressedInputError(path, 'download_failed', e.offset, decompressed, e.message);
+  return e;
+}
+
 /** Convenience: the decompressed chunks of a file. */
 export async function* readDecompressed(path: string): AsyncGenerator<Buffer> {
   yield* (await openDecompressed(path)).chunks;
 }
 
-async function* plainChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
-    state.out += (chunk as Buffer).length;
-    yield chunk as Buffer;
+async function* plainChunks(path: string, state: { out: number }, bytes = localBytes(path)): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of bytes()) {
+      state.out += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (e) {
+    throw asInputError(path, e, state.out);
   }
 }
 
-async function* gunzipChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
+async function* gunzipChunks(path: string, state: { out: number }, bytes = localBytes(path)): AsyncGenerator<Buffer> {
   // `bytesWritten` (compressed bytes consumed) pins a failure to within one read. Reads of 64 KiB made
   // it exact to 64 KiB but the whole reader 2-3x slower (stream overhead per chunk), so 1 MiB it is.
-  const src = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const src = bytes();
   // A deep read-ahead buffer lets zlib (on the thread pool) inflate while the reader parses what it has.
   const gz = createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 8 << 20 } as ZlibOptions);
   src.on('error', (e) => gz.destroy(e));
-  src.pipe(gz);
+  (src as NodeJS.ReadableStream).pipe(gz);
   try {
     for await (const chunk of gz) {
       state.out += (chunk as Buffer).length;
@@ -109,14 +147,14 @@ async function* gunzipChunks(path: string, state: { out: number }): AsyncGenerat
     // bad checksums and trailing garbage after the last member as Z_DATA_ERROR.
     if (err.code === 'Z_BUF_ERROR') throw new CompressedInputError(path, 'truncated_gzip', gz.bytesWritten, state.out, err.message);
     if (err.code === 'Z_DATA_ERROR') throw new CompressedInputError(path, 'corrupt_gzip', gz.bytesWritten, state.out, err.message);
-    throw e;
+    throw asInputError(path, e, state.out);
   } finally {
-    src.destroy();
+    (src as unknown as { destroy(): void }).destroy();
     gz.destroy();
   }
 }
 
-async function* unzstdChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
+async function* unzstdChunks(path: string, state: { out: number }, bytes = localBytes(path)): AsyncGenerator<Buffer> {
   let pending: Uint8Array[] = [];
   const dec = new Decompress((data) => {
     if (data.length) pending.push(data);
@@ -128,7 +166,16 @@ async function* unzstdChunks(path: string, state: { out: number }): AsyncGenerat
     const reason: CompressionFailure = err.code === 5 ? 'truncated_zstd' : 'corrupt_zstd';
     throw new CompressedInputError(path, reason, at, state.out, err.message);
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+  const it = bytes()[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<unknown>;
+    try {
+      next = await it.next();
+    } catch (e) {
+      throw asInputError(path, e, state.out);
+    }
+    if (next.done) break;
+    const chunk = next.value as Buffer;
     try {
       dec.push(chunk as Buffer);
     } catch (e) {

@@ -18,6 +18,7 @@ import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
+import { localCopy } from './local-copy.js';
 import { tableReaderSchema, tableRowDoc } from './table-row.js';
 
 codecs.RLE_DICTIONARY ??= codecs.PLAIN_DICTIONARY;
@@ -47,7 +48,11 @@ function rowCount(n: number | { toNumber(): number }): number {
 
 export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  const env = await parquet.ParquetEnvelopeReader.openFile(file.path);
+  const local = await localCopy(file.path);
+  const env = await parquet.ParquetEnvelopeReader.openFile(local.path).catch(async (e: unknown) => {
+    await local.release();
+    throw e;
+  });
   try {
     await env.readHeader();
     const footer = await env.readFooter();
@@ -104,6 +109,7 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
   } finally {
     warnings.finish();
     await env.close();
+    await local.release();
   }
 }
 

@@ -3,6 +3,7 @@
 // config and seed give a byte-identical manifest whatever the worker count.
 
 import { promises as fs } from 'node:fs';
+import { inputBytes, inputName } from '../config/input-path.js';
 import * as path from 'node:path';
 import type { Logger } from '../core/log.js';
 import { emptyStats, mergeStats, totalDropped, type Stats } from '../core/stats.js';
@@ -85,9 +86,7 @@ export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Pla
       tokenWidth: enc.vocabSize <= 65536 ? 16 : 32,
       ...(listEncodings().includes(encName) ? {} : { path: path.relative(runDir, encName) }),
     },
-    inputs: await Promise.all(
-      cfg.inputs.map(async (f) => ({ path: path.relative(cfg.configDir, f), bytes: (await fs.stat(f)).size })),
-    ),
+    inputs: await inputSizes(cfg.inputs, cfg.configDir),
     shards,
     totals: {
       read: stats.read,
@@ -113,4 +112,18 @@ function sortKeys(r: Record<string, number>): Record<string, number> {
 /** The encoding a finished run's shards were written with (built-in by name, trained by its folder). */
 export function manifestEncodingName(runDir: string, m: Pick<Manifest, 'tokenizer'>): string {
   return m.tokenizer.path !== undefined ? path.resolve(runDir, m.tokenizer.path) : m.tokenizer.name;
+}
+
+/**
+ * Every input's name and size. Remote inputs cost one HEAD each (a Common Crawl snapshot is 90,000 files),
+ * so at most 64 are asked at once; one that has gone since its task read it counts 0 bytes.
+ */
+async function inputSizes(inputs: readonly string[], configDir: string): Promise<{ path: string; bytes: number }[]> {
+  const out: { path: string; bytes: number }[] = new Array(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < inputs.length; i = next++) out[i] = { path: inputName(configDir, inputs[i]), bytes: (await inputBytes(inputs[i])) ?? 0 };
+  };
+  await Promise.all(Array.from({ length: Math.min(64, inputs.length) }, worker));
+  return out;
 }

@@ -28,6 +28,8 @@ import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWhole
 import { loadModuleStages } from '../custom/load.js';
 import { LengthProbe, sourceGroups } from '../report/collect.js';
 import { hostname } from 'node:os';
+import { inputName } from '../config/input-path.js';
+import { displayLocation, StorageNotFoundError } from '../../storage/index.js';
 
 export interface TaskRequest {
   runDir: string;
@@ -241,10 +243,21 @@ async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Regi
     const format = cfg.reader.format === 'auto' ? reg.detectFormat(file) : cfg.reader.format;
     const reader = reg.readers.get(format);
     // Sources are recorded relative to the config, so shards do not depend on where the checkout lives.
-    const source = path.relative(cfg.configDir, file);
-    for await (const doc of reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
-      doc.source = source;
-      yield doc;
+    const source = inputName(cfg.configDir, file);
+    let yielded = false;
+    try {
+      for await (const doc of reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
+        doc.source = source;
+        yielded = true;
+        yield doc;
+      }
+    } catch (e) {
+      // An input that is gone (deleted after the inputs were listed, or a URL that answers 404) is one bad record,
+      // not the end of the task; anything else (refused credentials, a bug) still ends it.
+      if (yielded || !(e instanceof StorageNotFoundError || (e as NodeJS.ErrnoException).code === 'ENOENT')) throw e;
+      ctx.stats.countRead();
+      ctx.stats.drop('read', 'read:missing_file');
+      ctx.log.warn(`${displayLocation(file)}:0: the input is not there any more (${(e as Error).message}) [read:missing_file]`);
     }
   }
 }
