@@ -13,7 +13,8 @@ import type { Execution } from '../../pipeline/executor/executor.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import { COMMON_CRAWL_BASE, readInputList } from '../../pipeline/config/input-list.js';
-import { isRemote } from '../../storage/index.js';
+import { isRemote, schemeOf } from '../../storage/index.js';
+import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
@@ -92,26 +93,32 @@ export async function prepareCommand(argv: string[]): Promise<number> {
   if (values['text-output']) {
     raw = { ...raw, output: { ...((raw.output as object) ?? {}), textOutput: values['text-output'] } };
   }
-  const runDir = path.resolve(values.out ?? defaultOut);
-  await checkRunDirPath(runDir, values.out === undefined ? `the default run directory ${defaultOut}` : `--out ${values.out}`);
+  const remoteOut = values.out !== undefined && isRemote(values.out) ? values.out.replace(/\/+$/, '') : undefined;
+  if (remoteOut && schemeOf(remoteOut) !== 's3') throw new UsageError(`--out ${values.out}: HTTP(S) is read-only; write the run to a local folder or s3://bucket/prefix`);
+  if (!remoteOut) await checkRunDirPath(path.resolve(values.out ?? defaultOut), values.out === undefined ? `the default run directory ${defaultOut}` : `--out ${values.out}`);
   // The library's Pipeline, as `biglm` users' own scripts build it (api/pipeline.ts).
   const cfg = await Pipeline.fromConfig(raw, configDir).resolve(reg, log);
   const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
   const executor = executorFrom(values, { workers, progress: !values['no-progress'] });
-  const run = await openRunDir(runDir, cfg, reg, Boolean(values.force));
+  // A run on S3 works in a local mirror of it; each task's outputs reach the bucket before its marker.
+  const runDir = remoteOut ? await openMirror(remoteOut, { force: Boolean(values.force) }) : path.resolve(values.out ?? defaultOut);
+  const run = await openRunDir(runDir, cfg, reg, Boolean(values.force) && !remoteOut);
+  const shown = remoteOut ?? runDir;
   log.info(
-    `${run.resumed ? 'resuming' : 'preparing'} ${runDir}: ${cfg.inputs.length} input file(s), ${run.plan.worldSize} task(s), ` +
+    `${run.resumed ? 'resuming' : 'preparing'} ${shown}${remoteOut ? ` (local mirror ${runDir})` : ''}: ${cfg.inputs.length} input file(s), ${run.plan.worldSize} task(s), ` +
       `${executor.kind === 'local' ? `${Math.min(workers, run.plan.worldSize)} worker(s)` : 'Slurm job arrays'}, steps ${run.plan.steps.map((s) => s.name).join(' → ')}`,
   );
   const t0 = Date.now();
   const execution = await executor.execute(run, log);
-  if (execution.kind === 'submitted') return reportSubmission(execution, runDir);
+  // what no task's marker lists (the HTML report, Slurm's scripts and submissions)
+  await pushChanged(runDir);
+  if (execution.kind === 'submitted') return reportSubmission(execution, remoteOut ?? runDir);
   const summary = execution;
   const manifest = JSON.parse(await fs.readFile(runPaths.manifest(runDir), 'utf8')) as Manifest;
   process.stderr.write(await fs.readFile(runPaths.report(runDir), 'utf8'));
   log.info(
     `done in ${((Date.now() - t0) / 1000).toFixed(1)} s (${summary.tasksRun} task(s) run, ${summary.tasksSkipped} already done): ` +
-      `${manifest.totals.kept} of ${manifest.totals.read} documents kept, ${manifest.totals.tokens} tokens → ${path.relative(process.cwd(), runDir) || '.'}/shards`,
+      `${manifest.totals.kept} of ${manifest.totals.read} documents kept, ${manifest.totals.tokens} tokens → ${remoteOut ?? (path.relative(process.cwd(), runDir) || '.')}/shards`,
   );
   if (values.strict && log.warnings > 0) {
     log.warn(`--strict: ${log.warnings} warning(s) about the input; exiting with status 3`);
@@ -136,7 +143,7 @@ async function checkRunDirPath(runDir: string, named: string): Promise<void> {
 /** After a Slurm submission: the job ids on stdout (one per line: `<step> <job id>`), how to follow on stderr. */
 export function reportSubmission(execution: Extract<Execution, { kind: 'submitted' }>, runDir: string): number {
   const here = path.relative(process.cwd(), runDir) || '.';
-  const rel = here.startsWith('..') ? runDir : here;
+  const rel = isRemote(runDir) || here.startsWith('..') ? runDir : here;
   if (!execution.submission) {
     process.stderr.write(`nothing to submit: all ${execution.tasksSkipped} task(s) are done; shards in ${rel}/shards\n`);
     return 0;

@@ -12,13 +12,15 @@ import { missingBefore } from '../../pipeline/executor/executor.js';
 import { exists } from '../../pipeline/core/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
+import { isRemote } from '../../storage/index.js';
+import { closeMirror, openMirror } from '../../pipeline/run/remote-run.js';
 
 export const TASK_HELP = `biglm task --run DIR --stage NAME (--rank R | --rank-from-env [--ranks-file FILE] [--tasks-per-element K])
 
 Run one task of a prepared run directory (written by \`biglm prepare\`). Skips the task when its
 completion marker exists.
 
-  --run DIR              the run directory
+  --run DIR              the run directory (a folder, or s3://bucket/prefix for a run on S3)
   --stage NAME           the step: seg0, <barrier stage>.<step>, seg1, …, finalize (see plan.json)
   --rank R               the rank to run
   --rank-from-env        take the array index from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX (Kubernetes)
@@ -55,7 +57,20 @@ export async function taskCommand(argv: string[]): Promise<number> {
   }
   const step = values.stage ?? values.step;
   if (!values.run || !step) throw new UsageError(`--run and --stage are required\n\n${TASK_HELP}`);
-  const runDir = values.run;
+  if (!isRemote(values.run)) return runTaskCommand(values.run, step, values);
+  // A run on S3 (Slurm nodes that share only the bucket): this process works in a mirror of its own, pulled
+  // without other tasks' final outputs; its task pushes its outputs, then its marker (pipeline/run/remote-run.ts).
+  const mirror = await openMirror(values.run, { private: true, skip: (rel) => /^(shards|text|logs|slurm)\//.test(rel) });
+  try {
+    return await runTaskCommand(mirror, step, values);
+  } finally {
+    await closeMirror(mirror);
+  }
+}
+
+type TaskValues = { rank?: string; 'rank-from-env'?: boolean; 'ranks-file'?: string; 'tasks-per-element'?: string; workers?: string };
+
+async function runTaskCommand(runDir: string, step: string, values: TaskValues): Promise<number> {
   const perElement = intOption(values['tasks-per-element'], 'tasks-per-element') ?? 1;
   let ranks: number[];
   try {

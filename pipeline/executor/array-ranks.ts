@@ -4,6 +4,7 @@
 // With `perElement` = K, element i runs entries i*K … i*K+K-1, so one element can run several small ranks.
 
 import { promises as fs } from 'node:fs';
+import { isRemote, readText } from '../../storage/index.js';
 
 /** The environment variables that carry an array index, in the order they are tried. */
 export const ARRAY_INDEX_VARS = ['SLURM_ARRAY_TASK_ID', 'JOB_COMPLETION_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
@@ -50,7 +51,8 @@ export function formatRanksFile(ranks: number[]): string {
 export async function readRanksFile(file: string): Promise<number[]> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    // under Slurm with a run on S3 the ranks file is an object of the run too
+    text = isRemote(file) ? await readText(file) : await fs.readFile(file, 'utf8');
   } catch (e) {
     throw new ArrayIndexError(`cannot read ranks file ${file}: ${(e as Error).message}`);
   }

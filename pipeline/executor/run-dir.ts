@@ -9,6 +9,7 @@ import { ConfigError } from '../config/errors.js';
 import { exists, writeJsonAtomic } from '../core/atomic.js';
 import { buildPlan, type Plan } from '../run/plan.js';
 import { runPaths } from '../run/layout.js';
+import { pushFiles, remoteOf, REMOTE_FILE } from '../run/remote-run.js';
 
 export interface OpenedRun {
   runDir: string;
@@ -23,6 +24,8 @@ export async function openRunDir(runDir: string, cfg: ResolvedConfig, reg: Regis
   let resumed = false;
   if (await exists(configFile)) {
     if (force) {
+      // a mirror of a bucket's run is emptied by openMirror({ force }), which also knows the bucket
+      if (remoteOf(runDir) !== undefined) throw new Error(`${runDir} mirrors ${remoteOf(runDir)}: start it over with openMirror(url, { force: true })`);
       await fs.rm(runDir, { recursive: true, force: true });
     } else {
       const old = JSON.parse(await fs.readFile(configFile, 'utf8')) as ResolvedConfig;
@@ -34,7 +37,7 @@ export async function openRunDir(runDir: string, cfg: ResolvedConfig, reg: Regis
       }
       resumed = true;
     }
-  } else if ((await exists(runDir)) && (await fs.readdir(runDir)).length > 0 && !force) {
+  } else if ((await exists(runDir)) && (await fs.readdir(runDir)).some((n) => n !== REMOTE_FILE) && !force) {
     throw new ConfigError(`${runDir} exists and is not a biglm run directory; choose another --out or pass --force`);
   }
   await fs.mkdir(runDir, { recursive: true });
@@ -46,6 +49,7 @@ export async function openRunDir(runDir: string, cfg: ResolvedConfig, reg: Regis
       steps: plan.steps.map((s) => ({ name: s.name, kind: s.kind, worldSize: s.worldSize })),
       rankFiles: plan.rankFiles.map((ix) => ix.map((i) => cfg.inputs[i])),
     });
+    await pushFiles(runDir, ['config.json', 'plan.json']);
   }
   return { runDir, config: cfg, plan, resumed };
 }

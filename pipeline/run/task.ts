@@ -24,6 +24,7 @@ import { finalizeRun } from './finalize.js';
 import { instrument } from './instrument.js';
 import { recordFile, recordOf, type FileRecord } from './file-record.js';
 import { writeMarker } from './marker.js';
+import { pushTask } from './remote-run.js';
 import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWholeFile } from './verified-inputs.js';
 import { loadModuleStages } from '../custom/load.js';
 import { LengthProbe, sourceGroups } from '../report/collect.js';
@@ -125,7 +126,10 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
   const statsText = JSON.stringify(file, null, 2) + '\n';
   await writeFileAtomic(statsFile, statsText);
   // Last: the marker, with the length and sha256 of everything the task wrote.
-  await writeMarker(runDir, step, rank, [...outputs, recordOf(runDir, statsFile, statsText)]);
+  const records = [...outputs, recordOf(runDir, statsFile, statsText)];
+  await writeMarker(runDir, step, rank, records);
+  // a run directory on object storage: the outputs reach the bucket, then the marker (remote-run.ts)
+  await pushTask(runDir, marker, records);
   return { step, rank, skipped: false };
 }
 

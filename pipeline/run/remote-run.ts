@@ -1,0 +1,128 @@
+// A run directory on object storage (`--out s3://bucket/runs/x`). Tasks work in a local mirror of it — a
+// folder on local disk that holds the run's files — and the mirror is kept in step with the bucket:
+//
+// - opening pulls the objects the process needs (a local copy of the same size is kept), and forgets local
+//   markers the bucket does not have, so only the bucket decides what is done;
+// - a task that finishes pushes every file its marker lists, then the marker itself, last. As in datatrove,
+//   the marker is the only proof that a task's outputs are complete: a task killed before its marker reached
+//   the bucket is rerun, and its outputs (uploaded again whole: a PUT is atomic) overwrite any it left.
+//
+// So a killed run resumes from the bucket alone, on this machine or another, and Slurm nodes that share
+// nothing but the bucket each work in their own mirror.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deleteObject, joinLocation, listObjects, readStream, writeObject, type ObjectInfo } from '../../storage/index.js';
+import type { FileRecord } from './file-record.js';
+
+/** In a mirror: the run directory it mirrors. */
+export const REMOTE_FILE = '.biglm-remote.json';
+
+export interface MirrorOptions {
+  /** Start over: delete every object of the run in the bucket, and the mirror. */
+  force?: boolean;
+  /** Leave these out of the pull (relative paths): a task needs no other task's shards. */
+  skip?: (rel: string) => boolean;
+  /** A mirror of its own (a Slurm task; several may run on one node at once), removed by `closeMirror`. */
+  private?: boolean;
+}
+
+/** Folder of the mirror: `$BIGLM_SCRATCH` (default the system temp folder) / biglm-mirrors / hash of the URL. */
+export function mirrorDir(url: string, own = false): string {
+  const base = path.join(process.env.BIGLM_SCRATCH ?? os.tmpdir(), 'biglm-mirrors', createHash('sha256').update(url).digest('hex').slice(0, 16));
+  return own ? path.join(base, `task-${process.pid}-${randomBytes(4).toString('hex')}`) : path.join(base, 'run');
+}
+
+/** The remote run directory a local folder mirrors, or undefined for an ordinary run directory. */
+export function remoteOf(runDir: string): string | undefined {
+  const file = path.join(runDir, REMOTE_FILE);
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { url: string }).url;
+}
+
+function relativeKey(url: string, o: ObjectInfo): string {
+  return o.location.slice(url.replace(/\/+$/, '').length + 1);
+}
+
+export async function openMirror(url: string, opts: MirrorOptions = {}): Promise<string> {
+  const root = url.replace(/\/+$/, '');
+  const dir = mirrorDir(root, opts.private);
+  if (opts.force) {
+    for await (const o of listObjects(root)) await deleteObject(o.location);
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, REMOTE_FILE), JSON.stringify({ url: root }) + '\n');
+  const remoteMarkers = new Set<string>();
+  for await (const o of listObjects(root)) {
+    const rel = relativeKey(root, o);
+    if (rel.startsWith('markers/')) remoteMarkers.add(rel);
+    if (opts.skip?.(rel)) continue;
+    const local = path.join(dir, rel);
+    const st = await fs.stat(local).catch(() => undefined);
+    // markers are small and decide everything: always the bucket's copy
+    if (st?.size === o.size && !rel.startsWith('markers/')) continue;
+    await writeObject(local, readStream(o.location, { etag: o.etag, size: o.size }));
+  }
+  for (const rel of await localFiles(dir, 'markers')) {
+    if (!remoteMarkers.has(rel)) await fs.rm(path.join(dir, rel), { force: true });
+  }
+  return dir;
+}
+
+/** Removes a task's own mirror. */
+export async function closeMirror(dir: string): Promise<void> {
+  if (path.basename(dir).startsWith('task-')) await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** Uploads files of the mirror (relative paths), in order; a no-op for an ordinary run directory. */
+export async function pushFiles(runDir: string, rels: string[]): Promise<void> {
+  const url = remoteOf(runDir);
+  if (url === undefined) return;
+  for (const rel of rels) {
+    // streamed: a shard may be gigabytes (uploaded in 8 MiB parts)
+    await writeObject(joinLocation(url, rel.split(path.sep).join('/')), createReadStream(path.join(runDir, rel), { highWaterMark: 1 << 20 }));
+  }
+}
+
+/** After a task's marker: its outputs, then the marker last. */
+export async function pushTask(runDir: string, marker: string, outputs: FileRecord[]): Promise<void> {
+  if (remoteOf(runDir) === undefined) return;
+  await pushFiles(runDir, [...outputs.map((o) => o.path), path.relative(runDir, marker)]);
+}
+
+/**
+ * Every file of the mirror whose copy in the bucket is missing or of another size (reports, Slurm scripts,
+ * files written outside a task), markers last.
+ */
+export async function pushChanged(runDir: string): Promise<number> {
+  const url = remoteOf(runDir);
+  if (url === undefined) return 0;
+  const remote = new Map<string, number>();
+  for await (const o of listObjects(url)) remote.set(relativeKey(url, o), o.size);
+  const todo: string[] = [];
+  for (const rel of await localFiles(runDir, '')) {
+    if (rel === REMOTE_FILE || path.basename(rel).startsWith('.')) continue;
+    const st = await fs.stat(path.join(runDir, rel));
+    if (remote.get(rel) !== st.size) todo.push(rel);
+  }
+  todo.sort((a, b) => Number(a.startsWith('markers/')) - Number(b.startsWith('markers/')));
+  await pushFiles(runDir, todo);
+  return todo.length;
+}
+
+async function localFiles(root: string, sub: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string) => {
+    const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) await walk(r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  await walk(sub);
+  return out.sort();
+}

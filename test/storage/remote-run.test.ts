@@ -1,0 +1,93 @@
+// A run directory on S3 (`--out s3://…`, real s3rver on 127.0.0.1): the shards are byte for byte those of the
+// same run written to a local folder, and a run killed half way resumes from the bucket alone (its local
+// mirror deleted, as on another machine) to byte-identical output.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { listObjects, readBytes, writeObject } from '../../storage/index.js';
+import { startS3, type TestS3 } from '../helpers/s3-server.js';
+import { biglm, biglmCli, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
+
+if (!haveDist) console.warn('skipping S3 run directory tests: dist/cli/biglm.js is not built (make build)');
+
+let s3: TestS3;
+let work: string;
+beforeAll(async () => {
+  s3 = await startS3(['runs']);
+  work = tempDir('biglm-s3run-');
+  const names = await writeRealCorpus(path.join(work, 'in'), 6, 10);
+  for (const n of names) await writeObject(`s3://runs/inputs/${n}`, await fs.readFile(path.join(work, 'in', n)));
+});
+afterAll(async () => {
+  await s3?.close();
+  removeTempDirs();
+});
+
+/** The run's manifest and shards as stored in the bucket (the same names `runOutputs` gives a local run). */
+async function bucketOutputs(url: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  out.set('manifest.json', await readBytes(`${url}/manifest.json`));
+  for await (const o of listObjects(`${url}/shards`)) out.set(o.location.slice(url.length + 1), await readBytes(o.location));
+  return out;
+}
+
+async function keys(url: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const o of listObjects(url)) out.push(o.location.slice(url.length + 1));
+  return out;
+}
+
+const INPUTS = 's3://runs/inputs/*.jsonl';
+
+describe.skipIf(!haveDist)('a run directory on S3', () => {
+  it('holds the same shards and manifest as the same run in a local folder', async () => {
+    const env = { ...s3.env, BIGLM_SCRATCH: tempDir('biglm-scratch-') };
+    const local = await biglm(['prepare', '--input', INPUTS, '--out', path.join(work, 'local'), '--workers', '2', '--no-progress'], env);
+    expect(local.code, local.stderr).toBe(0);
+    const remote = await biglm(['prepare', '--input', INPUTS, '--out', 's3://runs/x/', '--workers', '2', '--no-progress'], env);
+    expect(remote.code, remote.stderr).toBe(0);
+    expect(remote.stderr).toContain('→ s3://runs/x/shards');
+    const want = await runOutputs(path.join(work, 'local'));
+    const got = await bucketOutputs('s3://runs/x');
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
+    const stored = await keys('s3://runs/x');
+    for (const k of ['config.json', 'plan.json', 'stats.json', 'report.txt', 'report.html', 'markers/finalize/00000.done', 'stats/seg0/00005.json']) expect(stored).toContain(k);
+    expect(stored.filter((k) => k.startsWith('markers/seg0/'))).toHaveLength(6);
+    expect(stored.some((k) => k.includes('.biglm-remote') || k.endsWith('.tmp'))).toBe(false);
+    // a second run finds every marker in the bucket and does nothing
+    const again = await biglm(['prepare', '--input', INPUTS, '--out', 's3://runs/x', '--workers', '2', '--no-progress'], { ...s3.env, BIGLM_SCRATCH: tempDir('biglm-scratch-') });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/0 task\(s\) run, 7 already done/);
+  });
+
+  it('resumes a killed run from the bucket alone to byte-identical output', async () => {
+    const scratch = tempDir('biglm-scratch-');
+    const env = { ...process.env, ...s3.env, BIGLM_SCRATCH: scratch };
+    const child = spawn(process.execPath, [biglmCli, 'prepare', '--input', INPUTS, '--out', 's3://runs/killed', '--workers', '1', '--no-progress'], { env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // kill it as soon as the bucket holds the first task's marker
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (await keys('s3://runs/killed').catch(() => [])).filter((k) => k.startsWith('markers/')).length < 1) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const before = await keys('s3://runs/killed');
+    const done = before.filter((k) => k.startsWith('markers/seg0/')).length;
+    expect(done).toBeGreaterThanOrEqual(1);
+    expect(before).not.toContain('markers/finalize/00000.done');
+    // another machine: nothing local survives
+    await fs.rm(scratch, { recursive: true, force: true });
+    const resumed = await biglm(['prepare', '--input', INPUTS, '--out', 's3://runs/killed', '--workers', '1', '--no-progress'], env);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming s3://runs/killed');
+    expect(resumed.stderr).toMatch(new RegExp(`\\(\\d+ task\\(s\\) run, ${done} already done\\)`));
+    const want = await bucketOutputs('s3://runs/x');
+    const got = await bucketOutputs('s3://runs/killed');
+    expect([...got.keys()]).toEqual([...want.keys()]);
+    for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
+  });
+});
