@@ -5,6 +5,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
+import { isRemote } from '../../storage/index.js';
+import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
 import { parseCommand, intOption, UsageError } from '../args.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { loadRun } from '../../pipeline/run/task.js';
@@ -38,7 +40,8 @@ export async function resumeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${RESUME_HELP}`);
-  const runDir = path.resolve(positionals[0]);
+  // a run in a bucket is read through a local mirror of it (pipeline/run/remote-run.ts)
+  const runDir = isRemote(positionals[0]) ? await openMirror(positionals[0], {}) : path.resolve(positionals[0]);
   if (!(await exists(runPaths.config(runDir)))) throw new UsageError(`${runDir} is not a biglm run directory (no config.json); start it with biglm prepare`);
   const last = (await readSubmissions(runDir)).at(-1);
   const workers = intOption(values.workers, 'workers') ?? os.availableParallelism();
@@ -53,7 +56,8 @@ export async function resumeCommand(argv: string[]): Promise<number> {
   log.info(`resuming ${runDir} (${executor.kind})`);
   const t0 = Date.now();
   const execution = await executor.execute(run, log);
-  if (execution.kind === 'submitted') return reportSubmission(execution, runDir);
+  await pushChanged(runDir);
+  if (execution.kind === 'submitted') return reportSubmission(execution, isRemote(positionals[0]) ? positionals[0] : runDir);
   const manifest = JSON.parse(await fs.readFile(runPaths.manifest(runDir), 'utf8')) as Manifest;
   log.info(
     `done in ${((Date.now() - t0) / 1000).toFixed(1)} s (${execution.tasksRun} task(s) run, ${execution.tasksSkipped} already done): ` +

@@ -2,6 +2,8 @@
 // completion markers, and from squeue/sacct when the run was submitted to Slurm.
 
 import * as path from 'node:path';
+import { isRemote } from '../../storage/index.js';
+import { openMirror } from '../../pipeline/run/remote-run.js';
 import { parseCommand, UsageError } from '../args.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { loadRun } from '../../pipeline/run/task.js';
@@ -29,7 +31,8 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${STATUS_HELP}`);
-  const runDir = path.resolve(positionals[0]);
+  // a run in a bucket is read through a local mirror of it (pipeline/run/remote-run.ts)
+  const runDir = isRemote(positionals[0]) ? await openMirror(positionals[0], { skip: (rel) => /^(shards|text|segments|dedup|tokenizer|excluded)\//.test(rel) }) : path.resolve(positionals[0]);
   if (!(await exists(runPaths.config(runDir)))) throw new UsageError(`${runDir} is not a biglm run directory (no config.json)`);
   const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
   const st = await runStatus(runDir, plan);

@@ -87,10 +87,30 @@ export async function pushFiles(runDir: string, rels: string[]): Promise<void> {
   }
 }
 
-/** After a task's marker: its outputs, then the marker last. */
-export async function pushTask(runDir: string, marker: string, outputs: FileRecord[]): Promise<void> {
+/** Size and mtime of every file below `sub` of a mirror (undefined for an ordinary run directory). */
+export async function snapshotFiles(runDir: string, sub: string): Promise<Map<string, string> | undefined> {
+  if (remoteOf(runDir) === undefined) return undefined;
+  const snap = new Map<string, string>();
+  for (const rel of await localFiles(runDir, sub)) {
+    const st = await fs.stat(path.join(runDir, rel));
+    snap.set(rel, `${st.size}:${st.mtimeMs}`);
+  }
+  return snap;
+}
+
+/**
+ * After a task's marker: its outputs, then the marker last. `before` is a snapshot taken when the task
+ * started, for steps whose marker does not list their files (dedup's global steps, whose files carry
+ * their own checksums): what changed below it since is pushed too.
+ */
+export async function pushTask(runDir: string, marker: string, outputs: FileRecord[], before?: { sub: string; files: Map<string, string> }): Promise<void> {
   if (remoteOf(runDir) === undefined) return;
-  await pushFiles(runDir, [...outputs.map((o) => o.path), path.relative(runDir, marker)]);
+  const written = outputs.map((o) => o.path);
+  if (before) {
+    const after = (await snapshotFiles(runDir, before.sub)) ?? new Map<string, string>();
+    for (const [rel, v] of after) if (before.files.get(rel) !== v && !path.basename(rel).startsWith('.')) written.push(rel);
+  }
+  await pushFiles(runDir, [...new Set(written), path.relative(runDir, marker)]);
 }
 
 /**

@@ -24,7 +24,7 @@ import { finalizeRun } from './finalize.js';
 import { instrument } from './instrument.js';
 import { recordFile, recordOf, type FileRecord } from './file-record.js';
 import { writeMarker } from './marker.js';
-import { pushTask } from './remote-run.js';
+import { pushTask, snapshotFiles } from './remote-run.js';
 import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWholeFile } from './verified-inputs.js';
 import { loadModuleStages } from '../custom/load.js';
 import { LengthProbe, sourceGroups } from '../report/collect.js';
@@ -95,6 +95,10 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
   const signal = opts.signal ?? new AbortController().signal;
   const base = { runDir, stats, log: opts.log, signal, seed: cfg.seed };
   let result: TaskOutcome = { kept: 0, outputs: [] };
+  // On a mirror of a bucket: dedup's files (written by its collect stage in a segment, and by its global
+  // steps) are not in the marker, so what the task changed below dedup/ is pushed with its outputs.
+  const dedupFiles = await snapshotFiles(runDir, 'dedup');
+  const globalFiles = dedupFiles && { sub: 'dedup', files: dedupFiles };
 
   if (stepPlan.kind === 'segment') {
     result = await runSegment(cfg, plan, plan.segments[stepPlan.segment], rank, reg, { ...base, rank, worldSize: plan.worldSize }, opts);
@@ -129,7 +133,7 @@ export async function runTask(req: TaskRequest, reg: Registries, opts: TaskOptio
   const records = [...outputs, recordOf(runDir, statsFile, statsText)];
   await writeMarker(runDir, step, rank, records);
   // a run directory on object storage: the outputs reach the bucket, then the marker (remote-run.ts)
-  await pushTask(runDir, marker, records);
+  await pushTask(runDir, marker, records, globalFiles);
   return { step, rank, skipped: false };
 }
 

@@ -17,6 +17,8 @@ import type { SlurmOptions } from './options.js';
 import { chunkArgs, chunkRanks, renderStepScript, stepLogDir, stepScriptPath } from './script.js';
 import { allJobIds, appendSubmission, readSubmissions, slurmDir, type SubmissionRecord, type SubmittedStep } from './submissions.js';
 import { filesystemType, storageKind } from './storage.js';
+import { pushFiles, remoteOf } from '../../run/remote-run.js';
+import { joinLocation } from '../../../storage/index.js';
 
 export function slurmExecutor(options: SlurmOptions): Executor {
   return {
@@ -59,7 +61,8 @@ export async function checkCluster(run: OpenedRun, options: SlurmOptions, log: L
   }
   const fsType = await filesystemType(run.runDir);
   const kind = storageKind(fsType);
-  if (kind === 'local' && (partition?.nodes ?? 2) > 1) {
+  // a run in a bucket is shared by the bucket: its local mirror is nobody else's business
+  if (kind === 'local' && (partition?.nodes ?? 2) > 1 && remoteOf(run.runDir) === undefined) {
     log.warn(
       `${run.runDir} is on a local filesystem (${fsType}) but partition ${partition?.name ?? '(default)'} has ${partition?.nodes ?? 'several'} nodes: ` +
         'tasks on other nodes will not see it; put the run directory (--out) on shared storage (NFS, Lustre, GPFS, …)',
@@ -99,21 +102,28 @@ export async function submitRun(run: OpenedRun, options: SlurmOptions, log: Logg
   const record: SubmissionRecord = { id, submittedAt: new Date().toISOString(), options, steps: [] };
   const submitted: string[] = [];
   let dependsOn: string[] = [];
+  // A run in a bucket: the elements get its URL, read their ranks files from the bucket and work in mirrors
+  // of their own; their logs go to a folder every node has (BIGLM_SLURM_LOG_DIR, default /tmp/biglm-logs/…).
+  const remote = remoteOf(run.runDir);
+  const logDirOf = (step: string) =>
+    remote ? path.join(process.env.BIGLM_SLURM_LOG_DIR ?? path.join('/tmp', 'biglm-logs'), path.basename(path.dirname(run.runDir)), step) : stepLogDir(run.runDir, step);
   try {
     for (const { step, pending } of work) {
       if (pending.length === 0) continue;
       const script = stepScriptPath(run.runDir, step);
-      await writeFileAtomic(script, renderStepScript({ runDir: run.runDir, step, options, node, biglm }));
+      await writeFileAtomic(script, renderStepScript({ runDir: remote ?? run.runDir, logDir: logDirOf(step), step, options, node, biglm }));
       await fs.chmod(script, 0o755);
       // Slurm does not create the folder of --output; an element whose log folder is missing fails at once.
-      await fs.mkdir(stepLogDir(run.runDir, step), { recursive: true });
+      await fs.mkdir(logDirOf(step), { recursive: true });
       const entry: SubmittedStep = { step, script: path.relative(run.runDir, script), arrays: [] };
       const chunks = chunkRanks(pending, options.tasksPerElement, maxArraySize);
       for (const [c, ranks] of chunks.entries()) {
         const ranksFile = path.join(slurmDir(run.runDir), 'ranks', `${step}.s${id}.c${c}.txt`);
         await writeFileAtomic(ranksFile, formatRanksFile(ranks));
+        await pushFiles(run.runDir, [path.relative(run.runDir, ranksFile)]);
         const elements = Math.ceil(ranks.length / options.tasksPerElement);
-        const argv = chunkArgs({ elements, options, dependsOn, script, ranksFile });
+        const ranksArg = remote ? joinLocation(remote, path.relative(run.runDir, ranksFile).split(path.sep).join('/')) : ranksFile;
+        const argv = chunkArgs({ elements, options, dependsOn, script, ranksFile: ranksArg });
         const jobId = await sbatch(argv);
         submitted.push(jobId);
         entry.arrays.push({ jobId, ranksFile: path.relative(run.runDir, ranksFile), ranks, elements, argv: ['sbatch', '--parsable', ...argv] });

@@ -11,7 +11,10 @@ import * as path from 'node:path';
 import type { SlurmOptions } from './options.js';
 
 export interface ScriptInput {
+  /** What `biglm task --run` is given: the run folder, or its s3:// URL when the run lives in a bucket. */
   runDir: string;
+  /** Folder of the element logs (default <runDir>/logs/<step>); it must exist on every node. */
+  logDir?: string;
   step: string;
   options: SlurmOptions;
   /** Absolute paths of node and of dist/cli/biglm.js, as seen from the compute nodes. */
@@ -46,7 +49,7 @@ export function renderStepScript(input: ScriptInput): string {
   const workers = Math.min(o.cpusPerTask, o.tasksPerElement);
   const sbatchLines = [
     `--job-name=${jobName(runDir, step)}`,
-    `--output=${path.join(stepLogDir(runDir, step), '%A_%a.out')}`,
+    `--output=${path.join(input.logDir ?? stepLogDir(runDir, step), '%A_%a.out')}`,
     // A requeued element appends to the same log, so one file tells the whole story of an element.
     '--open-mode=append',
     `--cpus-per-task=${o.cpusPerTask}`,
@@ -61,7 +64,7 @@ export function renderStepScript(input: ScriptInput): string {
   return `#!/bin/bash
 # biglm: step ${step} of the run ${runDir}
 # Written by \`biglm prepare/resume --executor slurm\`; submitted once per chunk of ranks as
-#   sbatch --array=0-<n-1>[%P] [--dependency=afterok:<jobs of the step before>] ${path.relative(runDir, stepScriptPath(runDir, step))} <ranks file>
+#   sbatch --array=0-<n-1>[%P] [--dependency=afterok:<jobs of the step before>] slurm/${step}.sh <ranks file>
 # Array element i runs entries i*${o.tasksPerElement} … i*${o.tasksPerElement}+${o.tasksPerElement - 1} of the ranks file (one rank per line); ranks
 # whose marker (markers/${step}/<rank>.done) exists are skipped, so rerunning or requeueing is safe.
 ${sbatchLines.map((l) => `#SBATCH ${l}`).join('\n')}
