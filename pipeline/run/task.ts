@@ -30,7 +30,7 @@ import { loadModuleStages } from '../custom/load.js';
 import { LengthProbe, sourceGroups } from '../report/collect.js';
 import { hostname } from 'node:os';
 import { inputName } from '../config/input-path.js';
-import { displayLocation, StorageNotFoundError } from '../../storage/index.js';
+import { displayLocation, isRemote, StorageNotFoundError } from '../../storage/index.js';
 
 export interface TaskRequest {
   runDir: string;
@@ -260,9 +260,10 @@ async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Regi
         yield doc;
       }
     } catch (e) {
-      // An input that is gone (deleted after the inputs were listed, or a URL that answers 404) is one bad record,
-      // not the end of the task; anything else (refused credentials, a bug) still ends it.
-      if (yielded || !(e instanceof StorageNotFoundError || (e as NodeJS.ErrnoException).code === 'ENOENT')) throw e;
+      // A remote input that is gone (deleted from the bucket after the inputs were listed, or a URL of a paths
+      // file that answers 404) is one bad record, not the end of the task. A local file that vanished still
+      // fails its task (a disk that is not mounted is not bad input), and so does anything else.
+      if (yielded || !isRemote(file) || !(e instanceof StorageNotFoundError)) throw e;
       ctx.stats.countRead();
       ctx.stats.drop('read', 'read:missing_file');
       ctx.log.warn(`${displayLocation(file)}:0: the input is not there any more (${(e as Error).message}) [read:missing_file]`);
