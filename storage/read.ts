@@ -36,7 +36,9 @@ export async function* readRanged(backend: Backend, location: string, opts: Read
   let total = opts.size;
   let failures = 0;
   let refreshedCredentials = false;
+  let resumed = false;
   const again = async (e: unknown): Promise<void> => {
+    resumed = true;
     if (isExpiredCredentials(e) && !refreshedCredentials) {
       refreshedCredentials = true;
       resetS3Clients();
@@ -53,7 +55,9 @@ export async function* readRanged(backend: Backend, location: string, opts: Read
   for (;;) {
     let res: RangeResponse;
     try {
-      res = await backend.openRange(location, { start: pos, end, etag } as ReadRange & { start: number; etag?: string });
+      // The first request is compared with the listed ETag after it answers; a resumed one asks the server
+      // (If-Match), which some S3-compatible servers pay for by hashing the object.
+      res = await backend.openRange(location, { start: pos, end, etag: resumed ? etag : undefined } as ReadRange & { start: number; etag?: string });
     } catch (e) {
       if (e instanceof StorageChangedError) throw new StorageChangedError(where, pos, `its ETag is no longer ${etag}`);
       await again(e);
