@@ -1,6 +1,10 @@
 // `biglm export`: write a run's token shards in the formats other trainers read (Megatron-LM, datatrove).
 
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { createReadStream, promises as fs } from 'node:fs';
+import { isRemote, joinLocation, writeObject } from '../../storage/index.js';
+import { openMirror } from '../../pipeline/run/remote-run.js';
 import { parseCommand, UsageError } from '../args.js';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../pipeline/export/index.js';
 
@@ -32,10 +36,25 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   if (!values.out) throw new UsageError('--out PREFIX is required');
   const t0 = performance.now();
-  const record = await exportRun(positionals[0], format, values.out, values.quick ? 'size' : 'sha256');
+  // A run in a bucket is read through a local mirror of its manifest and shards; an s3:// PREFIX is written
+  // to a temporary folder and uploaded, the .export.json record last (it says the export is complete).
+  const runDir = isRemote(positionals[0]) ? await openMirror(positionals[0], { skip: (rel) => !/^(manifest\.json|shards\/)/.test(rel) }) : positionals[0];
+  const remoteOut = isRemote(values.out) ? values.out : undefined;
+  const scratch = remoteOut ? await fs.mkdtemp(path.join(os.tmpdir(), 'biglm-export-')) : undefined;
+  const localOut = scratch ? path.join(scratch, path.basename(values.out)) : values.out;
+  const record = await exportRun(runDir, format, localOut, values.quick ? 'size' : 'sha256');
+  if (scratch && remoteOut) {
+    const recordFile = `${localOut}.export.json`;
+    if (runDir !== positionals[0]) await fs.writeFile(recordFile, JSON.stringify({ ...JSON.parse(await fs.readFile(recordFile, 'utf8')), run: positionals[0] }, null, 2) + '\n');
+    const base = remoteOut.slice(0, remoteOut.lastIndexOf('/'));
+    for (const f of [...record.files.map((x) => x.path), path.basename(recordFile)]) {
+      await writeObject(joinLocation(base, f), createReadStream(path.join(scratch, f), { highWaterMark: 1 << 20 }));
+    }
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
   const s = (performance.now() - t0) / 1000;
-  const dir = path.dirname(values.out);
-  for (const f of record.files) console.log(`${path.join(dir, f.path)}  ${f.bytes} bytes  sha256 ${f.sha256.slice(0, 16)}…`);
+  const dir = remoteOut ? remoteOut.slice(0, remoteOut.lastIndexOf('/')) : path.dirname(values.out);
+  for (const f of record.files) console.log(`${remoteOut ? joinLocation(dir, f.path) : path.join(dir, f.path)}  ${f.bytes} bytes  sha256 ${f.sha256.slice(0, 16)}…`);
   console.error(
     `exported ${record.documents.toLocaleString('en-US')} documents, ${record.tokens.toLocaleString('en-US')} tokens (${format}) in ${s.toFixed(1)} s → ${values.out}.export.json`,
   );

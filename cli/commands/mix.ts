@@ -7,6 +7,8 @@ import { loadMixFile } from '../../pipeline/mix/schema.js';
 import { buildMixture, prepareMixtures } from '../../pipeline/mix/mix.js';
 import { formatMixTable, formatPlanTable } from '../../pipeline/mix/table.js';
 import { promises as fs } from 'node:fs';
+import { isRemote } from '../../storage/index.js';
+import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
 
 export const MIX_HELP = `biglm mix <mix.json> [--out DIR] [--force] [--only NAME] [--dry-run]
 
@@ -47,7 +49,18 @@ export async function mixCommand(argv: string[]): Promise<number> {
     if (unknown.length > 0) throw new UsageError(`--only ${unknown.join(', ')}: no such mixture; the file has ${known.join(', ')}`);
     file.mixtures = file.mixtures.filter((m) => values.only!.includes(m.name));
   }
-  const out = path.resolve(values.out ?? path.join('runs', path.basename(positionals[0]).replace(/\.json$/, '')));
+  // Runs in a bucket are read through local mirrors of what a mix reads; an s3:// --out is built in a mirror
+  // and pushed when every mixture is done (pipeline/run/remote-run.ts).
+  const mirrors = new Map<string, Promise<string>>();
+  for (const m of file.mixtures) {
+    for (const s of m.sources) {
+      if (!isRemote(s.run)) continue;
+      if (!mirrors.has(s.run)) mirrors.set(s.run, openMirror(s.run, { skip: (rel) => !/^(manifest\.json|config\.json|shards\/|tokenizer\/)/.test(rel) }));
+      s.run = await mirrors.get(s.run)!;
+    }
+  }
+  const remoteOut = values.out !== undefined && isRemote(values.out) ? values.out : undefined;
+  const out = remoteOut ? await openMirror(remoteOut) : path.resolve(values.out ?? path.join('runs', path.basename(positionals[0]).replace(/\.json$/, '')));
   const log = countingLogger();
   const prepared = await prepareMixtures(file, { out, force: Boolean(values.force), log, verify: values.quick ? 'size' : 'sha256' });
   if (values['dry-run']) {
@@ -64,6 +77,7 @@ export async function mixCommand(argv: string[]): Promise<number> {
     log.info(`  → ${path.relative(process.cwd(), p.outDir) || '.'}: ${manifest.totals.shards} shard(s) in ${s.toFixed(1)} s (${(manifest.totals.tokens / s / 1e6).toFixed(1)} M tokens/s)`);
     manifests.push(manifest);
   }
+  await pushChanged(out);
   console.log(formatMixTable(manifests));
   return 0;
 }

@@ -3,6 +3,7 @@
 // next to each mixed run (config.json).
 
 import * as path from 'node:path';
+import { isRemote } from '../../storage/index.js';
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { ShardMaxBytes, editorSchemaKey } from '../config/schema.js';
@@ -178,7 +179,8 @@ export interface ResolvedMixFile {
 }
 
 export function sourceName(run: string): string {
-  return path.basename(path.resolve(run)).replace(/[^A-Za-z0-9._-]/g, '_') || 'source';
+  const last = isRemote(run) ? run.replace(/\/+$/, '').split('/').pop()! : path.basename(path.resolve(run));
+  return last.replace(/[^A-Za-z0-9._-]/g, '_') || 'source';
 }
 
 export function parseMixFile(raw: unknown, configDir: string, where = 'mix file'): ResolvedMixFile {
@@ -197,7 +199,7 @@ export function parseMixFile(raw: unknown, configDir: string, where = 'mix file'
       sources: m.sources.map((s) => ({
         name: s.name ?? sourceName(s.run),
         runAsWritten: s.run,
-        run: path.resolve(configDir, s.run),
+        run: isRemote(s.run) ? s.run.replace(/\/+$/, '') : path.resolve(configDir, s.run),
         ...(s.weight !== undefined ? { weight: s.weight } : {}),
         ...(s.tokens !== undefined ? { tokens: s.tokens } : {}),
         maxEpochs: s.maxEpochs ?? file.maxEpochs,

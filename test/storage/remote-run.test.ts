@@ -90,4 +90,31 @@ describe.skipIf(!haveDist)('a run directory on S3', () => {
     expect([...got.keys()]).toEqual([...want.keys()]);
     for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
   });
+
+  it('exports and mixes a run in the bucket into the bucket, as the same commands do on local folders', async () => {
+    const env = { ...s3.env, BIGLM_SCRATCH: tempDir('biglm-scratch-') };
+    const localExport = await biglm(['export', path.join(work, 'local'), '--format', 'megatron', '--out', path.join(work, 'export', 'x')], env);
+    expect(localExport.code, localExport.stderr).toBe(0);
+    const remoteExport = await biglm(['export', 's3://runs/x', '--format', 'megatron', '--out', 's3://runs/exports/x'], env);
+    expect(remoteExport.code, remoteExport.stderr).toBe(0);
+    for (const ext of ['bin', 'idx']) {
+      expect((await readBytes(`s3://runs/exports/x.${ext}`)).equals(await fs.readFile(path.join(work, 'export', `x.${ext}`))), ext).toBe(true);
+    }
+    expect(JSON.parse((await readBytes('s3://runs/exports/x.export.json')).toString()).run).toBe('s3://runs/x');
+
+    const mix = (run: string) => ({ seed: 0, totalTokens: 3000, maxEpochs: 2, mixtures: [{ name: 'all', sources: [{ run, name: 'mail', weight: 1 }] }] });
+    await fs.writeFile(path.join(work, 'mix-local.json'), JSON.stringify(mix(path.join(work, 'local'))));
+    await fs.writeFile(path.join(work, 'mix-s3.json'), JSON.stringify(mix('s3://runs/x')));
+    const localMix = await biglm(['mix', path.join(work, 'mix-local.json'), '--out', path.join(work, 'mixed')], env);
+    expect(localMix.code, localMix.stderr).toBe(0);
+    const remoteMix = await biglm(['mix', path.join(work, 'mix-s3.json'), '--out', 's3://runs/mixed'], env);
+    expect(remoteMix.code, remoteMix.stderr).toBe(0);
+    const shards = (await fs.readdir(path.join(work, 'mixed', 'all', 'shards'))).sort();
+    expect(shards.length).toBeGreaterThan(0);
+    expect((await keys('s3://runs/mixed/all/shards')).sort()).toEqual(shards);
+    for (const name of shards) {
+      expect((await readBytes(`s3://runs/mixed/all/shards/${name}`)).equals(await fs.readFile(path.join(work, 'mixed', 'all', 'shards', name))), name).toBe(true);
+    }
+    expect(await keys('s3://runs/mixed/all')).toContain('manifest.json');
+  });
 });
