@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseCommand, UsageError } from '../args.js';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../pipeline/export/index.js';
 
-export const EXPORT_HELP = `biglm export <run-dir> --format megatron|datatrove --out PREFIX [--quick] [--seed N | --no-shuffle]
+export const EXPORT_HELP = `biglm export <run-dir> --format megatron|datatrove|hf-datasets --out PREFIX [--quick] [--seed N | --no-shuffle]
 
 Write a run's documents (a prepared or a mixed run), in shard order, one sequence per document with its
 EOS, in another trainer's format. The run is checked first (manifest, shard sha256).
@@ -14,6 +14,9 @@ EOS, in another trainer's format. The run is checked first (manifest, shard sha2
   --format datatrove   PREFIX.ds + PREFIX.ds.index + PREFIX.ds.metadata: datatrove's tokenized files,
                        documents shuffled as datatrove's DocumentTokenizer shuffles them
                        (numpy default_rng(seed).permutation)
+  --format hf-datasets PREFIX/ as Hugging Face datasets' save_to_disk folder: the shards in the Arrow
+                       stream format (Dataset.from_file) + state.json + dataset_info.json
+                       (datasets.load_from_disk(PREFIX))
   --seed N             datatrove: the shuffle's seed (default 0)
   --no-shuffle         datatrove: keep the run's document order
   --out PREFIX         output path without extension; PREFIX.export.json records the lineage

@@ -7,13 +7,15 @@ import { writeJsonAtomic } from '../core/atomic.js';
 import { readRunManifest } from '../mix/source-run.js';
 import { exportMegatron, type ExportSummary } from './megatron.js';
 import { exportDatatrove, type DatatroveExportOptions } from './datatrove.js';
+import { exportHfDatasets } from './hf-datasets.js';
 
 export { exportMegatron, MEGATRON_DTYPE, MEGATRON_INDEX_HEADER, type ExportSummary } from './megatron.js';
 export { exportDatatrove, type DatatroveExportOptions } from './datatrove.js';
 export { numpyPermutation } from './numpy-permutation.js';
+export { exportHfDatasets, hfDataFileName } from './hf-datasets.js';
 export { BinaryFile, type ExportedFile } from './binary-file.js';
 
-export const EXPORT_FORMATS = ['megatron', 'datatrove'] as const;
+export const EXPORT_FORMATS = ['megatron', 'datatrove', 'hf-datasets'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportRecord extends ExportSummary {
@@ -39,7 +41,12 @@ export async function exportRun(
   if (os.endianness() !== 'LE') throw new Error('the export formats are little-endian; this machine is big-endian');
   const run = await readRunManifest(runDir, { label: `run ${runDir}`, verify });
   await fs.mkdir(path.dirname(path.resolve(prefix)), { recursive: true });
-  const summary = format === 'megatron' ? await exportMegatron(run, prefix) : await exportDatatrove(run, prefix, datatrove);
+  const summary =
+    format === 'megatron'
+      ? await exportMegatron(run, prefix)
+      : format === 'datatrove'
+        ? await exportDatatrove(run, prefix, datatrove)
+        : await exportHfDatasets(run, prefix);
   const record: ExportRecord = {
     format,
     run: runDir,
