@@ -1,6 +1,7 @@
 // `biglm export-model`: a training checkpoint as a model folder another framework loads (Hugging Face transformers).
 
 import { parseCommand, UsageError } from '../args.js';
+import { initBackend } from '../../model/backend.js';
 import { exportHfModel, MODEL_EXPORT_FORMATS, type ModelExportFormat } from '../../model/export-hf/index.js';
 import { hfTokenizerFilesOrReason } from '../../tokenizer/export/model-folder.js';
 
@@ -28,6 +29,8 @@ export async function exportModelCommand(argv: string[]): Promise<number> {
     throw new UsageError(`--format must be one of ${MODEL_EXPORT_FORMATS.join(', ')}; got ${JSON.stringify(values.format ?? null)}`);
   }
   if (!values.out) throw new UsageError('--out DIR is required');
+  // The weights only pass through tfjs tensors; WASM holds them without tfjs' pure-JS backend banner.
+  await initBackend('wasm');
   const record = await exportHfModel(positionals[0], values.out, async (dir, ref) => {
     const r = await hfTokenizerFilesOrReason(dir, ref);
     if (r.reason) console.error(`warning: no tokenizer in the export: ${r.reason}`);
