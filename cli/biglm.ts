@@ -43,13 +43,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Storage refused the credentials; from a pool thread the error arrives as a plain Error with its message. */
+function isAccessError(e: unknown): boolean {
+  const err = e as Error | undefined;
+  return err?.name === 'StorageAccessError' || /: access denied \(.*\); check the credentials/.test(err?.message ?? '');
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
     // refused credentials are a configuration problem too: fix them and rerun (the run resumes)
-    if (e instanceof UsageError || e instanceof ConfigError || (e as Error)?.name === 'StorageAccessError') {
+    if (e instanceof UsageError || e instanceof ConfigError || isAccessError(e)) {
       console.error(`biglm: ${(e as Error).message}`);
       process.exitCode = 2;
     } else {

@@ -9,6 +9,8 @@ import { schemeOf } from './location.js';
 import { readableOf, readRanged, type ReadOptions } from './read.js';
 import { s3Backend } from './s3.js';
 import { matchListing, splitGlob } from './glob.js';
+import { isExpiredCredentials } from './retry.js';
+import { resetS3Clients } from './s3-client.js';
 
 export type { Backend, ObjectInfo, ReadRange } from './backend.js';
 export { StorageAccessError, StorageChangedError, StorageNotFoundError, StorageReadError } from './errors.js';
@@ -23,9 +25,33 @@ export function backendFor(location: string): Backend {
   return scheme === 's3' ? s3Backend : scheme === 'http' ? httpBackend : localBackend;
 }
 
+/**
+ * One more try, with credentials read again, when the first is refused as expired (a session token that ran
+ * out mid-run; the profile or the environment may hold new ones). Reads do the same inside their retries.
+ */
+async function withFreshCredentials<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (e) {
+    if (!isExpiredCredentials(e)) throw e;
+    resetS3Clients();
+    return op();
+  }
+}
+
 /** Every object below a folder / key prefix, in byte order. */
-export function listObjects(prefix: string): AsyncIterable<ObjectInfo> {
-  return backendFor(prefix).list(prefix);
+export async function* listObjects(prefix: string): AsyncIterable<ObjectInfo> {
+  let yielded = 0;
+  try {
+    for await (const o of backendFor(prefix).list(prefix)) {
+      yielded++;
+      yield o;
+    }
+  } catch (e) {
+    if (yielded > 0 || !isExpiredCredentials(e)) throw e;
+    resetS3Clients();
+    yield* backendFor(prefix).list(prefix);
+  }
 }
 
 /** The objects a glob matches (`**`, `*`, `{a,b}`, … as picomatch), in byte order; a plain location lists its folder. */
@@ -37,7 +63,7 @@ export async function listGlob(pattern: string): Promise<ObjectInfo[]> {
 }
 
 export function statObject(location: string): Promise<ObjectInfo | undefined> {
-  return backendFor(location).stat(location);
+  return withFreshCredentials(() => backendFor(location).stat(location));
 }
 
 /** The bytes of an object as they arrive, resuming after dropped connections (read.ts). */
@@ -62,14 +88,16 @@ export async function readText(location: string): Promise<string> {
 
 /** Readers see all of it or none of it (local: temporary name + rename; S3: one PUT or a completed multipart upload). */
 export function writeObject(location: string, data: Uint8Array | string | Readable): Promise<void> {
+  // a stream cannot be sent twice; buffers and strings can
+  if (typeof data === 'string' || data instanceof Uint8Array) return withFreshCredentials(() => backendFor(location).write(location, data));
   return backendFor(location).write(location, data);
 }
 
 export async function renameObject(from: string, to: string): Promise<void> {
   if (schemeOf(from) !== schemeOf(to)) throw new Error(`cannot rename ${from} to ${to}: they are on different storage`);
-  return backendFor(from).rename(from, to);
+  return withFreshCredentials(() => backendFor(from).rename(from, to));
 }
 
 export function deleteObject(location: string): Promise<void> {
-  return backendFor(location).delete(location);
+  return withFreshCredentials(() => backendFor(location).delete(location));
 }

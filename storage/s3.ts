@@ -75,6 +75,10 @@ export const s3Backend: Backend = {
       const head = await s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return { location, size: head.ContentLength ?? 0, etag: head.ETag };
     } catch (e) {
+      // A HEAD answer has no body to name its error; S3 answers 400 to one signed with an expired session token.
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 400) {
+        throw new StorageAccessError(location, 'HTTP 400 to a HEAD request, as S3 answers when the session token has expired');
+      }
       try {
         mapS3Error(location, e);
       } catch (mapped) {

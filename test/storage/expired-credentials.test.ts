@@ -11,11 +11,14 @@ let s3: TestS3;
 let proxy: Server;
 let proxyUrl: string;
 const expired: string[] = [];
+/** Requests to refuse as expired whatever their key (a token that runs out once, then is refreshed by its provider). */
+let expireNext = 0;
 
 beforeAll(async () => {
   s3 = await startS3(['creds']);
   proxy = createServer((req, res) => {
-    if (/Credential=EXPIRING\//.test(req.headers.authorization ?? '')) {
+    if (expireNext > 0 || /Credential=EXPIRING\//.test(req.headers.authorization ?? '')) {
+      expireNext = Math.max(0, expireNext - 1);
       expired.push(`${req.method} ${req.url}`);
       req.resume();
       res.writeHead(400, { 'content-type': 'application/xml' });
@@ -70,5 +73,21 @@ describe('expired S3 credentials', () => {
     } finally {
       process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
     }
+  });
+
+  it('are read again once for a listing, a stat, a write and a delete too', async () => {
+    const { deleteObject, listGlob, statObject } = await import('../../storage/index.js');
+    configureS3({ endpoint: proxyUrl, pathStyle: true });
+    expired.length = 0;
+    expireNext = 1;
+    await writeObject('s3://creds/b.txt', 'written after a refresh');
+    expireNext = 1;
+    expect((await statObject('s3://creds/b.txt'))?.size).toBe('written after a refresh'.length);
+    expireNext = 1;
+    expect((await listGlob('s3://creds/*.txt')).map((o) => o.location)).toEqual(['s3://creds/a.txt', 's3://creds/b.txt']);
+    expireNext = 1;
+    await deleteObject('s3://creds/b.txt');
+    expect(await statObject('s3://creds/b.txt')).toBeUndefined();
+    expect(expired.map((r) => r.split(' ')[0])).toEqual(['PUT', 'HEAD', 'GET', 'DELETE']);
   });
 });
