@@ -7,7 +7,12 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
-import { writeObject } from '../../storage/index.js';
+import { deleteObject, writeObject } from '../../storage/index.js';
+import { resolveConfig } from '../../pipeline/config/resolve.js';
+import { defaultRegistries } from '../../pipeline/registries.js';
+import { openRunDir } from '../../pipeline/executor/run-dir.js';
+import { runLocal } from '../../pipeline/executor/local.js';
+import { memoryLogger } from '../../pipeline/core/log.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { biglm, haveDist, removeTempDirs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
@@ -55,6 +60,23 @@ describe.skipIf(!haveDist)('prepare with remote inputs', () => {
     const rows = await shardRows(path.join(local, 's3'));
     expect(rows.length).toBeGreaterThan(5);
     expect(rows).toEqual(await shardRows(path.join(local, 'disk')));
+  });
+
+  it('counts an object deleted between the listing and its task as one read:missing_file drop', async () => {
+    const local = tempDir('biglm-s3gone-');
+    const names = await writeRealCorpus(path.join(local, 'in'), 3, 5);
+    for (const n of names) await writeObject(`s3://corpus/gone/${n}`, await fs.readFile(path.join(local, 'in', n)));
+    const reg = defaultRegistries();
+    const cfg = await resolveConfig({ inputs: ['s3://corpus/gone/*.jsonl'], tokenizer: { name: 'gpt2' } }, local, reg);
+    expect(cfg.inputs).toHaveLength(3);
+    await deleteObject(`s3://corpus/gone/${names[1]}`);
+    const run = await openRunDir(path.join(local, 'run'), cfg, reg, false);
+    const log = memoryLogger();
+    await runLocal(run, { workers: 1, log, progress: false });
+    const manifest = JSON.parse(await fs.readFile(path.join(local, 'run', 'manifest.json'), 'utf8'));
+    expect(manifest.totals.dropped).toEqual({ 'read:missing_file': 1 });
+    expect(manifest.totals.kept + 1).toBe(manifest.totals.read);
+    expect(log.lines.join('\n')).toContain(`s3://corpus/gone/${names[1]}:0: the input is not there any more`);
   });
 
   it('says which bucket is missing, and exits 2 on wrong credentials', async () => {
