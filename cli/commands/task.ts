@@ -13,7 +13,7 @@ import { exists } from '../../pipeline/core/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import { isRemote } from '../../storage/index.js';
-import { closeMirror, openMirror } from '../../pipeline/run/remote-run.js';
+import { closeMirror, openMirror, pullTaskInputs } from '../../pipeline/run/remote-run.js';
 
 export const TASK_HELP = `biglm task --run DIR --stage NAME (--rank R | --rank-from-env [--ranks-file FILE] [--tasks-per-element K])
 
@@ -60,7 +60,7 @@ export async function taskCommand(argv: string[]): Promise<number> {
   if (!isRemote(values.run)) return runTaskCommand(values.run, step, values);
   // A run on S3 (Slurm nodes that share only the bucket): this process works in a mirror of its own, pulled
   // without other tasks' final outputs; its task pushes its outputs, then its marker (pipeline/run/remote-run.ts).
-  const mirror = await openMirror(values.run, { private: true, skip: (rel) => /^(shards|text|logs|slurm)\//.test(rel) });
+  const mirror = await openMirror(values.run, { private: true, skip: (rel) => /^(shards|text|logs|slurm|segments|dedup)\//.test(rel) });
   try {
     return await runTaskCommand(mirror, step, values);
   } finally {
@@ -100,6 +100,8 @@ async function runTaskCommand(runDir: string, step: string, values: TaskValues):
   const todo = [];
   for (const r of ranks) if (!(await exists(runPaths.marker(runDir, step, r)))) todo.push(r);
   const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());
+  // in a task's own mirror of a bucket's run: the files of the steps before that these ranks read
+  await pullTaskInputs(runDir, plan, step, todo);
   if (todo.length > 0) {
     const missing = await missingBefore(runDir, plan, step);
     if (missing) {

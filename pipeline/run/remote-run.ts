@@ -14,7 +14,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deleteObject, joinLocation, listObjects, readStream, writeObject, type ObjectInfo } from '../../storage/index.js';
+import { deleteObject, joinLocation, listObjects, readStream, statObject, writeObject, type ObjectInfo } from '../../storage/index.js';
+import type { Plan } from './plan.js';
+import { runPaths } from './layout.js';
 import type { FileRecord } from './file-record.js';
 
 /** In a mirror: the run directory it mirrors. */
@@ -70,6 +72,42 @@ export async function openMirror(url: string, opts: MirrorOptions = {}): Promise
     if (!remoteMarkers.has(rel)) await fs.rm(path.join(dir, rel), { force: true });
   }
   return dir;
+}
+
+/** Downloads objects of the run below `prefix` (relative, '/'-separated) that the mirror lacks or holds at another size. */
+export async function pullPrefix(runDir: string, prefix: string): Promise<void> {
+  const url = remoteOf(runDir);
+  if (url === undefined) return;
+  for await (const o of listObjects(joinLocation(url, prefix))) await pullObject(runDir, relativeKey(url, o), o);
+}
+
+async function pullObject(runDir: string, rel: string, o: ObjectInfo): Promise<void> {
+  const local = path.join(runDir, rel);
+  const st = await fs.stat(local).catch(() => undefined);
+  if (st?.size === o.size) return;
+  await writeObject(local, readStream(o.location, { etag: o.etag, size: o.size }));
+}
+
+/**
+ * What the given ranks of a step read that a task's mirror leaves out at first: the segment files of those ranks
+ * (a later segment), dedup's files (a later segment or a global step), every segment file (tokenizer training).
+ * So a Slurm element downloads its own inputs, not every rank's.
+ */
+export async function pullTaskInputs(runDir: string, plan: Plan, step: string, ranks: number[]): Promise<void> {
+  if (remoteOf(runDir) === undefined) return;
+  const s = plan.steps.find((x) => x.name === step);
+  if (s === undefined) return;
+  if (s.kind === 'segment' && s.segment > 0) {
+    const url = remoteOf(runDir)!;
+    for (const rank of ranks) {
+      const rel = path.relative(runDir, runPaths.segment(runDir, s.segment - 1, rank)).split(path.sep).join('/');
+      const info = await statObject(joinLocation(url, rel));
+      // a missing file is reported by the task that reads it, against its producer's marker
+      if (info !== undefined) await pullObject(runDir, rel, info);
+    }
+  }
+  if ((s.kind === 'segment' && s.segment > 0) || s.kind === 'global') await pullPrefix(runDir, 'dedup');
+  if (s.kind === 'tokenizer') await pullPrefix(runDir, 'segments');
 }
 
 /** Removes a task's own mirror. */
