@@ -1,6 +1,8 @@
 // `biglm report <run>…`: write report.html into a run directory (prepare, mix, mask or train) from the
 // files the run left — the same page the run writes when it finishes, rewritten now (e.g. mid-run).
 
+import { isRemote, joinLocation } from '../../storage/index.js';
+import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand, UsageError } from '../args.js';
@@ -26,7 +28,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError(`expected a run directory\n\n${REPORT_HELP}`);
   for (const dir of positionals) {
-    for (const run of await runsIn(path.resolve(dir))) console.log(await writeRunReport(run));
+    // a run in a bucket: the report is written in a mirror of what it reads (not the shards) and uploaded
+    const local = isRemote(dir) ? await openMirror(dir, { skip: (rel) => /^(shards|text|segments|dedup\/[^/]+\/(sigs|pairs|hashes|minima|keys))\//.test(rel) }) : path.resolve(dir);
+    for (const run of await runsIn(local)) {
+      const written = await writeRunReport(run);
+      console.log(isRemote(dir) ? joinLocation(dir, path.relative(local, written)) : written);
+    }
+    if (isRemote(dir)) await pushChanged(local);
   }
   return 0;
 }

@@ -116,5 +116,13 @@ describe.skipIf(!haveDist)('a run directory on S3', () => {
       expect((await readBytes(`s3://runs/mixed/all/shards/${name}`)).equals(await fs.readFile(path.join(work, 'mixed', 'all', 'shards', name))), name).toBe(true);
     }
     expect(await keys('s3://runs/mixed/all')).toContain('manifest.json');
+
+    // the report of a run in the bucket is written again and uploaded
+    const { deleteObject } = await import('../../storage/index.js');
+    await deleteObject('s3://runs/x/report.html');
+    const report = await biglm(['report', 's3://runs/x'], env);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout.trim()).toBe('s3://runs/x/report.html');
+    expect((await readBytes('s3://runs/x/report.html')).toString()).toMatch(/^<!doctype html>/i);
   });
 });
