@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
 import { deleteObject, writeObject } from '../../storage/index.js';
+import { expandInputs } from '../../pipeline/config/glob.js';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
@@ -60,6 +61,14 @@ describe.skipIf(!haveDist)('prepare with remote inputs', () => {
     const rows = await shardRows(path.join(local, 's3'));
     expect(rows.length).toBeGreaterThan(5);
     expect(rows).toEqual(await shardRows(path.join(local, 'disk')));
+  });
+
+  it('expands s3:// globs, prefixes and ! exclusions next to local patterns, sorted', async () => {
+    for (const k of ['ex/a/1.jsonl', 'ex/a/2.jsonl', 'ex/b/3.jsonl', 'ex/b/.hidden.jsonl', 'ex/c.jsonl']) await writeObject(`s3://corpus/${k}`, '{"text":"x"}\n');
+    const got = await expandInputs(['s3://corpus/ex/**/*.jsonl', '!s3://corpus/ex/a/2.jsonl', 's3://corpus/ex/b', 'https://example.org/x.warc.gz'], '/nonexistent');
+    expect(got.unmatched).toEqual([]);
+    expect(got.files).toEqual(['https://example.org/x.warc.gz', 's3://corpus/ex/a/1.jsonl', 's3://corpus/ex/b/3.jsonl', 's3://corpus/ex/c.jsonl']);
+    expect((await expandInputs(['s3://corpus/ex/none/*.jsonl'], '/nonexistent')).unmatched).toEqual(['s3://corpus/ex/none/*.jsonl']);
   });
 
   it('counts an object deleted between the listing and its task as one read:missing_file drop', async () => {
