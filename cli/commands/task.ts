@@ -13,7 +13,8 @@ import { exists } from '../../pipeline/core/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import { isRemote } from '../../storage/index.js';
-import { closeMirror, openMirror, pullTaskInputs } from '../../pipeline/run/remote-run.js';
+import { closeMirror, openMirror, pullTaskInputs, pushFiles } from '../../pipeline/run/remote-run.js';
+import * as path from 'node:path';
 
 export const TASK_HELP = `biglm task --run DIR --stage NAME (--rank R | --rank-from-env [--ranks-file FILE] [--tasks-per-element K])
 
@@ -58,11 +59,14 @@ export async function taskCommand(argv: string[]): Promise<number> {
   const step = values.stage ?? values.step;
   if (!values.run || !step) throw new UsageError(`--run and --stage are required\n\n${TASK_HELP}`);
   if (!isRemote(values.run)) return runTaskCommand(values.run, step, values);
-  // A run on S3 (Slurm nodes that share only the bucket): this process works in a mirror of its own, pulled
-  // without other tasks' final outputs; its task pushes its outputs, then its marker (pipeline/run/remote-run.ts).
-  const mirror = await openMirror(values.run, { private: true, skip: (rel) => /^(shards|text|logs|slurm|segments|dedup)\//.test(rel) });
+  // A run on S3 (Slurm nodes that share only the bucket): this process works in a mirror of its own that holds
+  // what its ranks read (pullTaskInputs); its task pushes its outputs, then its marker (pipeline/run/remote-run.ts).
+  const mirror = await openMirror(values.run, { private: true });
   try {
-    return await runTaskCommand(mirror, step, values);
+    const code = await runTaskCommand(mirror, step, values);
+    // finalize's report.html is outside its marker (biglm report rewrites it): uploaded after it
+    if (step === 'finalize' && (await exists(path.join(mirror, 'report.html')))) await pushFiles(mirror, ['report.html']);
+    return code;
   } finally {
     await closeMirror(mirror);
   }

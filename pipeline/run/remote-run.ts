@@ -27,7 +27,12 @@ export interface MirrorOptions {
   force?: boolean;
   /** Leave these out of the pull (relative paths): a task needs no other task's shards. */
   skip?: (rel: string) => boolean;
-  /** A mirror of its own (a Slurm task; several may run on one node at once), removed by `closeMirror`. */
+  /**
+   * A task's mirror (a Slurm element; several may run on one node at once), removed by `closeMirror`. It lists
+   * only `markers/` and `tokenizer/` and gets config.json and plan.json; markers are empty placeholders that say
+   * which tasks are done, and `pullTaskInputs` downloads the real markers and files its ranks read. Without this,
+   * each element of a 90,000-rank run would download every marker and stats file of the run.
+   */
   private?: boolean;
 }
 
@@ -58,11 +63,17 @@ export async function openMirror(url: string, opts: MirrorOptions = {}): Promise
   await fs.mkdir(dir, { recursive: true });
   await fs.writeFile(path.join(dir, REMOTE_FILE), JSON.stringify({ url: root }) + '\n');
   const remoteMarkers = new Set<string>();
-  for await (const o of listObjects(root)) {
+  const listing = opts.private ? privateListing(root) : listObjects(root);
+  for await (const o of listing) {
     const rel = relativeKey(root, o);
     if (rel.startsWith('markers/')) remoteMarkers.add(rel);
     if (opts.skip?.(rel)) continue;
     const local = path.join(dir, rel);
+    if (opts.private && rel.startsWith('markers/')) {
+      await fs.mkdir(path.dirname(local), { recursive: true });
+      await fs.writeFile(local, '');
+      continue;
+    }
     const st = await fs.stat(local).catch(() => undefined);
     // markers are small and decide everything: always the bucket's copy
     if (st?.size === o.size && !rel.startsWith('markers/')) continue;
@@ -74,17 +85,29 @@ export async function openMirror(url: string, opts: MirrorOptions = {}): Promise
   return dir;
 }
 
-/** Downloads objects of the run below `prefix` (relative, '/'-separated) that the mirror lacks or holds at another size. */
-export async function pullPrefix(runDir: string, prefix: string): Promise<void> {
-  const url = remoteOf(runDir);
-  if (url === undefined) return;
-  for await (const o of listObjects(joinLocation(url, prefix))) await pullObject(runDir, relativeKey(url, o), o);
+/** What a task's mirror starts from: the run's config and plan, the markers and the trained tokenizer. */
+async function* privateListing(root: string): AsyncIterable<ObjectInfo> {
+  for (const file of ['config.json', 'plan.json']) {
+    const info = await statObject(joinLocation(root, file));
+    if (info !== undefined) yield info;
+  }
+  for (const prefix of ['markers', 'tokenizer']) yield* listObjects(joinLocation(root, prefix));
 }
 
-async function pullObject(runDir: string, rel: string, o: ObjectInfo): Promise<void> {
+/** Downloads objects of the run below `prefix` (relative, '/'-separated) that the mirror lacks or holds at another size. */
+export async function pullPrefix(runDir: string, prefix: string, keep: (rel: string) => boolean = () => true): Promise<void> {
+  const url = remoteOf(runDir);
+  if (url === undefined) return;
+  for await (const o of listObjects(joinLocation(url, prefix))) {
+    const rel = relativeKey(url, o);
+    if (keep(rel)) await pullObject(runDir, rel, o);
+  }
+}
+
+async function pullObject(runDir: string, rel: string, o: ObjectInfo, always = false): Promise<void> {
   const local = path.join(runDir, rel);
   const st = await fs.stat(local).catch(() => undefined);
-  if (st?.size === o.size) return;
+  if (st?.size === o.size && !always) return;
   await writeObject(local, readStream(o.location, { etag: o.etag, size: o.size }));
 }
 
@@ -94,20 +117,42 @@ async function pullObject(runDir: string, rel: string, o: ObjectInfo): Promise<v
  * So a Slurm element downloads its own inputs, not every rank's.
  */
 export async function pullTaskInputs(runDir: string, plan: Plan, step: string, ranks: number[]): Promise<void> {
-  if (remoteOf(runDir) === undefined) return;
-  const s = plan.steps.find((x) => x.name === step);
-  if (s === undefined) return;
+  const url = remoteOf(runDir);
+  if (url === undefined) return;
+  const i = plan.steps.findIndex((x) => x.name === step);
+  if (i < 0) return;
+  const s = plan.steps[i];
+  const rel = (file: string) => path.relative(runDir, file).split(path.sep).join('/');
+  const pullOne = async (file: string) => {
+    const info = await statObject(joinLocation(url, rel(file)));
+    // a missing file is reported by the task that reads it, against its producer's marker
+    if (info !== undefined) await pullObject(runDir, rel(file), info, true);
+  };
+  const markersOf = (name: string, of: readonly number[]) => Promise.all(of.map((r) => pullOne(runPaths.marker(runDir, name, r))));
+  const all = (worldSize: number) => Array.from({ length: worldSize }, (_, r) => r);
+  // its own markers: a rank done since the element was queued is skipped
+  await markersOf(step, ranks);
+  const tokenizerStep = plan.steps.find((x) => x.kind === 'tokenizer');
   if (s.kind === 'segment' && s.segment > 0) {
-    const url = remoteOf(runDir)!;
-    for (const rank of ranks) {
-      const rel = path.relative(runDir, runPaths.segment(runDir, s.segment - 1, rank)).split(path.sep).join('/');
-      const info = await statObject(joinLocation(url, rel));
-      // a missing file is reported by the task that reads it, against its producer's marker
-      if (info !== undefined) await pullObject(runDir, rel, info);
-    }
+    const before = plan.steps.find((x) => x.kind === 'segment' && x.segment === s.segment - 1)!;
+    await markersOf(before.name, ranks);
+    for (const rank of ranks) await pullOne(runPaths.segment(runDir, s.segment - 1, rank));
+    if (tokenizerStep) await markersOf(tokenizerStep.name, [0]);
   }
   if ((s.kind === 'segment' && s.segment > 0) || s.kind === 'global') await pullPrefix(runDir, 'dedup');
-  if (s.kind === 'tokenizer') await pullPrefix(runDir, 'segments');
+  if (s.kind === 'tokenizer') {
+    const before = plan.steps[i - 1];
+    await markersOf(before.name, all(before.worldSize));
+    await pullPrefix(runDir, 'segments');
+  }
+  if (s.kind === 'finalize') {
+    // finalize checks every task's stats file against its marker, and the report shows the drop examples
+    for (const x of plan.steps) if (x.kind !== 'finalize') await markersOf(x.name, all(x.worldSize));
+    await pullPrefix(runDir, 'stats');
+    await pullPrefix(runDir, 'excluded');
+    // dedup's reports and clusters, not its bulk files (signatures, pairs, hashes)
+    await pullPrefix(runDir, 'dedup', (r) => !/^dedup\/[^/]+\/(sigs|pairs|hashes|minima|keys)\//.test(r));
+  }
 }
 
 /** Removes a task's own mirror. */

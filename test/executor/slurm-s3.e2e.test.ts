@@ -78,6 +78,7 @@ describe.skipIf(skipWhy !== undefined)('a Slurm run whose only shared storage is
     for await (const o of listObjects(`${url}/shards`)) got.set(o.location.slice(url.length + 1), await readBytes(o.location));
     expect([...got.keys()]).toEqual([...reference.keys()]);
     for (const [name, bytes] of reference) expect(got.get(name)?.equals(bytes), name).toBe(true);
+    expect((await readText(`${url}/report.html`)).slice(0, 15).toLowerCase()).toBe('<!doctype html>');
     // every element worked in a mirror of its own, removed when it ended
     const mirrors = path.join(env.BIGLM_SCRATCH, 'biglm-mirrors');
     const left = existsSync(mirrors) ? await fs.readdir(mirrors, { recursive: true }) : [];
