@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
 /** Storage refused the credentials; from a pool thread the error arrives as a plain Error with its message. */
 function isAccessError(e: unknown): boolean {
   const err = e as Error | undefined;
-  return err?.name === 'StorageAccessError' || /: access denied \(.*\); check the credentials/.test(err?.message ?? '');
+  return err?.name === 'StorageAccessError' || /(^|: )\S+: access denied \(/.test(err?.message ?? '');
 }
 
 main(process.argv.slice(2)).then(

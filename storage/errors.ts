@@ -14,8 +14,11 @@ export class StorageNotFoundError extends Error {
 export class StorageAccessError extends Error {
   constructor(readonly location: string, detail: string) {
     super(
-      `${location}: access denied (${detail}); check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / ` +
-        'AWS_SESSION_TOKEN, or AWS_PROFILE and ~/.aws/credentials) and the endpoint (AWS_ENDPOINT_URL)',
+      `${location}: access denied (${detail}); ` +
+        (location.startsWith('s3://')
+          ? 'check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, or AWS_PROFILE and ' +
+            '~/.aws/credentials) and the endpoint (AWS_ENDPOINT_URL)'
+          : 'the server refuses this URL: check that it is public, or use a signed URL or the s3:// location'),
     );
     this.name = 'StorageAccessError';
   }

@@ -13,6 +13,8 @@ export interface FileServerOptions {
   /** Cut the first N bodies (GET) after `cutAfter` bytes by destroying the socket. */
   cutBodies?: number;
   cutAfter?: number;
+  /** Paths answered with 403 (a bucket or CDN that refuses them). */
+  forbidden?: string[];
 }
 
 export interface FileServer {
@@ -30,6 +32,11 @@ export async function startFileServer(root: string, opts: FileServerOptions = {}
     const file = path.join(root, path.normalize(rel));
     const log = { method: req.method ?? 'GET', path: rel, range: req.headers.range, status: 0 };
     requests.push(log);
+    if (opts.forbidden?.includes(rel)) {
+      log.status = 403;
+      res.writeHead(403).end('forbidden');
+      return;
+    }
     if (failures > 0) {
       failures--;
       log.status = 503;

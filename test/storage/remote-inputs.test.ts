@@ -102,6 +102,18 @@ describe.skipIf(!haveDist)('prepare with remote inputs', () => {
     expect(denied.stderr).toMatch(/^biglm: s3:\/\/corpus\/jsonl: access denied \(InvalidAccessKeyId/m);
   });
 
+  it.skipIf(!haveData)('exits 2 naming the URL when a server refuses an input (2 workers)', async () => {
+    const refusing = await startFileServer(DATA, { forbidden: ['/warc/cc.warc.gz', '/warc/whirlwind.warc.gz'] });
+    try {
+      const dir = tempDir('biglm-403-');
+      const r = await biglm(['prepare', '--input', `${refusing.url}/warc/cc.warc.gz`, '--input', `${refusing.url}/warc/whirlwind.warc.gz`, '--out', path.join(dir, 'run'), '--workers', '2', '--no-progress']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`${refusing.url}/warc/(cc|whirlwind)\\.warc\\.gz: access denied \\(HTTP 403 Forbidden\\)`));
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it.skipIf(!haveData)('reads a gzip paths file joined to an HTTP base URL, counting a missing file as one drop', async () => {
     files = await startFileServer(DATA);
     const dir = tempDir('biglm-paths-');
