@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(data('parquet')))('the Parquet reader on real files 
     const docs = await collect(readParquet({ path: data('parquet/sample.warc.parquet'), fileIndex: 0 }, parquetSchema.parse({ textColumn: 'content', contentFormat: 'html' }), ctx));
     expect(ctx.stats.stats.read).toBe(18);
     expect(docs.length + droppedCount(ctx)).toBe(18);
-    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:missing_text': 18 - docs.length });
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:null_text': 18 - docs.length });
     const d = docs[0];
     expect(d.meta.content_format).toBe('html');
     expect(d.meta.rec_type).toBe('response');
