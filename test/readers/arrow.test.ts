@@ -26,7 +26,7 @@ describe('the Arrow IPC reader', () => {
     });
   }
 
-  it('drops rows whose text is null as read:missing_text', async () => {
+  it('drops rows whose text is null as read:null_text', async () => {
     const t = tableFromArrays({ body: ['kept', null as unknown as string, 'also kept'] });
     const p = writeTemp(dir, 'nulls.arrow', tableToIPC(t, 'file'));
     const ctx = makeTestContext();
