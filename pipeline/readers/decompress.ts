@@ -3,9 +3,8 @@
 // names the file and the byte offset, so a reader can drop the record it was in and warn once.
 
 import { createReadStream, promises as fs } from 'node:fs';
-import { Decompress } from 'fzstd';
-import { CompressedInputError, type CompressionFailure } from './decompress-error.js';
 import { gunzipMembers, type GzipDamage } from './gzip-members.js';
+import { unzstdChunks } from './zstd-stream.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -78,42 +77,5 @@ async function* plainChunks(path: string, state: { out: number }): AsyncGenerato
   for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
     state.out += (chunk as Buffer).length;
     yield chunk as Buffer;
-  }
-}
-
-async function* unzstdChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
-  let pending: Uint8Array[] = [];
-  const dec = new Decompress((data) => {
-    if (data.length) pending.push(data);
-  });
-  let consumed = 0;
-  const fail = (e: unknown, at: number): never => {
-    const err = e as Error & { code?: number };
-    // fzstd error code 5 is "unexpected EOF": the stream stops inside a frame.
-    const reason: CompressionFailure = err.code === 5 ? 'truncated_zstd' : 'corrupt_zstd';
-    throw new CompressedInputError(path, reason, at, state.out, err.message);
-  };
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
-    try {
-      dec.push(chunk as Buffer);
-    } catch (e) {
-      fail(e, consumed);
-    }
-    consumed += (chunk as Buffer).length;
-    const out = pending;
-    pending = [];
-    for (const d of out) {
-      state.out += d.length;
-      yield Buffer.from(d.buffer, d.byteOffset, d.length);
-    }
-  }
-  try {
-    dec.push(new Uint8Array(0), true);
-  } catch (e) {
-    fail(e, consumed);
-  }
-  for (const d of pending) {
-    state.out += d.length;
-    yield Buffer.from(d.buffer, d.byteOffset, d.length);
   }
 }
