@@ -1,7 +1,7 @@
 // The error a reader gets when a compressed input stops early or does not decode (kept apart from
 // decompress.ts so the per-format decoders can throw it without importing each other).
 
-export type CompressionFailure = 'truncated_gzip' | 'corrupt_gzip' | 'truncated_zstd' | 'corrupt_zstd';
+export type CompressionFailure = 'truncated_gzip' | 'corrupt_gzip' | 'truncated_zstd' | 'corrupt_zstd' | 'unsupported_compression';
 
 /** A compressed stream that stops early or does not decode. `offset` is in compressed bytes. */
 export class CompressedInputError extends Error {

@@ -3,8 +3,10 @@
 // names the file and the byte offset, so a reader can drop the record it was in and warn once.
 
 import { createReadStream, promises as fs } from 'node:fs';
+import { CompressedInputError } from './decompress-error.js';
 import { gunzipMembers, type GzipDamage } from './gzip-members.js';
 import { unzstdChunks } from './zstd-stream.js';
+import { recompressAdvice, unsupportedCompression } from './unsupported-compression.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -48,15 +50,19 @@ export async function openDecompressed(path: string, options: DecompressOptions 
   let fileBytes: number;
   try {
     fileBytes = (await fh.stat()).size;
-    head = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    head = Buffer.alloc(6);
+    const { bytesRead } = await fh.read(head, 0, 6, 0);
     head = head.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
   const compression = sniffCompression(head);
   const state = { out: 0 };
-  const source =
+  // Inputs are checked for these when the config resolves; a file replaced since then is still not garbage.
+  const unsupported = compression === 'none' ? unsupportedCompression(head) : null;
+  const source = unsupported
+    ? refuse(new CompressedInputError(path, 'unsupported_compression', 0, 0, recompressAdvice(path, unsupported)))
+    :
     compression === 'gzip' ? gunzipMembers(path, state, options.onGzipDamage) : compression === 'zstd' ? unzstdChunks(path, state) : plainChunks(path, state);
   return {
     compression,
@@ -66,6 +72,11 @@ export async function openDecompressed(path: string, options: DecompressOptions 
       return state.out;
     },
   };
+}
+
+// eslint-disable-next-line require-yield
+async function* refuse(error: Error): AsyncGenerator<Buffer> {
+  throw error;
 }
 
 /** Convenience: the decompressed chunks of a file. */
