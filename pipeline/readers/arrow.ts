@@ -10,7 +10,7 @@
 
 import { createReadStream, promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { RecordBatchReader, type RecordBatch } from 'apache-arrow';
+import { RecordBatchReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
@@ -48,6 +48,49 @@ async function* counted(chunks: AsyncIterable<Buffer>, at: { offset: number }): 
   }
 }
 
+/**
+ * The footer's batch locations must lie inside the file: apache-arrow reads them as they are, and a negative
+ * offset makes Node read from the handle's current position, where it loops for ever at end of file.
+ */
+function checkFooterBlocks(footer: RecordBatchFileReader['footer'] | null, size: number): void {
+  if (!footer) throw new Error('no footer');
+  const blocks = [
+    ...Array.from({ length: footer.numRecordBatches }, (_, i) => footer.getRecordBatch(i)),
+    ...Array.from({ length: footer.numDictionaries }, (_, i) => footer.getDictionaryBatch(i)),
+  ];
+  for (const b of blocks) {
+    const offset = Number(b?.offset);
+    const end = offset + Number(b?.metaDataLength) + Number(b?.bodyLength);
+    if (!b || !(offset >= 8 && b.metaDataLength > 0 && Number(b.bodyLength) >= 0 && end <= size)) {
+      throw new Error(`the footer places a record batch at bytes ${offset}–${end}, outside the ${size}-byte file`);
+    }
+  }
+}
+
+/**
+ * The file handle apache-arrow reads through, refusing what only damage asks for, where apache-arrow 21
+ * would loop for ever: a read outside the file (a damaged length sends it to a negative position, which
+ * Node takes as "the current position"), and the same message read again and again (its file reader
+ * retries a block whose message is not a record batch without moving on).
+ */
+function boundedHandle(fh: fs.FileHandle, size: number) {
+  const readsAt = new Map<number, number>();
+  return {
+    fd: fh.fd,
+    stat: () => fh.stat(),
+    close: () => Promise.resolve(), // the reader's caller closes it
+    read(buffer: Uint8Array, offset: number, length: number, position: number) {
+      if (!(Number.isSafeInteger(position) && position >= 0 && position <= size && length >= 0)) {
+        return Promise.reject(new RangeError(`damaged Arrow message: a read of ${length} bytes at byte ${position} of a ${size}-byte file`));
+      }
+      const n = (readsAt.get(position) ?? 0) + 1;
+      readsAt.set(position, n);
+      if (n > 3) return Promise.reject(new RangeError(`damaged Arrow message at byte ${position}: it does not decode as the record batch the footer places there`));
+      return fh.read(buffer, offset, length, position);
+    },
+  };
+}
+
 /** Whether the file starts or ends with the file format's magic (then its stream starts at byte 8). */
 async function hasFileMagic(path: string, size: number): Promise<boolean> {
   if (size < 8) return false;
@@ -74,9 +117,10 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
   try {
     let reader: RecordBatchReader;
     try {
-      reader = await RecordBatchReader.from(fh);
+      reader = await RecordBatchReader.from(boundedHandle(fh, size) as unknown as fs.FileHandle);
       await reader.open();
       if (!reader.schema) throw new Error('no schema message');
+      if (reader.isFile()) checkFooterBlocks(reader.footer, size);
     } catch (e) {
       const start = (await hasFileMagic(file.path, size)) ? 8 : 0;
       warnings.warn(start, 'stream_fallback', `not a readable Arrow IPC file (${message(e)}); reading its record batches as a stream from byte ${start}`);
@@ -95,7 +139,11 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
     }
     const names = reader.schema.fields.map((f) => f.name);
     if (!names.includes(opts.textColumn)) {
-      throw new Error(`${file.path}: textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${names.join(', ')}. Set "textColumn" in the reader options.`);
+      // A file of another shape among the inputs (or a damaged schema); its row count is not known unread.
+      ctx.stats.countRead();
+      ctx.stats.drop(READ, 'read:no_text_column');
+      warnings.warn(0, 'read:no_text_column', `textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${names.join(', ')}. Set "textColumn" in the reader options; the file is skipped`);
+      return;
     }
     const metaNames = names.filter((n) => n !== opts.textColumn && n !== opts.idColumn);
     const batches = (reader as AsyncIterable<RecordBatch>)[Symbol.asyncIterator]();

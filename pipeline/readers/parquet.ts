@@ -81,7 +81,12 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
     }
     const columns = topLevelColumns(metadata);
     if (!columns.includes(opts.textColumn)) {
-      throw new Error(`${file.path}: textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${columns.join(', ')}. Set "textColumn" in the reader options.`);
+      // A file of another shape among the inputs (or a damaged schema): its rows are counted, not read.
+      const rows = metadata.row_groups.reduce((n, g) => n + Number(g.num_rows), 0);
+      ctx.stats.countRead(Math.max(1, rows));
+      ctx.stats.drop(READ, 'read:no_text_column', Math.max(1, rows));
+      warnings.warn(0, 'read:no_text_column', `textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${columns.join(', ')}. Set "textColumn" in the reader options; its ${rows} rows are skipped`);
+      return;
     }
     let position = 0;
     for (let g = 0; g < metadata.row_groups.length; g++) {

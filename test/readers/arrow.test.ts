@@ -37,8 +37,11 @@ describe('the Arrow IPC reader', () => {
     expect(ctx.log.lines).toEqual([expect.stringMatching(/nulls\.arrow:row 1: column 'body' is null/)]);
   });
 
-  it('names the columns when textColumn is wrong', async () => {
+  it('skips a file without the text column as one read:no_text_column, naming its columns', async () => {
     const p = writeTemp(dir, 'cols.arrow', tableToIPC(table, 'file'));
-    await expect(collect(readArrow({ path: p, fileIndex: 0 }, arrowSchema.parse({ textColumn: 'body' }), makeTestContext()))).rejects.toThrow(/its columns are: text, id, score, n/);
+    const ctx = makeTestContext();
+    expect(await collect(readArrow({ path: p, fileIndex: 0 }, arrowSchema.parse({ textColumn: 'body' }), ctx))).toEqual([]);
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:no_text_column': 1 });
+    expect(ctx.log.lines[0]).toMatch(/its columns are: text, id, score, n\. Set "textColumn"/);
   });
 });
