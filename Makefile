@@ -7,7 +7,7 @@ BIGLM := $(NODE) dist/cli/biglm.js
 SAMPLE_DIR := data/sample
 RUNS := runs
 
-.PHONY: install build test prepare mask bench train train-smoke sample mix-sample slurm-up slurm-down clean
+.PHONY: install build test prepare mask bench fuzz train train-smoke sample mix-sample slurm-up slurm-down clean
 
 RUN_SAMPLE := $(RUNS)/sample
 EXAMPLES   := $(RUNS)/sample-examples
@@ -50,6 +50,12 @@ mix-sample: sample
 
 bench: install
 	@for b in dist/bench/*.js; do echo "== $$b"; $(NODE) $$b || exit 1; done
+
+# Thousands of seeded mutants per input format through the readers (not part of `make test`, which runs
+# 30 per format): prints tried / clean / crashed / hung / invariant broken / peak RSS. FUZZ_MUTANTS=N to change.
+FUZZ_MUTANTS ?= 2000
+fuzz: install
+	$(NODE) dist/bench/fuzz/readers.js --mutants $(FUZZ_MUTANTS)
 
 # The whole job: sample → prepare → mask → train a tiny BiGLM → generate. Starts the training over.
 train: mask

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Registry } from '../core/registry.js';
 import type { StageDefinition } from '../core/stage.js';
 import type { ReaderDefinition } from '../core/reader.js';
+import { recompressAdvice, unsupportedCompressionOf } from '../readers/unsupported-compression.js';
 import { ConfigError, describeIssues, objectKeys } from './errors.js';
 import { expandInputs } from './glob.js';
 import { isModuleRef, parseModuleRef } from '../custom/module-ref.js';
@@ -77,6 +78,14 @@ export async function resolveConfig(
   if (cfg.tasks !== undefined && cfg.tasks > files.length) {
     notices.warn(`tasks = ${cfg.tasks}, but the inputs are ${files.length} file(s) and a task reads whole files: running ${files.length} task(s)`);
   }
+
+  if (cfg.reader.format !== 'auto' && !reg.readers.has(cfg.reader.format)) {
+    throw new ConfigError(
+      `reader.format = ${JSON.stringify(cfg.reader.format)}: not an input format biglm reads; set it to 'auto' or one of: ${reg.readers.names().join(', ')}` +
+        (cfg.reader.format.toLowerCase() === 'csv' || cfg.reader.format.toLowerCase() === 'tsv' ? ' (convert CSV/TSV to JSONL or Parquet first, e.g. with pandas or duckdb)' : ''),
+    );
+  }
+  await refuseUnsupportedCompression(files);
 
   // Reader options: every format used must accept its options.
   const formats = new Set<string>();
@@ -150,6 +159,16 @@ export async function resolveConfig(
     tokenizer,
     output: cfg.output,
   };
+}
+
+/** Inputs in a compression no reader decodes (bzip2, xz, …) are refused by content, whatever their names. */
+async function refuseUnsupportedCompression(files: string[]): Promise<void> {
+  for (let i = 0; i < files.length; i += 64) {
+    const batch = files.slice(i, i + 64);
+    const kinds = await Promise.all(batch.map((f) => unsupportedCompressionOf(f).catch(() => null)));
+    const k = kinds.findIndex((x) => x !== null);
+    if (k >= 0) throw new ConfigError(`inputs: ${recompressAdvice(batch[k], kinds[k]!)}`);
+  }
 }
 
 function detect(reg: Registries, file: string): string {

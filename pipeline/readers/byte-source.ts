@@ -10,6 +10,7 @@ export class ByteSource {
   /** Absolute offset of buf[0] in the stream. */
   private base = 0;
   private ended_ = false;
+  private deferred: unknown = null;
   private readonly it: AsyncIterator<Buffer>;
 
   constructor(chunks: AsyncIterable<Buffer>) {
@@ -35,8 +36,19 @@ export class ByteSource {
     return this.buf.subarray(this.pos);
   }
 
+  /** Make the next pull throw `error` (a source failure met during a look-ahead the caller chose to finish). */
+  deferError(error: unknown): void {
+    this.deferred = error;
+  }
+
   /** Pull one more chunk into the buffer. False at end of stream. Errors of the source propagate. */
   async pull(): Promise<boolean> {
+    if (this.deferred) {
+      const e = this.deferred;
+      this.deferred = null;
+      this.ended_ = true;
+      throw e;
+    }
     if (this.ended_) return false;
     const r = await this.it.next();
     if (r.done) {
@@ -119,6 +131,7 @@ export class ByteSource {
         this.base += this.buf.length;
         this.buf = EMPTY;
         this.pos = 0;
+        if (this.deferred) await this.pull(); // throws it
         const r = this.ended_ ? null : await this.it.next();
         if (!r || r.done) {
           this.ended_ = true;

@@ -1,87 +1,130 @@
-// Parquet reader via parquetjs-lite: one document per row, text from `textColumn`, the other columns in
-// `meta`. Reads one row group at a time (memory is bounded by the row group, which the writer chose;
-// Hugging Face shards use ~100 MB groups).
+// Parquet reader on hyparquet: one document per row, text from `textColumn`, the other columns in `meta`.
+// The footer is read first, then one row group at a time through a RangedFile (positioned reads), so memory
+// is bounded by the largest row group the writer chose, never by the file. hyparquet decodes every page
+// format pyarrow, Hugging Face `datasets` and datatrove write: data page v1 and v2, PLAIN / RLE_DICTIONARY /
+// DELTA encodings, nested structs and lists; codecs come from `parquet-codecs.ts`.
 //
-// parquetjs-lite 0.8.7 can not open files written by today's Arrow/pyarrow as it ships, for two reasons
-// we work around here without patching the package:
-//  1. ParquetReader's constructor rejects any footer whose `version` is not 1 ("invalid parquet version");
-//     parquet-cpp-arrow writes version 2. The page formats we meet are the same (data page v1), so we read
-//     the footer ourselves and hand the reader a copy that says 1.
-//  2. It knows the PLAIN_DICTIONARY encoding but not RLE_DICTIONARY, its format-2 name for the very same
-//     bytes (bit width + RLE/bit-packed indices into the dictionary page). We register the alias.
-// SNAPPY works (snappyjs); GZIP works; ZSTD, BROTLI and LZ4 pages do not (the reader says so per file).
+// Damage is contained where the format allows: a footer that does not parse loses the file (its row count
+// is in that footer, so the file counts as one record), a row group whose pages do not decode loses that
+// row group's rows, and the row groups before and after it are kept.
 
 import { z } from 'zod';
-import parquet, { type ParquetField } from 'parquetjs-lite';
-import codecs from 'parquetjs-lite/lib/codec/index.js';
+import { parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { FileWarnings } from './warn.js';
-import { localCopy } from './local-copy.js';
 import { tableReaderSchema, tableRowDoc } from './table-row.js';
-
-codecs.RLE_DICTIONARY ??= codecs.PLAIN_DICTIONARY;
+import { openRangedFile, type RangedFile } from './ranged-file.js';
+import { parquetCompressors } from './parquet-codecs.js';
+import { jsonSafe } from './json-safe.js';
 
 export const parquetSchema = tableReaderSchema("Column holding the document text (the Mizo news shards use 'Article').");
 
 export type ParquetOptions = z.output<typeof parquetSchema>;
 
 const READ = 'read';
+const CORRUPT = 'read:corrupt_parquet';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const INTEGER_TYPES = new Set(['INT32', 'INT64', 'INT96']);
 
-/** Plain JSON-able meta values: byte arrays as UTF-8 text, int64 as numbers, dates as ISO strings. */
-function plainValue(v: unknown, field: ParquetField | undefined): unknown {
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.length).toString('utf8');
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (v instanceof Date) return v.toISOString();
-  // Dictionary pages come back as strings even for integer columns (parquetjs-lite maps them toString()).
-  if (typeof v === 'string' && field?.primitiveType && INTEGER_TYPES.has(field.primitiveType) && /^-?\d+$/.test(v)) return Number(v);
-  if (v && typeof v === 'object' && 'toNumber' in v && typeof (v as { toNumber: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber();
-  return v;
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
-function rowCount(n: number | { toNumber(): number }): number {
-  return typeof n === 'number' ? n : n.toNumber();
+/** The byte range a row group's column chunks cover, for warnings (`bytes 4–1048580`). */
+function groupBytes(metadata: FileMetaData, g: number): string {
+  let from = Infinity;
+  let to = 0;
+  for (const c of metadata.row_groups[g].columns) {
+    const m = c.meta_data;
+    if (!m) continue;
+    const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+    from = Math.min(from, start);
+    to = Math.max(to, start + Number(m.total_compressed_size));
+  }
+  return Number.isFinite(from) ? `bytes ${from}–${to}` : 'no byte range';
+}
+
+/** The top-level column names of the file (the schema's root children). */
+function topLevelColumns(metadata: FileMetaData): string[] {
+  const names: string[] = [];
+  const schema = metadata.schema;
+  let i = 1;
+  while (i < schema.length) {
+    names.push(schema[i].name);
+    // Skip the whole subtree of a nested column.
+    let pending = schema[i].num_children ?? 0;
+    i++;
+    while (pending > 0 && i < schema.length) {
+      pending += (schema[i].num_children ?? 0) - 1;
+      i++;
+    }
+  }
+  return names;
 }
 
 export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  const local = await localCopy(file.path);
-  const env = await parquet.ParquetEnvelopeReader.openFile(local.path).catch(async (e: unknown) => {
-    await local.release();
-    throw e;
-  });
+  let handle: RangedFile | undefined;
   try {
-    await env.readHeader();
-    const footer = await env.readFooter();
-    const reader = new parquet.ParquetReader({ ...footer, version: 1 }, env); // workaround 1 (see header)
-    const schema = reader.getSchema();
-    const columns = Object.keys(schema.fields);
-    if (!schema.fields[opts.textColumn]) {
-      throw new Error(`${file.path}: textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${columns.join(', ')}. Set "textColumn" in the reader options.`);
+    handle = await openRangedFile(file.path);
+    const ranged = handle;
+    let metadata: FileMetaData;
+    try {
+      metadata = await parquetMetadataAsync(ranged);
+    } catch (e) {
+      // Without the footer there is no schema and no row count: the file is one lost record.
+      ctx.stats.countRead();
+      ctx.stats.drop(READ, CORRUPT);
+      warnings.warn(Math.max(0, ranged.byteLength - 8), CORRUPT, `the Parquet footer does not parse (${message(e)}); the file (${ranged.byteLength} bytes) is skipped`);
+      return;
     }
-    const columnList = schema.fieldList.filter((f) => !f.isNested).map((f) => f.path);
+    const columns = topLevelColumns(metadata);
+    if (!columns.includes(opts.textColumn)) {
+      // A file of another shape among the inputs (or a damaged schema): its rows are counted, not read.
+      const rows = metadata.row_groups.reduce((n, g) => n + Number(g.num_rows), 0);
+      ctx.stats.countRead(Math.max(1, rows));
+      ctx.stats.drop(READ, 'read:no_text_column', Math.max(1, rows));
+      warnings.warn(0, 'read:no_text_column', `textColumn '${opts.textColumn}' is not a column of this file; its columns are: ${columns.join(', ')}. Set "textColumn" in the reader options; its ${rows} rows are skipped`);
+      return;
+    }
     let position = 0;
-    for (let g = 0; g < footer.row_groups.length; g++) {
+    for (let g = 0; g < metadata.row_groups.length; g++) {
       ctx.signal.throwIfAborted();
-      const groupRows = rowCount(footer.row_groups[g].num_rows);
+      const groupRows = Number(metadata.row_groups[g].num_rows);
+      const groupStart = position;
+      position += groupRows;
       let rows: Record<string, unknown>[];
       try {
-        rows = parquet.ParquetShredder.materializeRecords(schema, await env.readRowGroup(schema, footer.row_groups[g], columnList));
+        rows = await parquetReadObjects({
+          file: ranged,
+          metadata,
+          columns,
+          rowStart: groupStart,
+          rowEnd: groupStart + groupRows,
+          compressors: parquetCompressors,
+          utf8: false, // a BYTE_ARRAY column without a STRING annotation stays bytes: the text is decoded strictly below
+        });
       } catch (e) {
-        // parquetjs-lite throws strings as often as Errors. The whole row group is lost: count its rows.
-        const why = e instanceof Error ? e.message : String(e);
         ctx.stats.countRead(groupRows);
-        ctx.stats.drop(READ, 'read:unreadable_row_group', groupRows);
-        warnings.warn(`row group ${g}`, 'read:unreadable_row_group', `${groupRows} rows lost: ${why}`);
-        position += groupRows;
+        ctx.stats.drop(READ, CORRUPT, groupRows);
+        warnings.warn(`row group ${g} (${groupBytes(metadata, g)})`, CORRUPT, `${groupRows} rows lost: ${message(e)}`);
         continue;
       }
-      for (const row of rows) {
+      if (rows.length !== groupRows) {
+        // A damaged page can decode to fewer values than the footer promises; count what is missing.
+        const missing = Math.max(0, groupRows - rows.length);
+        if (missing > 0) {
+          ctx.stats.countRead(missing);
+          ctx.stats.drop(READ, CORRUPT, missing);
+        }
+        warnings.warn(`row group ${g} (${groupBytes(metadata, g)})`, CORRUPT, `decoded ${rows.length} rows, the footer says ${groupRows}`);
+        rows = rows.slice(0, groupRows);
+      }
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r];
+        const index = groupStart + r;
         ctx.stats.countRead();
-        const index = position++;
         let text = row[opts.textColumn];
         if (text instanceof Uint8Array) {
           // A BYTE_ARRAY column without the UTF8 annotation (raw payloads, as in flattened WARC files).
@@ -94,28 +137,27 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
           }
         }
         if (typeof text !== 'string') {
-          ctx.stats.drop(READ, 'read:missing_text');
-          warnings.warn(`row ${index}`, 'read:missing_text', `column '${opts.textColumn}' is ${text === undefined || text === null ? 'null' : typeof text}`);
+          ctx.stats.drop(READ, 'read:null_text');
+          warnings.warn(`row ${index}`, 'read:null_text', `column '${opts.textColumn}' is ${text === undefined || text === null ? 'null' : typeof text}`);
           continue;
         }
         const meta: Record<string, unknown> = opts.contentFormat === 'html' ? { content_format: HTML_FORMAT } : {};
         for (const [k, v] of Object.entries(row)) {
-          if (k !== opts.textColumn && k !== opts.idColumn && v !== undefined) meta[k] = plainValue(v, schema.fields[k]);
+          if (k !== opts.textColumn && k !== opts.idColumn && v !== undefined && v !== null) meta[k] = jsonSafe(v);
         }
         const id = row[opts.idColumn];
-        yield tableRowDoc(file, index, text, id === undefined || id === null ? id : plainValue(id, schema.fields[opts.idColumn]), meta);
+        yield tableRowDoc(file, index, text, id === undefined || id === null ? id : jsonSafe(id), meta);
       }
     }
   } finally {
     warnings.finish();
-    await env.close();
-    await local.release();
+    await handle?.close();
   }
 }
 
 export const parquetReader: ReaderDefinition<typeof parquetSchema> = {
   format: 'parquet',
-  description: 'Parquet files (parquetjs-lite; SNAPPY/GZIP/uncompressed pages): one document per row.',
+  description: 'Parquet files (hyparquet; every codec and page format pyarrow writes): one document per row, row group by row group.',
   extensions: ['.parquet'],
   schema: parquetSchema,
   read: readParquet,

@@ -37,8 +37,8 @@ export type WarcEvent =
       /** WARC-Type when the header got that far. */
       type?: string;
     }
-  /** The stream failed between records: nothing partial to drop, only to report. */
-  | { kind: 'stream_error'; offset: number; message: string };
+  /** The stream failed between records: no partial record, but what could not be decoded is lost. */
+  | { kind: 'stream_error'; reason: CompressedInputError['reason']; offset: number; message: string };
 
 export interface WarcParseOptions {
   /** Decide from the header whether the block is needed (documents) or can be skipped unread. */
@@ -142,17 +142,31 @@ async function scanToBoundary(src: ByteSource, keep: number, atLineStart: boolea
  * `\n\r\n\r\nWARC/` behind, which a loose check would take for a record end.
  */
 async function consumeRecordEnd(src: ByteSource): Promise<boolean> {
-  await src.ensure(16);
+  // The look-ahead may hit the damage that follows a whole record: judge the record on what arrived, and
+  // let the failure surface at the next read, so the record before the damage is still passed on.
+  let failure: CompressedInputError | null = null;
+  try {
+    await src.ensure(16);
+  } catch (e) {
+    if (!(e instanceof CompressedInputError)) throw e;
+    failure = e;
+  }
+  const ended = src.ended || failure !== null;
   const v = src.view();
   let k = 0;
   if (v[0] === 13 && v[1] === 10 && v[2] === 13 && v[3] === 10) k = 4;
   else if (v[0] === 10 && v[1] === 10) k = 2;
-  else if (src.ended && v.every((c) => c === 13 || c === 10)) k = v.length; // a last record with a cut separator
+  else if (ended && v.every((c) => c === 13 || c === 10)) k = v.length; // a last record with a cut separator
+  else if (failure) throw failure;
   else return false;
   while (k < v.length && k < 12 && (v[k] === 13 || v[k] === 10)) k++; // extra blank lines between records
-  const atEnd = k === v.length && src.ended;
-  if (!atEnd && !(v.length - k >= 5 && v.subarray(k, k + 5).equals(MAGIC))) return false;
+  const atEnd = k === v.length && ended;
+  if (!atEnd && !(v.length - k >= 5 && v.subarray(k, k + 5).equals(MAGIC))) {
+    if (failure) throw failure;
+    return false;
+  }
   src.consume(k);
+  if (failure) src.deferError(failure);
   return true;
 }
 
@@ -323,6 +337,6 @@ export async function* parseWarc(chunks: AsyncIterable<Buffer>, opts: WarcParseO
     const partial = inRecord || src.available > 0;
     const message = `${e.reason.replace('_', ' ')} at compressed byte ${e.offset} (${e.detail}); decompressed data stops at byte ${e.decompressedOffset}`;
     if (partial) yield { kind: 'broken', reason: e.reason, offset: recordStart, type: recordType, message };
-    else yield { kind: 'stream_error', offset: src.offset, message };
+    else yield { kind: 'stream_error', reason: e.reason, offset: src.offset, message };
   }
 }

@@ -9,6 +9,7 @@ import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/read
 import type { StageContext } from '../core/stage.js';
 import { decodeHtml, decodeUtf8Text } from './charset.js';
 import { openDecompressed } from './decompress.js';
+import { describeGzipDamage } from './gzip-members.js';
 import { charsetParam, decodeContent, dechunk, isHtmlMediaType, mediaType, parseHttpResponse } from './http.js';
 import { parseWarc, type WarcHeader } from './warc-parser.js';
 import { FileWarnings } from './warn.js';
@@ -131,7 +132,6 @@ const REQUIRED = ['warc-record-id', 'warc-date', 'warc-target-uri'];
 
 export async function* readWarc(file: InputFile, opts: WarcOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  const input = await openDecompressed(file.path);
   let position = 0;
   let recovered = 0;
   let firstRecoveredAt = -1;
@@ -141,12 +141,14 @@ export async function* readWarc(file: InputFile, opts: WarcOptions, ctx: StageCo
     warnings.warn(offset, `read:${reason}`, message);
     position++;
   };
+  // One gzip member per record (Common Crawl): a damaged member is one lost record, and reading goes on.
+  const input = await openDecompressed(file.path, { onGzipDamage: (d) => bad(d.offset, d.reason, describeGzipDamage(d)) });
   try {
     for await (const ev of parseWarc(input.chunks, { wantBlock: mightBeDocument, maxBlockBytes: opts.maxRecordBytes })) {
       ctx.signal.throwIfAborted();
       if (ev.kind === 'stream_error') {
-        ctx.stats.count(READ, 'stream_errors');
-        warnings.warn(ev.offset, 'stream_error', `${ev.message}; nothing after this point could be read`);
+        // At least one record was in what could not be decoded: it counts as one.
+        bad(ev.offset, ev.reason, `${ev.message}; nothing after this point could be read`);
         continue;
       }
       if (ev.kind === 'broken') {

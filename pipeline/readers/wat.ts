@@ -13,6 +13,7 @@ import type { Doc } from '../core/doc.js';
 import type { InputFile, ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { openDecompressed } from './decompress.js';
+import { describeGzipDamage } from './gzip-members.js';
 import { parseWarc, type WarcHeader } from './warc-parser.js';
 import { FileWarnings } from './warn.js';
 
@@ -90,7 +91,6 @@ function buildDoc(file: InputFile, h: WarcHeader, block: Buffer, position: numbe
 
 export async function* readWat(file: InputFile, opts: WatOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  const input = await openDecompressed(file.path);
   let position = 0;
   const bad = (offset: number, reason: string, message: string) => {
     ctx.stats.countRead();
@@ -98,12 +98,14 @@ export async function* readWat(file: InputFile, opts: WatOptions, ctx: StageCont
     warnings.warn(offset, `read:${reason}`, message);
     position++;
   };
+  // One gzip member per record (Common Crawl): a damaged member is one lost record, and reading goes on.
+  const input = await openDecompressed(file.path, { onGzipDamage: (d) => bad(d.offset, d.reason, describeGzipDamage(d)) });
   try {
     for await (const ev of parseWarc(input.chunks, { wantBlock: isJsonMetadata, maxBlockBytes: opts.maxRecordBytes })) {
       ctx.signal.throwIfAborted();
       if (ev.kind === 'stream_error') {
-        ctx.stats.count(READ, 'stream_errors');
-        warnings.warn(ev.offset, 'stream_error', `${ev.message}; nothing after this point could be read`);
+        // At least one record was in what could not be decoded: it counts as one.
+        bad(ev.offset, ev.reason, `${ev.message}; nothing after this point could be read`);
         continue;
       }
       if (ev.kind === 'broken') {

@@ -26,7 +26,7 @@ describe('the Arrow IPC reader', () => {
     });
   }
 
-  it('drops rows whose text is null as read:missing_text', async () => {
+  it('drops rows whose text is null as read:null_text', async () => {
     const t = tableFromArrays({ body: ['kept', null as unknown as string, 'also kept'] });
     const p = writeTemp(dir, 'nulls.arrow', tableToIPC(t, 'file'));
     const ctx = makeTestContext();
@@ -37,8 +37,11 @@ describe('the Arrow IPC reader', () => {
     expect(ctx.log.lines).toEqual([expect.stringMatching(/nulls\.arrow:row 1: column 'body' is null/)]);
   });
 
-  it('names the columns when textColumn is wrong', async () => {
+  it('skips a file without the text column as one read:no_text_column, naming its columns', async () => {
     const p = writeTemp(dir, 'cols.arrow', tableToIPC(table, 'file'));
-    await expect(collect(readArrow({ path: p, fileIndex: 0 }, arrowSchema.parse({ textColumn: 'body' }), makeTestContext()))).rejects.toThrow(/its columns are: text, id, score, n/);
+    const ctx = makeTestContext();
+    expect(await collect(readArrow({ path: p, fileIndex: 0 }, arrowSchema.parse({ textColumn: 'body' }), ctx))).toEqual([]);
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:no_text_column': 1 });
+    expect(ctx.log.lines[0]).toMatch(/its columns are: text, id, score, n\. Set "textColumn"/);
   });
 });

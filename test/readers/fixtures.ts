@@ -98,3 +98,25 @@ export function zstdRawFrame(data: Buffer): Buffer {
   } while (off < data.length);
   return Buffer.concat(parts);
 }
+
+/**
+ * A zstd frame (RFC 8878) holding `prefix`, then `repeat` copies of byte `fill` as RLE blocks (4 bytes each
+ * for 128 KiB), then `suffix`: a file that compresses ~30,000:1, like a huge line of one repeated byte.
+ */
+export function zstdRleFrame(prefix: Buffer, fill: number, repeat: number, suffix: Buffer): Buffer {
+  const MAX = 128 << 10;
+  const parts: Buffer[] = [];
+  const header = Buffer.alloc(6);
+  header.writeUInt32LE(0xfd2fb528, 0);
+  header[4] = 0; // no content size, not single segment, no checksum
+  header[5] = 11 << 3; // window 2 MiB
+  parts.push(header);
+  const block = (type: 0 | 1, size: number, last: boolean, body: Buffer) => {
+    const bh = (size << 3) | (type << 1) | (last ? 1 : 0);
+    parts.push(Buffer.from([bh & 0xff, (bh >> 8) & 0xff, (bh >> 16) & 0xff]), body);
+  };
+  block(0, prefix.length, false, prefix);
+  for (let left = repeat; left > 0; left -= MAX) block(1, Math.min(MAX, left), false, Buffer.from([fill]));
+  block(0, suffix.length, true, suffix);
+  return Buffer.concat(parts);
+}

@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(data('parquet')))('the Parquet reader on real files 
     const docs = await collect(readParquet({ path: data('parquet/sample.warc.parquet'), fileIndex: 0 }, parquetSchema.parse({ textColumn: 'content', contentFormat: 'html' }), ctx));
     expect(ctx.stats.stats.read).toBe(18);
     expect(docs.length + droppedCount(ctx)).toBe(18);
-    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:missing_text': 18 - docs.length });
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:null_text': 18 - docs.length });
     const d = docs[0];
     expect(d.meta.content_format).toBe('html');
     expect(d.meta.rec_type).toBe('response');
@@ -32,10 +32,11 @@ describe.skipIf(!existsSync(data('parquet')))('the Parquet reader on real files 
     expect(d.text).toContain('<html');
   });
 
-  it('names the columns when textColumn is wrong', async () => {
+  it('skips a file without the text column, counting its rows and naming its columns', async () => {
     const ctx = makeTestContext();
-    await expect(collect(readParquet({ path: data('parquet/test-00000-of-00001.parquet'), fileIndex: 0 }, parquetSchema.parse({}), ctx))).rejects.toThrow(
-      /textColumn 'text' is not a column of this file; its columns are: Category, Article/,
-    );
+    const docs = await collect(readParquet({ path: data('parquet/test-00000-of-00001.parquet'), fileIndex: 0 }, parquetSchema.parse({}), ctx));
+    expect(docs).toHaveLength(0);
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:no_text_column': 1348 });
+    expect(ctx.log.lines[0]).toMatch(/textColumn 'text' is not a column of this file; its columns are: Category, Article\. Set "textColumn" in the reader options; its 1348 rows are skipped \[read:no_text_column\]/);
   });
 });

@@ -49,11 +49,14 @@ describe.skipIf(!haveData)('readers on HTTP(S)', () => {
     expect(remote.docs.map((d) => [d.id, d.text])).toEqual(local.docs.map((d) => [d.id, d.text]));
   });
 
-  it('read a Parquet file over HTTP (downloaded to a temporary file first)', async () => {
+  it('read a Parquet file over HTTP with ranged reads (footer, then column chunks)', async () => {
     server = await startFileServer(DATA);
     const remote = await read('parquet', `${server.url}/parquet/test-00000-of-00001.parquet`, { textColumn: 'Article' });
     const local = await read('parquet', path.join(DATA, 'parquet/test-00000-of-00001.parquet'), { textColumn: 'Article' });
     expect(remote.docs.length).toBe(1348);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(1);
+    expect(gets.every((r) => r.status === 206)).toBe(true);
     expect(remote.docs.map((d) => d.text)).toEqual(local.docs.map((d) => d.text));
   });
 });

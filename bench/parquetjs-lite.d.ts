@@ -1,4 +1,4 @@
-// The small part of parquetjs-lite (plain JavaScript, no bundled types) that the Parquet reader uses.
+// The small part of parquetjs-lite (plain JavaScript, no bundled types) that bench/parquet.ts measures against.
 
 declare module 'parquetjs-lite' {
   export interface ParquetField {

@@ -1,0 +1,113 @@
+// The decompressed bytes of an s3:// or http(s):// input, streamed through the storage layer: stat once (size
+// and ETag, so a resumed download of another version fails), sniff the first bytes, then one read that resumes
+// at the byte reached (storage/read.ts). A download that failed for good becomes the CompressedInputError
+// every reader already drops a record for (`object_changed`, `download_failed`). Damaged gzip members end the
+// stream here (the member-by-member recovery of gzip-members.ts seeks in a local file).
+
+import { createGunzip, type ZlibOptions } from 'node:zlib';
+import { Decompress } from 'fzstd';
+import type { Readable } from 'node:stream';
+import { readBytes, readStream, statObject, StorageChangedError, StorageNotFoundError, StorageReadError } from '../../storage/index.js';
+import { CompressedInputError, type CompressionFailure } from './decompress-error.js';
+import type { Compression } from './decompress.js';
+
+const INFLATE_CHUNK = 256 << 10;
+
+export interface RemoteDecompressed {
+  head: Buffer;
+  fileBytes: number;
+  chunks: (compression: Compression, state: { out: number }) => AsyncGenerator<Buffer>;
+}
+
+export async function openRemote(path: string): Promise<RemoteDecompressed> {
+  const info = await statObject(path);
+  if (info === undefined) throw new StorageNotFoundError(path, 'nothing there');
+  const version = { etag: info.etag, size: Number.isFinite(info.size) ? info.size : undefined };
+  const head = await readBytes(path, { start: 0, end: 6, ...version });
+  const bytes = () => readStream(path, version);
+  return {
+    head,
+    fileBytes: info.size,
+    chunks: (compression, state) =>
+      compression === 'gzip' ? gunzipStream(path, state, bytes()) : compression === 'zstd' ? unzstdStream(path, state, bytes()) : plainStream(path, state, bytes()),
+  };
+}
+
+function asInputError(path: string, e: unknown, decompressed: number): unknown {
+  if (e instanceof StorageChangedError) return new CompressedInputError(path, 'object_changed', e.offset, decompressed, e.message);
+  if (e instanceof StorageReadError) return new CompressedInputError(path, 'download_failed', e.offset, decompressed, e.message);
+  return e;
+}
+
+async function* plainStream(path: string, state: { out: number }, src: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of src) {
+      state.out += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (e) {
+    throw asInputError(path, e, state.out);
+  } finally {
+    src.destroy();
+  }
+}
+
+async function* gunzipStream(path: string, state: { out: number }, src: Readable): AsyncGenerator<Buffer> {
+  // a deep read-ahead buffer lets zlib (on the thread pool) inflate while the reader parses what it has
+  const gz = createGunzip({ chunkSize: INFLATE_CHUNK, highWaterMark: 8 << 20 } as ZlibOptions);
+  src.on('error', (e) => gz.destroy(e));
+  src.pipe(gz);
+  try {
+    for await (const chunk of gz) {
+      state.out += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'Z_BUF_ERROR') throw new CompressedInputError(path, 'truncated_gzip', gz.bytesWritten, state.out, err.message);
+    if (err.code === 'Z_DATA_ERROR') throw new CompressedInputError(path, 'corrupt_gzip', gz.bytesWritten, state.out, err.message);
+    throw asInputError(path, e, state.out);
+  } finally {
+    src.destroy();
+    gz.destroy();
+  }
+}
+
+async function* unzstdStream(path: string, state: { out: number }, src: Readable): AsyncGenerator<Buffer> {
+  let pending: Uint8Array[] = [];
+  const dec = new Decompress((data) => {
+    if (data.length) pending.push(data);
+  });
+  let consumed = 0;
+  const push = (data: Uint8Array, final: boolean) => {
+    try {
+      dec.push(data, final);
+    } catch (e) {
+      const err = e as Error & { code?: number };
+      // fzstd error code 5 is "unexpected EOF": the stream stops inside a frame
+      const reason: CompressionFailure = err.code === 5 ? 'truncated_zstd' : 'corrupt_zstd';
+      throw new CompressedInputError(path, reason, consumed, state.out, err.message);
+    }
+  };
+  try {
+    for await (const chunk of src) {
+      push(chunk as Buffer, false);
+      consumed += (chunk as Buffer).length;
+      const out = pending;
+      pending = [];
+      for (const d of out) {
+        state.out += d.length;
+        yield Buffer.from(d.buffer, d.byteOffset, d.length);
+      }
+    }
+  } catch (e) {
+    throw asInputError(path, e, state.out);
+  } finally {
+    src.destroy();
+  }
+  push(new Uint8Array(0), true);
+  for (const d of pending) {
+    state.out += d.length;
+    yield Buffer.from(d.buffer, d.byteOffset, d.length);
+  }
+}
