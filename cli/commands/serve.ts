@@ -1,9 +1,9 @@
-// `biglm serve`: the tokenizer endpoints over HTTP until SIGINT/SIGTERM, then a shutdown that is over
-// within 2 s whatever is running.
+// `biglm serve`: the tokenizer endpoints (and, with --token-file, the jobs API) over HTTP until SIGINT or
+// SIGTERM, then a shutdown that is over within 2 s whatever is running (running jobs are marked interrupted).
 
 import { parseCommand } from '../args.js';
-import { SERVE_NUMBER_FLAGS, tokenizerOptionsFrom } from './serve-flags.js';
-import { startTokenizerServer } from '../../tokenizer/server/server.js';
+import { jobsOptionsFrom, SERVE_NUMBER_FLAGS, tokenizerOptionsFrom } from './serve-flags.js';
+import { startService } from '../../service/server.js';
 
 export const SERVE_HELP = `Usage: biglm serve [options]
 
@@ -23,6 +23,14 @@ Options:
   --max-queue N          requests of each kind that may wait (default 64); past it 503 + Retry-After
   --request-timeout S    a request tokenizing longer is stopped and answered 503 (default 60)
   --max-texts N          most texts in one batch (default 100000); more gets 413
+
+Jobs API (off unless --token-file is given): POST /v1/jobs runs prepare / mask / mix jobs, GET / is
+a status page. Every jobs route needs "Authorization: Bearer <token>" (or ?token= on / and reports).
+  --token-file FILE      file holding the jobs API's bearer token (16 characters or more)
+  --data-root DIR        job inputs must lie under DIR (required with --token-file)
+  --runs-root DIR        each job writes DIR/<job id>/ (required with --token-file)
+  --max-jobs N           jobs running at once (default 1); more wait in a queue
+  --job-workers N        --workers of each prepare / mask job (default 1)
 `;
 
 /** Past this after SIGTERM the process exits even if something still holds it (a stuck worker). */
@@ -37,6 +45,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       token: { type: 'string' },
       encoding: { type: 'string' },
       vocab: { type: 'string', multiple: true },
+      'token-file': { type: 'string' },
+      'data-root': { type: 'string' },
+      'runs-root': { type: 'string' },
       ...SERVE_NUMBER_FLAGS,
     },
     SERVE_HELP,
@@ -46,14 +57,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const options = tokenizerOptionsFrom(values);
+  const jobs = jobsOptionsFrom(values);
   let server;
   try {
-    server = await startTokenizerServer(options);
+    server = await startService(options, jobs);
   } catch (err) {
     process.stderr.write(`biglm serve: ${(err as Error).message}\n`);
     return 1;
   }
-  process.stderr.write(`biglm serve: listening on ${server.url}\n`);
+  process.stderr.write(`biglm serve: listening on ${server.url}${jobs ? ` (jobs API on; runs under ${jobs.runsRoot})` : ''}\n`);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
