@@ -28,6 +28,8 @@ export async function startService(tokenizer: ServerOptions, jobsOptions?: JobsO
     const url = requestUrl(req);
     const route = async () => {
       if (await tokenizerPart.route(req, res, url)) return;
+      // Browsers ask for it on every page; a 404 would show as an error in their console.
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       const isJobs = url.pathname === '/' || url.pathname === '/v1/jobs' || url.pathname.startsWith('/v1/jobs/');
       if (!isJobs) return sendJson(res, 404, { error: `no route ${url.pathname}` });
       if (jobs === undefined) return sendJson(res, 404, { error: 'the jobs API is off; start biglm serve with --token-file FILE (and --data-root, --runs-root)' });

@@ -103,14 +103,16 @@ describe('the jobs API', () => {
     const [first] = (await api.get('/v1/jobs')).json.jobs.filter((j: { state: string }) => j.state === 'done');
     const mask = await api.send('POST', '/v1/jobs', { kind: 'mask', run: first.id, seqLen: 32, seed: 1 });
     expect(mask.status).toBe(201);
-    const masked = await ended(api, mask.json.id);
-    expect(masked.state, masked.error).toBe('done');
-    expect(masked.result.manifest).toBeDefined();
     const mix = await api.send('POST', '/v1/jobs', {
       kind: 'mix',
       config: { seed: 0, totalTokens: 2000, maxEpochs: 2, mixtures: [{ name: 'only', sources: [{ run: first.id, name: 'docs', weight: 1 }] }] },
     });
     expect(mix.status, JSON.stringify(mix.json)).toBe(201);
+    // One job at a time (maxJobs 1): the mix waits in the queue while the mask job runs.
+    expect(mix.json.state).toBe('queued');
+    const masked = await ended(api, mask.json.id);
+    expect(masked.state, masked.error).toBe('done');
+    expect(masked.result.manifest).toBeDefined();
     const mixed = await ended(api, mix.json.id);
     expect(mixed.state, mixed.error).toBe('done');
     expect(Object.keys(mixed.result.mixtures)).toEqual(['only']);
