@@ -18,6 +18,18 @@ describe('biglm serve flags', () => {
     expect(r.stderr).not.toMatch(/"code"|\bat .*\.js:\d+/);
   });
 
+  it('jobs flags without --token-file, or --token-file without its roots, exit 2 saying what is missing', async () => {
+    const stray = await runBiglm(['serve', '--data-root', '/tmp']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--data-root belongs to the jobs API, which is off; add --token-file FILE to turn it on');
+    const noRoots = await runBiglm(['serve', '--token-file', '/tmp/token', '--data-root', '/tmp']);
+    expect(noRoots.code).toBe(2);
+    expect(noRoots.stderr).toContain('--token-file needs --runs-root DIR too');
+    const jobs = await runBiglm(['serve', '--token-file', '/tmp/t', '--data-root', '/tmp', '--runs-root', '/tmp', '--max-jobs', '0']);
+    expect(jobs.code).toBe(2);
+    expect(jobs.stderr).toContain('--max-jobs "0": not a whole number of 1 or more; give how many jobs may run at once');
+  });
+
   it('an unknown flag exits 2 with the usage', async () => {
     const r = await runBiglm(['serve', '--bogus']);
     expect(r.code).toBe(2);

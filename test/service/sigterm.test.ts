@@ -1,0 +1,49 @@
+// `biglm serve` with a job running: SIGTERM ends the service within 2 s, the job's command with it, and the
+// job's record says interrupted, so the next service offers to resume it.
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startService } from '../../service/server.js';
+import { startServe } from '../serve/helpers.js';
+import { client, makeRoots, prepareConfig, waitFor } from './fixtures.js';
+
+const roots = makeRoots(4, 4000);
+afterAll(() => rmSync(roots.dir, { recursive: true, force: true }));
+
+describe('SIGTERM with a running job', () => {
+  it('exits within 2 s and leaves the job interrupted, resumable by the next service', async () => {
+    const served = await startServe(['--threads', '1', '--token-file', roots.tokenFile, '--data-root', roots.data, '--runs-root', roots.runs]);
+    const api = client(served.url);
+    const { json } = await api.send('POST', '/v1/jobs', { kind: 'prepare', config: prepareConfig() });
+    const id = json.id as string;
+    const running = await waitFor('the job to run', async () => {
+      const j = (await api.get(`/v1/jobs/${id}`)).json;
+      return j.state === 'running' ? j : undefined;
+    });
+    expect(running.state).toBe('running');
+    const pid = (JSON.parse(readFileSync(path.join(roots.runs, id, 'job.json'), 'utf8')) as { pid: number }).pid;
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = performance.now();
+    served.child.kill('SIGTERM');
+    const { code, at } = await served.exited;
+    expect(code).toBe(0);
+    expect((at - sent) / 1000).toBeLessThan(2);
+    // The job's command is gone too.
+    await waitFor('the command to exit', async () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    }, 5000);
+    const next = await startService({ port: 0, threads: 1 }, { tokenFile: roots.tokenFile, dataRoot: roots.data, runsRoot: roots.runs });
+    try {
+      const job = (await client(next.url).get(`/v1/jobs/${id}`)).json;
+      expect(job.state).toBe('interrupted');
+      expect(job.error).toMatch(/resume continues the run/);
+    } finally {
+      await next.close();
+    }
+  });
+});
