@@ -3,7 +3,7 @@
 
 import { promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
-import { bearerMatches, closeServer, listen, refuseUnauthorized, requestUrl, sendJson, sendRaw } from '../tokenizer/server/http.js';
+import { bearerMatches, tokenMatches, closeServer, listen, refuseUnauthorized, requestUrl, sendJson, sendRaw } from '../tokenizer/server/http.js';
 import { tokenizerRoutes } from '../tokenizer/server/routes.js';
 import type { ServerOptions } from '../tokenizer/server/options.js';
 import { realRoot } from './confine.js';
@@ -22,7 +22,7 @@ export async function startService(tokenizer: ServerOptions, jobsOptions?: JobsO
   const jobs = jobsOptions === undefined ? undefined : await openJobs(jobsOptions);
   const tokenizerPart = tokenizerRoutes(tokenizer);
   const authorized = (req: IncomingMessage, url: URL) =>
-    jobs !== undefined && (bearerMatches(req.headers.authorization, jobs.token) || url.searchParams.get('token') === jobs.token);
+    jobs !== undefined && (bearerMatches(req.headers.authorization, jobs.token) || tokenMatches(url.searchParams.get('token'), jobs.token));
 
   const server = createServer((req, res) => {
     const url = requestUrl(req);

@@ -17,10 +17,15 @@ export function sendRaw(res: ServerResponse, status: number, body: Uint8Array, h
 
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer (.+)$/i.exec(header ?? '');
-  if (m === null) return false;
-  const given = Buffer.from(m[1]);
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return m !== null && tokenMatches(m[1], token);
+}
+
+/** Constant-time comparison, so response times do not reveal how much of a guess was right. */
+export function tokenMatches(given: string | null | undefined, token: string): boolean {
+  if (given === null || given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function refuseUnauthorized(res: ServerResponse): void {
