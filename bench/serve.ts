@@ -2,7 +2,9 @@
 // with the thread kept for small requests (the default) and without it (every request one kind, as before
 // admission lanes), alternating in one run. Absolute times depend on the machine's load; compare the ratio.
 //
-//   node dist/bench/serve.js [--rounds 3] [--small 150] [--threads 2]
+//   node dist/bench/serve.js [--rounds 2] [--small 50] [--threads 2]
+//
+// Also the price: large requests alone get threads − 1 threads with lanes, so their throughput is measured too.
 
 import { parseArgs } from 'node:util';
 import { startTokenizerServer } from '../tokenizer/server/server.js';
@@ -10,8 +12,8 @@ import { randomLetters } from './serve-text.js';
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    small: { type: 'string', default: '150' },
+    rounds: { type: 'string', default: '2' },
+    small: { type: 'string', default: '50' },
     threads: { type: 'string', default: '2' },
   },
 });
@@ -26,6 +28,21 @@ const smallBody = JSON.stringify({ text: 'hello' });
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** Large requests per second with `clients` clients and nothing else running, over `seconds`. */
+async function largeThroughput(url: string, clients: number, seconds: number): Promise<number> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        await (await fetch(`${url}/v1/count`, { method: 'POST', headers, body: largeBody })).arrayBuffer();
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
 }
 
 /** Small requests one after another while `largeClients` clients each keep one large request in flight. */
@@ -75,6 +92,12 @@ async function main(): Promise<void> {
       }
     }
     line(`p99 of small requests under load, one queue / lanes: ${(sums['one queue'] / sums.lanes).toFixed(1)}×`);
+    const rate = { lanes: 0, 'one queue': 0 };
+    for (let r = 0; r < rounds; r++) for (const [name, s] of Object.entries(servers) as [keyof typeof rate, (typeof servers)['lanes']][]) rate[name] += await largeThroughput(s.url, threads, 4);
+    line(
+      `large requests alone (${threads} clients, 4 s × ${rounds}): lanes ${(rate.lanes / rounds).toFixed(2)}/s, one queue ${(rate['one queue'] / rounds).toFixed(2)}/s ` +
+        `(lanes keep a thread for small requests; --small-bytes at the body limit gives large ones every thread)`,
+    );
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.close()));
   }
