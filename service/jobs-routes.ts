@@ -21,7 +21,10 @@ export function jobsRoutes(jobs: JobManager, roots: JobRoots) {
 
   async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const media = unsupportedMedia(req);
-    if (media !== undefined) return req.resume(), sendJson(res, 415, { error: media });
+    if (media !== undefined) {
+      req.resume();
+      return sendJson(res, 415, { error: media });
+    }
     const read = await readBody(req, MAX_REQUEST_BYTES);
     if (!read.ok) return sendJson(res, read.status, { error: read.error });
     let raw: unknown;
@@ -88,7 +91,10 @@ export function jobsRoutes(jobs: JobManager, roots: JobRoots) {
       return true;
     }
     const id = parts[2];
-    if (!JOB_ID.test(id) || jobs.get(id) === undefined) return sendJson(res, 404, { error: `no job ${id}` }), true;
+    if (!JOB_ID.test(id) || jobs.get(id) === undefined) {
+      sendJson(res, 404, { error: `no job ${id}` });
+      return true;
+    }
     const action = parts[3];
     if (action === undefined && method === 'GET') sendJson(res, 200, await viewJob(root, jobs.get(id)!, true));
     else if (action === undefined && method === 'DELETE') {

@@ -19,8 +19,15 @@ export interface Service {
 }
 
 export async function startService(tokenizer: ServerOptions, jobsOptions?: JobsOptions): Promise<Service> {
-  const jobs = jobsOptions === undefined ? undefined : await openJobs(jobsOptions);
+  // Tokenizer options first: a bad one must not leave queued jobs started by a service that never listens.
   const tokenizerPart = tokenizerRoutes(tokenizer);
+  let jobs: Awaited<ReturnType<typeof openJobs>> | undefined;
+  try {
+    jobs = jobsOptions === undefined ? undefined : await openJobs(jobsOptions);
+  } catch (err) {
+    await tokenizerPart.close(0);
+    throw err;
+  }
   const authorized = (req: IncomingMessage, url: URL) =>
     jobs !== undefined && (bearerMatches(req.headers.authorization, jobs.token) || tokenMatches(url.searchParams.get('token'), jobs.token));
 
@@ -29,11 +36,17 @@ export async function startService(tokenizer: ServerOptions, jobsOptions?: JobsO
     const route = async () => {
       if (await tokenizerPart.route(req, res, url)) return;
       // Browsers ask for it on every page; a 404 would show as an error in their console.
-      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204).end();
+        return;
+      }
       const isJobs = url.pathname === '/' || url.pathname === '/v1/jobs' || url.pathname.startsWith('/v1/jobs/');
       if (!isJobs) return sendJson(res, 404, { error: `no route ${url.pathname}` });
       if (jobs === undefined) return sendJson(res, 404, { error: 'the jobs API is off; start biglm serve with --token-file FILE (and --data-root, --runs-root)' });
-      if (!authorized(req, url)) return req.resume(), refuseUnauthorized(res);
+      if (!authorized(req, url)) {
+        req.resume();
+        return refuseUnauthorized(res);
+      }
       if (url.pathname === '/') {
         const views = await Promise.all(jobs.manager.list().map((j) => viewJob(jobs.runsRoot, j, false)));
         const query = url.searchParams.has('token') ? `?token=${encodeURIComponent(jobs.token)}` : '';
@@ -48,7 +61,7 @@ export async function startService(tokenizer: ServerOptions, jobsOptions?: JobsO
   try {
     url = await listen(server, tokenizerPart.options.port, tokenizerPart.options.host);
   } catch (err) {
-    await tokenizerPart.close(0);
+    await Promise.all([tokenizerPart.close(0), jobs?.manager.close()]);
     throw err;
   }
   return {

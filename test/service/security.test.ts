@@ -40,6 +40,19 @@ describe('without --token-file', () => {
   });
 });
 
+describe('starting with a weak token or a missing root', () => {
+  it('refuses to start, naming the file or folder and the fix', async () => {
+    const weak = path.join(roots.dir, 'weak-token');
+    writeFileSync(weak, 'short\n');
+    await expect(startService({ port: 0, threads: 1 }, { tokenFile: weak, dataRoot: roots.data, runsRoot: roots.runs })).rejects.toThrow(
+      `--token-file ${weak}: the token is 5 characters; use at least 16 (e.g. openssl rand -hex 24)`,
+    );
+    await expect(startService({ port: 0, threads: 1 }, { tokenFile: roots.tokenFile, dataRoot: path.join(roots.dir, 'nope'), runsRoot: roots.runs })).rejects.toThrow(
+      /--data-root .*nope: no such folder; create it first/,
+    );
+  });
+});
+
 describe('with --token-file', () => {
   it('401 without the bearer token or with a wrong one, on every jobs route and the status page', async () => {
     for (const token of [null, 'wrong-token-wrong-token-wrong-tok']) {
