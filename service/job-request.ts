@@ -14,7 +14,24 @@ import { confine, confineFound, ForbiddenError, type Root } from './confine.js';
 import { JOB_ID, jobRunDir } from './job-store.js';
 
 export const jobRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('prepare'), config: z.record(z.string(), z.unknown()).describe('a prepare config, as `biglm prepare` reads it') }).strict(),
+  z
+    .object({
+      kind: z.literal('prepare'),
+      config: z.record(z.string(), z.unknown()).describe('a prepare config, as `biglm prepare` reads it'),
+      executor: z
+        .object({
+          kind: z.literal('slurm'),
+          partition: z.string().regex(/^[\w.-]+$/).optional(),
+          arrayParallelism: z.number().int().positive().optional(),
+          cpusPerTask: z.number().int().positive().optional(),
+          mem: z.string().regex(/^\d+[KMGT]?$/).optional(),
+          time: z.string().regex(/^[\d:-]+$/).optional(),
+        })
+        .strict()
+        .optional()
+        .describe('run the tasks as Slurm job arrays instead of in the command'),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal('mask'),
@@ -36,6 +53,7 @@ export interface JobRoots {
 
 export interface JobSpec {
   kind: JobRequest['kind'];
+  executor: 'local' | 'slurm';
   /** The config the job's command reads (written to the job folder), with every path made absolute. */
   config?: unknown;
   /** `biglm` arguments after the command name; `{config}` and `{out}` are filled in by the runner. */
@@ -52,11 +70,24 @@ export async function checkJobRequest(raw: unknown, roots: JobRoots): Promise<Jo
     throw new BadRequestError(`${where}: ${issue.message}; send {"kind": "prepare"|"mask"|"mix", …}`);
   }
   const req = parsed.data;
-  if (req.kind === 'prepare') return checkPrepare(req.config, roots);
+  if (req.kind === 'prepare') {
+    const spec = await checkPrepare(req.config, roots);
+    const slurm = req.executor;
+    if (slurm === undefined) return spec;
+    const flags = [
+      ['--partition', slurm.partition],
+      ['--array-parallelism', slurm.arrayParallelism],
+      ['--cpus-per-task', slurm.cpusPerTask],
+      ['--mem', slurm.mem],
+      ['--time', slurm.time],
+    ].flatMap(([flag, v]) => (v === undefined ? [] : [String(flag), String(v)]));
+    return { ...spec, executor: 'slurm', args: [...spec.args, '--executor', 'slurm', ...flags] };
+  }
   if (req.kind === 'mix') return checkMix(req.config, roots);
   const run = await runDirOf(req.run, roots, 'run');
   return {
     kind: 'mask',
+    executor: 'local',
     args: [
       run,
       ...(req.seqLen !== undefined ? ['--seq-len', String(req.seqLen)] : []),
@@ -84,7 +115,7 @@ async function checkPrepare(config: Record<string, unknown>, roots: JobRoots): P
     checked.tokenizer = { ...tokenizer, name: await confine(tokenizer.name, roots.data, 'config.tokenizer.name') };
   }
   await resolveConfig(checked, roots.data.dir, defaultRegistries());
-  return { kind: 'prepare', config: checked, args: ['{config}'] };
+  return { kind: 'prepare', executor: 'local', config: checked, args: ['{config}'] };
 }
 
 async function checkMix(config: Record<string, unknown>, roots: JobRoots): Promise<JobSpec> {
@@ -105,7 +136,7 @@ async function checkMix(config: Record<string, unknown>, roots: JobRoots): Promi
     ),
   };
   parseMixFile(checked, roots.runs.dir, 'config');
-  return { kind: 'mix', config: checked, args: ['{config}'] };
+  return { kind: 'mix', executor: 'local', config: checked, args: ['{config}'] };
 }
 
 /** A job id (its run directory) or a run directory under --runs-root. */

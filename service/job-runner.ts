@@ -1,5 +1,6 @@
 // Runs jobs: each is the `biglm` command a user would type (prepare / mask / mix), in its own process
-// group, with the same executors and resume behaviour; at most `maxJobs` at once, the rest queued in
+// group, with the same executors and resume behaviour (a Slurm job is watched in the queue once its
+// command has submitted the arrays: slurm-watch.ts); at most `maxJobs` at once, the rest queued in
 // order. Cancelling stops the command (finished tasks keep their markers, so resuming continues where it
 // stopped). On start the manager reads every job folder: jobs that were running are marked interrupted
 // (their command stopped if it outlived the old service), queued ones queue again.
@@ -13,11 +14,15 @@ import { writeJsonAtomic } from '../pipeline/core/atomic.js';
 import { workerUrl } from '../pipeline/core/worker-url.js';
 import type { JobSpec } from './job-request.js';
 import { readTail } from './job-progress.js';
+import { cancelSlurmRun, slurmRunState } from './slurm-watch.js';
 import { jobDir, jobFiles, loadJobs, saveJob, type JobRecord, type JobState } from './job-store.js';
 
 // The compiled CLI, also when this module runs from its .ts source (tests).
 const BIGLM = fileURLToPath(workerUrl(import.meta.url, '../cli/biglm.js'));
 const INTERRUPTED = 'the service stopped while the job ran; POST /v1/jobs/<id>/resume continues the run where it stopped';
+const CANCELLED = (id: string) => `cancelled; POST /v1/jobs/${id}/resume continues the run where it stopped`;
+/** How often a Slurm job's queue entries and manifest are looked at. */
+const SLURM_POLL_MS = 2000;
 /** After SIGTERM, a command still running this long later gets SIGKILL. */
 const KILL_AFTER_MS = 3000;
 
@@ -33,6 +38,7 @@ export class JobManager extends EventEmitter {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly children = new Map<string, ChildProcess>();
   private readonly stopping = new Map<string, JobState>();
+  private readonly watches = new Map<string, NodeJS.Timeout>();
   private queue: string[] = [];
   private closed = false;
 
@@ -43,6 +49,12 @@ export class JobManager extends EventEmitter {
   static async open(opts: JobManagerOptions): Promise<JobManager> {
     const m = new JobManager(opts);
     for (const job of await loadJobs(opts.runsRoot)) {
+      if (job.state === 'running' && job.submitted) {
+        // Its tasks run in Slurm, not in the old service: keep watching them.
+        m.jobs.set(job.id, job);
+        m.watch(job.id);
+        continue;
+      }
       if (job.state === 'running') {
         stopOrphan(job, jobDir(opts.runsRoot, job.id));
         Object.assign(job, { state: 'interrupted', finishedAt: new Date().toISOString(), error: INTERRUPTED });
@@ -70,7 +82,7 @@ export class JobManager extends EventEmitter {
     await fs.mkdir(jobDir(this.opts.runsRoot, id), { recursive: true });
     if (spec.config !== undefined) await writeJsonAtomic(files.request, spec.config);
     const args = spec.args.map((a) => (a === '{config}' ? files.request : a));
-    const job: JobRecord = { id, kind: spec.kind, state: 'queued', args, createdAt: new Date().toISOString() };
+    const job: JobRecord = { id, kind: spec.kind, state: 'queued', executor: spec.executor, args, createdAt: new Date().toISOString() };
     await this.update(job);
     this.queue.push(id);
     this.pump();
@@ -86,6 +98,12 @@ export class JobManager extends EventEmitter {
       return true;
     }
     if (job.state !== 'running') return false;
+    if (job.submitted) {
+      this.unwatch(id);
+      await cancelSlurmRun(jobFiles(this.opts.runsRoot, id).run);
+      await this.update(Object.assign(job, { state: 'cancelled', finishedAt: new Date().toISOString(), error: CANCELLED(id) }));
+      return true;
+    }
     this.stop(id, 'cancelled');
     return true;
   }
@@ -94,7 +112,7 @@ export class JobManager extends EventEmitter {
   async resume(id: string): Promise<boolean> {
     const job = this.jobs.get(id)!;
     if (!['cancelled', 'interrupted', 'failed'].includes(job.state)) return false;
-    for (const k of ['startedAt', 'finishedAt', 'exitCode', 'error'] as const) delete job[k];
+    for (const k of ['startedAt', 'finishedAt', 'exitCode', 'error', 'submitted'] as const) delete job[k];
     await this.update(Object.assign(job, { state: 'queued' }));
     this.queue.push(id);
     this.pump();
@@ -104,6 +122,8 @@ export class JobManager extends EventEmitter {
   /** Service shutdown: running jobs are stopped and marked interrupted (resumable); queued ones stay queued. */
   async close(): Promise<void> {
     this.closed = true;
+    // Slurm jobs go on without the service; the next one watches them again.
+    for (const id of [...this.watches.keys()]) this.unwatch(id);
     const exits = [...this.children.entries()].map(([id, child]) => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       this.stop(id, 'interrupted');
@@ -153,9 +173,16 @@ export class JobManager extends EventEmitter {
     job.exitCode = code;
     if (stoppedAs !== undefined) {
       job.state = stoppedAs;
-      job.error = stoppedAs === 'interrupted' ? INTERRUPTED : `cancelled; POST /v1/jobs/${id}/resume continues the run where it stopped`;
-    }
-    else if (code === 0) job.state = 'done';
+      job.error = stoppedAs === 'interrupted' ? INTERRUPTED : CANCELLED(id);
+    } else if (code === 0 && job.executor === 'slurm') {
+      // The arrays are submitted: the job runs in Slurm from here on.
+      job.submitted = true;
+      delete job.finishedAt;
+      await this.update(job);
+      this.watch(id);
+      this.pump();
+      return;
+    } else if (code === 0) job.state = 'done';
     else {
       job.state = 'failed';
       const tail = (await readTail(jobFiles(this.opts.runsRoot, id).log, 4096)).trim().split('\n').slice(-5).join('\n');
@@ -163,6 +190,33 @@ export class JobManager extends EventEmitter {
     }
     await this.update(job);
     this.pump();
+  }
+
+  private watch(id: string): void {
+    const runDir = jobFiles(this.opts.runsRoot, id).run;
+    const tick = async () => {
+      let state;
+      try {
+        state = await slurmRunState(runDir);
+      } catch (err) {
+        this.emit('warning', `job ${id}: cannot ask Slurm (${(err as Error).message}); asking again`);
+        return;
+      }
+      const job = this.jobs.get(id)!;
+      if (state === 'queued or running' || !this.watches.has(id) || job.state !== 'running') return;
+      this.unwatch(id);
+      job.finishedAt = new Date().toISOString();
+      if (state === 'finished') job.state = 'done';
+      else Object.assign(job, { state: 'failed', error: `the Slurm arrays ended before the run finished (biglm status ${runDir} shows which ranks); POST /v1/jobs/${id}/resume submits the rest` });
+      await this.update(job);
+    };
+    this.watches.set(id, setInterval(() => void tick(), SLURM_POLL_MS));
+    void tick();
+  }
+
+  private unwatch(id: string): void {
+    clearInterval(this.watches.get(id));
+    this.watches.delete(id);
   }
 
   private async failedToStart(id: string, err: Error): Promise<void> {

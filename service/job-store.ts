@@ -15,6 +15,10 @@ export interface JobRecord {
   id: string;
   kind: JobSpec['kind'];
   state: JobState;
+  /** Where the tasks run: here (the command's worker pool) or on Slurm (the command submits and exits). */
+  executor?: 'local' | 'slurm';
+  /** Slurm jobs: the arrays are submitted; the job runs in Slurm until the run's manifest appears. */
+  submitted?: boolean;
   args: string[];
   createdAt: string;
   startedAt?: string;

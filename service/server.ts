@@ -82,5 +82,6 @@ async function openJobs(options: JobsOptions) {
   const data = await realRoot(opts.dataRoot, '--data-root');
   const runs = await realRoot(opts.runsRoot, '--runs-root');
   const manager = await JobManager.open({ runsRoot: runs.dir, dataRoot: data.dir, maxJobs: opts.maxJobs, jobWorkers: opts.jobWorkers });
+  manager.on('warning', (message: string) => process.stderr.write(`biglm serve: ${message}\n`));
   return { token, manager, runsRoot: runs.dir, routes: jobsRoutes(manager, { data, runs, allowedSchemes: opts.allowedSchemes }) };
 }
