@@ -54,4 +54,17 @@ describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
     expect(resumed.state, resumed.error).toBe('done');
     expect(resumed.result.manifest.totals.read).toBe(180);
   });
+
+  it('keeps following a submitted job across a service restart', async () => {
+    const api = client(service.url);
+    const job = (await api.send('POST', '/v1/jobs', { kind: 'prepare', config: { ...prepareConfig(), seed: 6 }, executor: { kind: 'slurm', arrayParallelism: 1 } })).json.id as string;
+    await waitFor('the submission', async () => ((await api.get(`/v1/jobs/${job}`)).json.submitted ? true : undefined), 60_000);
+    await service.close();
+    service = await startService({ port: 0, threads: 1 }, { tokenFile: roots.tokenFile, dataRoot: roots.data, runsRoot: roots.runs, maxJobs: 2 });
+    // Its tasks run in Slurm, not in the service: not interrupted, still running, and done when they are.
+    expect((await client(service.url).get(`/v1/jobs/${job}`)).json).toMatchObject({ state: 'running', submitted: true });
+    const done = await ended(job);
+    expect(done.state, done.error).toBe('done');
+    expect(done.result.manifest.totals.read).toBe(180);
+  });
 });
