@@ -1,7 +1,7 @@
 // Jobs on the Slurm executor, on a real one-node cluster (the one CI started, or one started here as root):
 // the job's command submits the arrays and exits, the service follows them in the queue to the manifest,
 // cancelling is scancel, and resuming submits the rest. Skips, saying why, where no cluster can run.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { squeue } from '../../pipeline/executor/slurm/cli.js';
 import { FINAL_STATES } from '../../pipeline/executor/slurm/executor.js';
@@ -10,6 +10,10 @@ import { startService, type Service } from '../../service/server.js';
 import { acquireCluster } from '../executor/slurm-cluster.js';
 import { client, makeRoots, prepareConfig, waitFor, type Roots } from './fixtures.js';
 
+// The cluster `make slurm-up` starts, when it runs and nothing else is configured: starting a second one
+// here would compete with it for slurmctld's port.
+const MAKE_SLURM_UP = '/tmp/biglm-slurm/slurm.conf';
+if (!process.env.SLURM_CONF && existsSync(MAKE_SLURM_UP)) process.env.SLURM_CONF = MAKE_SLURM_UP;
 const cluster = await acquireCluster();
 if (!cluster.ok) console.log(`service Slurm jobs test skipped: ${cluster.reason}`);
 
