@@ -30,6 +30,10 @@ describe('two 200 KB requests and a 5-byte one', () => {
     const t0 = performance.now();
     const small = await post(`${server.url}/v1/tokenize`, { text: 'hello' });
     const smallMs = performance.now() - t0;
+    // The health check shows the load: one large request on a thread, the other waiting for it.
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { running: { large: number }; queued: { large: number } };
+    expect(health.running.large + health.queued.large).toBeGreaterThanOrEqual(1);
+    expect(health.running.large).toBeLessThanOrEqual(1);
     expect(small.status).toBe(200);
     expect(await small.json()).toEqual({ encoding: 'cl100k_base', ids: [15339], count: 1 });
     const done = await Promise.all(large);

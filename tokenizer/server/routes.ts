@@ -114,7 +114,8 @@ export function tokenizerRoutes(options: ServerOptions = {}): TokenizerRoutes {
     async route(req, res, url) {
       if (url.pathname === '/healthz') {
         if (req.method !== 'GET') sendJson(res, 405, { error: 'use GET' });
-        else sendJson(res, 200, { ok: true });
+        // The load too: a balancer can see a saturated service, not only a live one.
+        else sendJson(res, 200, { ok: true, threads, ...admission.load() });
         return true;
       }
       const op = OPERATIONS[url.pathname];
