@@ -39,6 +39,9 @@ export class JobManager extends EventEmitter {
   private readonly children = new Map<string, ChildProcess>();
   private readonly stopping = new Map<string, JobState>();
   private readonly watches = new Map<string, NodeJS.Timeout>();
+  /** Per running command: settles once its exit has been recorded. */
+  private readonly settled = new Map<string, Promise<void>>();
+  private readonly writes = new Set<Promise<void>>();
   private queue: string[] = [];
   private closed = false;
 
@@ -124,12 +127,9 @@ export class JobManager extends EventEmitter {
     this.closed = true;
     // Slurm jobs go on without the service; the next one watches them again.
     for (const id of [...this.watches.keys()]) this.unwatch(id);
-    const exits = [...this.children.entries()].map(([id, child]) => {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      this.stop(id, 'interrupted');
-      return exited;
-    });
-    await Promise.all(exits);
+    for (const id of [...this.children.keys()]) this.stop(id, 'interrupted');
+    // Until every stopped job's record says so and no write is in flight: the next service reads these files.
+    while (this.children.size > 0 || this.writes.size > 0) await Promise.all([...this.settled.values(), ...this.writes]);
   }
 
   private stop(id: string, as: JobState): void {
@@ -158,8 +158,12 @@ export class JobManager extends EventEmitter {
     this.children.set(id, child);
     // Listening before the record is written: a command that fails at once must not leave the job running.
     const recorded = this.update(Object.assign(job, { state: 'running', startedAt: new Date().toISOString(), pid: child.pid }));
-    child.once('exit', (code, signal) => void recorded.then(() => this.finished(id, code, signal)));
-    child.once('error', (err) => void recorded.then(() => this.failedToStart(id, err)));
+    const settled = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => void recorded.then(() => this.finished(id, code, signal)).finally(resolve));
+      child.once('error', (err) => void recorded.then(() => this.failedToStart(id, err)).finally(resolve));
+    });
+    this.settled.set(id, settled);
+    void settled.then(() => this.settled.delete(id));
     await recorded;
   }
 
@@ -229,7 +233,13 @@ export class JobManager extends EventEmitter {
 
   private async update(job: JobRecord): Promise<void> {
     this.jobs.set(job.id, job);
-    await saveJob(this.opts.runsRoot, job);
+    const write = saveJob(this.opts.runsRoot, job);
+    this.writes.add(write);
+    try {
+      await write;
+    } finally {
+      this.writes.delete(write);
+    }
     this.emit('change', job.id);
   }
 }

@@ -1,7 +1,8 @@
 // Jobs on the Slurm executor, on a real one-node cluster (the one CI started, or one started here as root):
 // the job's command submits the arrays and exits, the service follows them in the queue to the manifest,
 // cancelling is scancel, and resuming submits the rest. Skips, saying why, where no cluster can run.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { squeue } from '../../pipeline/executor/slurm/cli.js';
 import { FINAL_STATES } from '../../pipeline/executor/slurm/executor.js';
@@ -15,6 +16,16 @@ import { client, makeRoots, prepareConfig, waitFor, type Roots } from './fixture
 const MAKE_SLURM_UP = '/tmp/biglm-slurm/slurm.conf';
 if (!process.env.SLURM_CONF && existsSync(MAKE_SLURM_UP)) process.env.SLURM_CONF = MAKE_SLURM_UP;
 const cluster = await acquireCluster();
+
+/** The array elements' output, for the message when a Slurm job did not finish. */
+function slurmLogs(runDir: string): string {
+  const dir = path.join(runDir, 'logs');
+  if (!existsSync(dir)) return '(no logs)';
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `${e.name}:\n${readFileSync(path.join(e.parentPath, e.name), 'utf8').slice(-2000)}`)
+    .join('\n');
+}
 if (!cluster.ok) console.log(`service Slurm jobs test skipped: ${cluster.reason}`);
 
 describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
@@ -43,7 +54,7 @@ describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
     const slurm = await api.send('POST', '/v1/jobs', { kind: 'prepare', config: prepareConfig(), executor: { kind: 'slurm', arrayParallelism: 2 } });
     expect(slurm.status).toBe(201);
     const [a, b] = [await ended(local), await ended(slurm.json.id)];
-    expect(b.state, b.error).toBe('done');
+    expect(b.state, `${b.error}\n${slurmLogs(`${roots.runs}/${slurm.json.id}/run`)}`).toBe('done');
     expect(b.result.manifest.shards).toEqual(a.result.manifest.shards);
 
     // Cancel as soon as the arrays are submitted: nothing of it stays in the queue.
@@ -55,7 +66,7 @@ describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
     await waitFor('the queue to empty', async () => ((await squeue(ids)).every((e) => FINAL_STATES.has(e.state)) ? true : undefined), 60_000);
     expect((await api.send('POST', `/v1/jobs/${job}/resume`)).status).toBe(202);
     const resumed = await ended(job);
-    expect(resumed.state, resumed.error).toBe('done');
+    expect(resumed.state, `${resumed.error}\n${slurmLogs(`${roots.runs}/${job}/run`)}`).toBe('done');
     expect(resumed.result.manifest.totals.read).toBe(180);
   });
 
@@ -68,7 +79,7 @@ describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
     // Its tasks run in Slurm, not in the service: not interrupted, still running, and done when they are.
     expect((await client(service.url).get(`/v1/jobs/${job}`)).json).toMatchObject({ state: 'running', submitted: true });
     const done = await ended(job);
-    expect(done.state, done.error).toBe('done');
+    expect(done.state, `${done.error}\n${slurmLogs(`${roots.runs}/${job}/run`)}`).toBe('done');
     expect(done.result.manifest.totals.read).toBe(180);
   });
 });
