@@ -200,8 +200,11 @@ function collectText(el: El, parts: string[]): void {
 }
 
 // Python's str.split() whitespace, as `trim` (text.ts) collapses it.
+// Letters and digits come first: almost every character is tested here, so they take one comparison.
 function isWs(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  if (c > 32 && c < 0x85) return false;
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13) || c >= 0x1c;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
@@ -309,6 +312,24 @@ export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced
     }
   }
   return acc.n;
+}
+
+/** An upper bound of `trimmedLengthWithout(root, skip, spaced)`: the raw lengths, plus 2 per spaced element. */
+export function rawLengthWithout(root: El, skip: (el: El) => boolean, spaced?: ReadonlySet<string>): number {
+  running?.tick();
+  let n = 0;
+  const stack: El[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (el !== root) {
+      n += el.tail?.length ?? 0;
+      if (skip(el)) continue;
+    }
+    if (spaced?.has(el.tag)) n += 2;
+    n += el.text?.length ?? 0;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return n;
 }
 
 /**
