@@ -244,14 +244,16 @@ export function trimmedLength(el: El): number {
 }
 
 // Whitespace-collapsed length of a string, and whether it starts/ends with (or, when empty, holds) whitespace:
-// enough to combine the lengths of pieces without joining them.
-interface Span {
-  n: number;
-  empty: boolean;
-  lead: boolean;
-  trail: boolean;
-}
-const NO_TEXT: Span = { n: 0, empty: true, lead: false, trail: false };
+// enough to combine the lengths of pieces without joining them. Packed in one small integer,
+// n * 4 + (starts with whitespace ? 2 : 0) + (ends with whitespace ? 1 : 0), n === 0 meaning empty:
+// these are combined for every text piece of every element, and as objects they were most of the
+// garbage the extraction made.
+type Span = number;
+const NO_TEXT: Span = 0;
+const ALL_SPACE: Span = 3;
+const LEAD = 2;
+const TRAIL = 1;
+const spanLength = (s: Span) => s >>> 2;
 
 function spanOf(s: string | null): Span {
   if (!s) return NO_TEXT;
@@ -270,15 +272,17 @@ function spanOf(s: string | null): Span {
       lastNonWs = i;
     }
   }
-  if (first < 0) return { n: 0, empty: true, lead: true, trail: true };
-  return { n, empty: false, lead: first > 0, trail: lastNonWs < s.length - 1 };
+  if (first < 0) return ALL_SPACE;
+  return n * 4 + (first > 0 ? LEAD : 0) + (lastNonWs < s.length - 1 ? TRAIL : 0);
 }
 
 function concat(a: Span, b: Span): Span {
-  if (a.empty && b.empty) return { n: 0, empty: true, lead: a.lead || b.lead, trail: a.trail || b.trail };
-  if (a.empty) return { n: b.n, empty: false, lead: a.lead || b.lead, trail: b.trail };
-  if (b.empty) return { n: a.n, empty: false, lead: a.lead, trail: a.trail || b.trail };
-  return { n: a.n + b.n + (a.trail || b.lead ? 1 : 0), empty: false, lead: a.lead, trail: b.trail };
+  const an = a >>> 2;
+  const bn = b >>> 2;
+  if (an === 0 && bn === 0) return (a | b) & 3;
+  if (an === 0) return bn * 4 + ((a | b) & LEAD) + (b & TRAIL);
+  if (bn === 0) return an * 4 + (a & LEAD) + ((a | b) & TRAIL);
+  return (an + bn + ((a & TRAIL) !== 0 || (b & LEAD) !== 0 ? 1 : 0)) * 4 + (a & LEAD) + (b & TRAIL);
 }
 
 /**
@@ -287,7 +291,7 @@ function concat(a: Span, b: Span): Span {
  */
 export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced?: ReadonlySet<string>): number {
   running?.tick();
-  const SPACE: Span = { n: 0, empty: true, lead: true, trail: true };
+  const SPACE = ALL_SPACE;
   let acc = NO_TEXT;
   const stack: (El | string | Span)[] = [root];
   while (stack.length) {
@@ -296,7 +300,7 @@ export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced
       acc = concat(acc, spanOf(x));
       continue;
     }
-    if ('n' in x) {
+    if (typeof x === 'number') {
       acc = concat(acc, x);
       continue;
     }
@@ -311,7 +315,7 @@ export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced
       stack.push(c);
     }
   }
-  return acc.n;
+  return spanLength(acc);
 }
 
 /** An upper bound of `trimmedLengthWithout(root, skip, spaced)`: the raw lengths, plus 2 per spaced element. */
@@ -350,7 +354,8 @@ export class TextLengths {
     return acc;
   }
   get(el: El): number {
-    return this.spans.get(el)?.n ?? trimmedLength(el);
+    const span = this.spans.get(el);
+    return span === undefined ? trimmedLength(el) : spanLength(span);
   }
   /** Call after removing a child of `parent` (its tail may have moved): refreshes the ancestors. */
   removed(parent: El | null): void {
