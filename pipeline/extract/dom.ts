@@ -172,6 +172,19 @@ export function findFirst(root: El, tags: ReadonlySet<string> | string): El | nu
   return null;
 }
 
+/** First descendant the predicate accepts, in document order, found without listing the others. */
+export function findFirstWhere(root: El, match: (el: El) => boolean): El | null {
+  running?.tick();
+  const stack: El[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push(root.children[i]);
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (match(el)) return el;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return null;
+}
+
 export function hasDescendant(root: El, tags: ReadonlySet<string> | string): boolean {
   return findFirst(root, tags) !== null;
 }

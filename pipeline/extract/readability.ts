@@ -4,7 +4,7 @@
 // scaled by link density, the best candidate and its good siblings form the article, and `sanitize`
 // drops headers, tables, lists and divs that look like chrome.
 
-import { type Clock, type El, deleteElement, descendants, findFirst, iter, TextLengths, makeEl, append, textContent, trimmedLength } from './dom.js';
+import { type Clock, type El, deleteElement, descendants, findFirst, findFirstWhere, iter, TextLengths, makeEl, append, textContent, trimmedLength } from './dom.js';
 import { trim } from './text.js';
 
 const DIV_SCORES = new Set(['div', 'article']);
@@ -57,7 +57,9 @@ function scoreNode(el: El): number {
 function removeUnlikelyCandidates(doc: El): void {
   for (const el of descendants(doc)) {
     if (!el.parent) continue;
-    const attrs = [el.attrs.class, el.attrs.id].filter((x) => x).join(' ');
+    const c = el.attrs.class;
+    const id = el.attrs.id;
+    const attrs = c && id ? `${c} ${id}` : c || id || '';
     if (attrs.length < 2) continue;
     if (!FRAME_TAGS.has(el.tag) && UNLIKELY.test(attrs) && !OK_MAYBE.test(attrs)) deleteElement(el);
   }
@@ -65,7 +67,7 @@ function removeUnlikelyCandidates(doc: El): void {
 
 function transformMisusedDivs(doc: El): void {
   for (const div of descendants(doc, 'div')) {
-    if (!descendants(div).some((d) => DIV_TO_P.test(d.tag))) div.tag = 'p';
+    if (!findFirstWhere(div, (d) => DIV_TO_P.test(d.tag))) div.tag = 'p';
   }
   for (const div of descendants(doc, 'div')) {
     if (div.text && div.text.trim()) {
