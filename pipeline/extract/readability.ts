@@ -54,15 +54,16 @@ function scoreNode(el: El): number {
   return s;
 }
 
+/** Removed by the ruthless pass (`remove_unlikely_candidates`): its class and id name page chrome. */
+export function isUnlikelyCandidate(el: El): boolean {
+  const c = el.attrs.class;
+  const id = el.attrs.id;
+  const attrs = c && id ? `${c} ${id}` : c || id || '';
+  return attrs.length >= 2 && !FRAME_TAGS.has(el.tag) && UNLIKELY.test(attrs) && !OK_MAYBE.test(attrs);
+}
+
 function removeUnlikelyCandidates(doc: El): void {
-  for (const el of descendants(doc)) {
-    if (!el.parent) continue;
-    const c = el.attrs.class;
-    const id = el.attrs.id;
-    const attrs = c && id ? `${c} ${id}` : c || id || '';
-    if (attrs.length < 2) continue;
-    if (!FRAME_TAGS.has(el.tag) && UNLIKELY.test(attrs) && !OK_MAYBE.test(attrs)) deleteElement(el);
-  }
+  for (const el of descendants(doc)) if (el.parent && isUnlikelyCandidate(el)) deleteElement(el);
 }
 
 function transformMisusedDivs(doc: El): void {
