@@ -74,7 +74,7 @@ const NOT_READ = new Set(['script', 'style', 'fencedframe']);
  * since every later pass works on what that one left; in page order, so its collapsed length is at
  * most that text's; each video iframe may add 'VIDEO'.
  */
-function readabilityBound(raw: El, enough: number): number {
+export function readabilityBound(raw: El, enough: number): number {
   const notRead = (el: El) => NOT_READ.has(el.tag) || (el !== raw && isUnlikelyCandidate(el));
   // the raw length of the text is a looser bound that needs no character scan: try it first
   let n = 0;
