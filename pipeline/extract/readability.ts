@@ -92,6 +92,12 @@ function transformMisusedDivs(doc: El): void {
   }
 }
 
+function countOf(s: string, c: string): number {
+  let n = 0;
+  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) n++;
+  return n;
+}
+
 function scoreParagraphs(doc: El): Map<El, number> {
   const scores = new Map<El, number>();
   for (const el of iter(doc, new Set(['p', 'pre', 'td']))) {
@@ -101,7 +107,7 @@ function scoreParagraphs(doc: El): Map<El, number> {
     const text = trim(textContent(el));
     if (text.length < MIN_TEXT_LENGTH) continue;
     for (const n of [parent, grand]) if (n && !scores.has(n)) scores.set(n, scoreNode(n));
-    const score = 1 + text.split(',').length + Math.min(text.length / 100, 3);
+    const score = 2 + countOf(text, ',') + Math.min(text.length / 100, 3); // 1 + len(text.split(','))
     scores.set(parent, scores.get(parent)! + score);
     if (grand) scores.set(grand, scores.get(grand)! + score / 2);
   }
@@ -151,7 +157,7 @@ function sanitize(node: El, scores: Map<El, number>): El {
       deleteElement(el);
       continue;
     }
-    if ((textContent(el).match(/,/g)?.length ?? 0) >= 10) continue;
+    if (countOf(textContent(el), ',') >= 10) continue;
     let remove = true;
     const p = countTag(el, 'p');
     const img = countTag(el, 'img');
