@@ -64,9 +64,6 @@ export function makeEl(tag: string, attrs: Readonly<Record<string, string>> = {}
   return { tag, attrs, text: null, tail: null, children: [], parent: null };
 }
 
-// Raw-text elements whose content htmlparser2 hands over as text; kept (JSON-LD is read from <script>).
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-
 /** Parse an HTML string into a tree rooted at <html> (created when the page has none). */
 export function parseHtml(html: string, clock?: Clock): El {
   const root = makeEl('html');
@@ -103,13 +100,15 @@ export function parseHtml(html: string, clock?: Clock): El {
         el.parent = parent;
         parent.children.push(el);
         meltedStack.push(false);
-        if (!VOID.has(name)) stack.push(el);
+        // htmlparser2 closes every element it opens, a void one right away, so the stack needs no
+        // list of void elements
+        stack.push(el);
       },
       ontext(data) {
         clock?.tick();
         addText(data);
       },
-      onclosetag(name) {
+      onclosetag() {
         clock?.tick();
         const wasMelted = meltedStack.pop();
         if (wasMelted === undefined) return;
@@ -117,7 +116,7 @@ export function parseHtml(html: string, clock?: Clock): El {
           if (melted > 0) melted--;
           return;
         }
-        if (!VOID.has(name) && stack.length > 1) stack.pop();
+        if (stack.length > 1) stack.pop();
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
