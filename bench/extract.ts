@@ -5,7 +5,9 @@
 // its own process, rounds alternating the order: the html_extract stage as configured by default
 // (balanced, fallbacks, lead), the same without fallbacks (trafilatura's `fast`), the one-pass block
 // heuristic html_extract used before, and Mozilla Readability on linkedom (devDependencies). F1 per
-// language (five largest, language of the expected snippets by ELD) and on the held-out fifth.
+// language (five largest, language of the expected snippets by ELD) and on the held-out fifth. Then
+// the speed ratio to the heuristic once more, measured page by page in one process (runPaired): on a
+// loaded machine the separate runs' speeds drift with the load between them, and the ratio with them.
 //
 //   npx tsc -p . && node dist/bench/extract.js [--rounds 2] [--every 1]
 //   BENCH_ROUNDS=1 also sets the rounds.
@@ -64,6 +66,50 @@ async function extractorFor(name: CaseName): Promise<Extract | null> {
   }
 }
 
+// The cases the paired run puts side by side on each page: the ratio of their CPU times does not move
+// with the load of a shared machine the way speeds measured minutes apart in separate processes do.
+const PAIRED = ['html_extract (default)', 'html_extract fallbacks=false', 'one-pass heuristic (before)'] as const;
+
+interface PairedResult {
+  /** CPU seconds per case over all pages, each page extracted by every case back to back. */
+  cpuSeconds: Record<string, number>;
+  rounds: number;
+}
+
+/**
+ * Child process (started with --expose-gc): every page by each of PAIRED in turn, the order rotating
+ * from page to page, CPU time per call. A minor collection before each call (not timed) leaves the
+ * young generation empty, so the scavenges a call meets are those its own allocations cause.
+ */
+async function runPaired(out: string, every: number, rounds: number): Promise<void> {
+  const extractors = await Promise.all(PAIRED.map((n) => extractorFor(n)));
+  const set = loadEvalSet(evalDir(benchDataDir()));
+  const files = set.pages.filter((_, i) => i % every === 0).map((p) => readFileSync(p.path));
+  const gc = (globalThis as { gc?: (o?: { type: 'minor' }) => void }).gc;
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return c.user + c.system;
+  };
+  const total = PAIRED.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    files.forEach((bytes, i) => {
+      for (let k = 0; k < PAIRED.length; k++) {
+        const which = (i + r + k) % PAIRED.length;
+        gc?.({ type: 'minor' });
+        const t = cpu();
+        try {
+          extractors[which]!(decodeHtml(bytes).text);
+        } catch {
+          // counted as a failure by the case's own run; here only its time matters
+        }
+        total[which] += cpu() - t;
+      }
+    });
+  }
+  const result: PairedResult = { cpuSeconds: Object.fromEntries(PAIRED.map((n, k) => [n, total[k] / 1e6])), rounds };
+  writeFileSync(out, JSON.stringify(result));
+}
+
 /** Child process: run one case over the set and write its counts and timings. */
 async function runCase(name: CaseName, out: string, every: number): Promise<void> {
   const extract = await extractorFor(name);
@@ -109,6 +155,7 @@ function matrix(pages: EvalPage[], counts: Record<string, Counts>, keep: (p: Eva
 async function main(): Promise<void> {
   const caseArg = benchArg('case', '');
   const every = Number(benchArg('every', '1'));
+  if (caseArg === 'paired') return runPaired(benchArg('out', ''), every, Number(benchArg('paired-rounds', '1')));
   if (caseArg) return runCase(caseArg as CaseName, benchArg('out', ''), every);
 
   const dir = evalDir(benchDataDir());
@@ -123,6 +170,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-bench-extract-'));
   const runs = new Map<CaseName, CaseResult[]>();
   const missing = new Set<CaseName>();
+  let paired: PairedResult | null = null;
   try {
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? [...CASES] : [...CASES].reverse();
@@ -135,6 +183,10 @@ async function main(): Promise<void> {
         else runs.set(name, [...(runs.get(name) ?? []), res]);
       }
     }
+    const pairedOut = path.join(tmp, 'paired.json');
+    const pairedArgs = ['--expose-gc', self, '--case', 'paired', '--out', pairedOut, '--every', String(every), '--paired-rounds', String(rounds)];
+    execFileSync(process.execPath, pairedArgs, { stdio: 'inherit' });
+    paired = JSON.parse(readFileSync(pairedOut, 'utf8')) as PairedResult;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -177,6 +229,14 @@ async function main(): Promise<void> {
       const th = matrix(pages, withTitle, (p) => p.heldOut);
       console.log(`${'  + title line (stage output)'.padEnd(30)} ${f4(t.precision).padStart(6)} ${f4(t.recall).padStart(6)} ${f4(t.f1).padStart(6)}  ${f4(td.f1).padStart(6)} ${f4(th.f1).padStart(7)}`);
     }
+  }
+  if (paired) {
+    const heuristicCpu = paired.cpuSeconds['one-pass heuristic (before)'];
+    const line = PAIRED.filter((n) => n !== 'one-pass heuristic (before)')
+      .map((n) => `${n} ${(heuristicCpu / paired!.cpuSeconds[n]).toFixed(2)}× (${((mb * paired!.rounds) / paired!.cpuSeconds[n]).toFixed(1)} MB/s)`)
+      .join(', ');
+    console.log(`\npaired in one process, each page by every extractor back to back (${paired.rounds} round(s)), speed relative to the heuristic (${((mb * paired.rounds) / heuristicCpu).toFixed(1)} MB/s there):`);
+    console.log(`  ${line}`);
   }
   console.log(`\nF1 by language (${top.map((l) => `${l}: ${byLang.get(l)} pages`).join(', ')})`);
   console.log(`${'extractor'.padEnd(30)} ${top.map((l) => l.padStart(7)).join(' ')}`);

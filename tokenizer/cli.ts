@@ -1,9 +1,8 @@
-// Command-line entry points the `biglm` CLI dispatches to: `biglm tokenizer …` and `biglm serve`.
+// Command-line entry point the `biglm` CLI dispatches to: `biglm tokenizer …` (`biglm serve` is cli/commands/serve.ts).
 // Each returns an exit status instead of exiting, so tests can call it.
 
 import { parseArgs } from 'node:util';
 import { describeEncoding, getEncoding, listEncodings } from './index.js';
-import { startTokenizerServer } from './server/server.js';
 import { trainTokenizer } from './train/index.js';
 
 const TOKENIZER_HELP = `Usage: biglm tokenizer <command> [options]
@@ -137,68 +136,4 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-const SERVE_HELP = `Usage: biglm serve [options]
-
-Serve the tokenizers over HTTP (JSON): POST /v1/tokenize, /v1/detokenize, /v1/count;
-GET /v1/encodings, /healthz. Tokenization runs on worker threads.
-
-Options:
-  --host ADDR          listen address (default 127.0.0.1: loopback only)
-  --port N             port (default 8080; 0 picks a free one)
-  --token T            require "Authorization: Bearer T" on /v1/* (default: env BIGLM_TOKEN)
-  --max-body BYTES     largest request body (default 33554432); larger gets 413
-  --threads N          worker threads (default: available cores)
-  --encoding NAME      default encoding when a request names none (default cl100k_base)
-  --vocab PATH         offer a trained vocabulary too (repeatable)
-`;
-
-/** `biglm serve`: runs until SIGINT/SIGTERM, then closes cleanly. */
-export async function serveCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        token: { type: 'string' },
-        'max-body': { type: 'string' },
-        threads: { type: 'string' },
-        encoding: { type: 'string' },
-        vocab: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`biglm serve: ${(err as Error).message}\n\n${SERVE_HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(SERVE_HELP);
-    return 0;
-  }
-  let server;
-  try {
-    server = await startTokenizerServer({
-      ...(values.host !== undefined ? { host: values.host } : {}),
-      ...(values.port !== undefined ? { port: intOption('--port', values.port) } : {}),
-      ...(values.token !== undefined ? { token: values.token } : {}),
-      ...(values['max-body'] !== undefined ? { maxBodyBytes: intOption('--max-body', values['max-body']) } : {}),
-      ...(values.threads !== undefined ? { threads: intOption('--threads', values.threads) } : {}),
-      ...(values.encoding !== undefined ? { defaultEncoding: values.encoding } : {}),
-      vocabularies: values.vocab ?? [],
-    });
-  } catch (err) {
-    process.stderr.write(`biglm serve: ${(err as Error).message}\n`);
-    return 1;
-  }
-  process.stderr.write(`biglm serve: listening on ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await server.close();
-  return 0;
 }

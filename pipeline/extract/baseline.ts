@@ -2,7 +2,7 @@
 // as schema.org JSON-LD, then <article> elements, then every paragraph, then the whole body. Used when
 // the main extractor keeps under MIN_EXTRACTED_SIZE characters.
 
-import { type El, deepCopy, deleteElement, descendants, findFirst, itertext, makeEl, parseHtml, subElement, textContent, trimmedLengthWithout } from './dom.js';
+import { type El, deepCopy, deleteElement, descendants, findFirst, itertext, makeEl, parseHtml, subElement, textContent, rawLengthWithout, trimmedLengthWithout } from './dom.js';
 import { BASIC_CLEAN } from './selectors.js';
 import { trim } from './text.js';
 
@@ -153,4 +153,15 @@ export function pageTextLength(raw: El): number {
   const body = findFirst(raw, 'body');
   if (!body) return 0;
   return trimmedLengthWithout(body, BASIC_CLEAN, BLOCK_ELEMS);
+}
+
+/**
+ * At least `pageTextLength(raw)`, from string lengths alone (no character is read): raw text plus one
+ * space either side of each block. The escalation test reads it first and needs the exact length only
+ * when the bound does not already decide.
+ */
+export function pageTextLengthBound(raw: El): number {
+  const body = findFirst(raw, 'body');
+  if (!body) return 0;
+  return rawLengthWithout(body, BASIC_CLEAN, BLOCK_ELEMS);
 }

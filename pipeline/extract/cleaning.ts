@@ -26,6 +26,11 @@ const CUT_EMPTY = new Set([
   'article', 'b', 'blockquote', 'dd', 'div', 'dt', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'li', 'main', 'p', 'pre', 'q', 'section', 'span', 'strong',
 ]);
 
+function matchesAny(predicates: ((el: El) => boolean)[], el: El): boolean {
+  for (let i = 0; i < predicates.length; i++) if (predicates[i](el)) return true;
+  return false;
+}
+
 /**
  * Remove every element matched by one of the predicates (never the root), keeping tails
  * (`prune_unwanted_nodes`). All predicates are tested on the tree as it is, in one walk, and a match's
@@ -40,7 +45,7 @@ export function pruneNodes(tree: El, predicates: ((el: El) => boolean)[], withBa
   for (let i = tree.children.length - 1; i >= 0; i--) stack.push(tree.children[i]);
   while (stack.length) {
     const el = stack.pop()!;
-    if (predicates.some((match) => match(el))) {
+    if (matchesAny(predicates, el)) {
       hits.push(el);
       continue;
     }
@@ -72,9 +77,9 @@ function recoverMath(tree: El): void {
 function handleForms(tree: El): void {
   const forms = descendants(tree, 'form');
   if (!forms.length) return;
-  const total = textContent(tree).length;
+  const total = rawTextLength(tree);
   for (const f of forms) {
-    if (total && textContent(f).length > total / 2) f.tag = 'div';
+    if (total && rawTextLength(f) > total / 2) f.tag = 'div';
     else deleteElement(f);
   }
 }

@@ -39,23 +39,30 @@ export class Clock {
 // can run past the page's time limit; extraction is synchronous, so one at a time is all there is.
 let running: Clock | null = null;
 
+// Spans (below) of the page's longer strings, by string, for the extraction running now: the same text
+// pieces are measured by several rules (link density, the Readability bound, the lead, the escalation
+// test), on the tree and its copies, which share the strings. V8 keeps a string's hash once computed,
+// so a lookup is cheap.
+let spans: Map<string, Span> | null = null;
+const CACHED_FROM = 24;
+
 /** Run `fn` with `clock` ticked by every tree walk. */
 export function withClock<T>(clock: Clock | undefined, fn: () => T): T {
   const outer = running;
+  const outerSpans = spans;
   running = clock ?? null;
+  spans = new Map();
   try {
     return fn();
   } finally {
     running = outer;
+    spans = outerSpans;
   }
 }
 
 export function makeEl(tag: string, attrs: Readonly<Record<string, string>> = {}): El {
   return { tag, attrs, text: null, tail: null, children: [], parent: null };
 }
-
-// Raw-text elements whose content htmlparser2 hands over as text; kept (JSON-LD is read from <script>).
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
 
 /** Parse an HTML string into a tree rooted at <html> (created when the page has none). */
 export function parseHtml(html: string, clock?: Clock): El {
@@ -93,13 +100,15 @@ export function parseHtml(html: string, clock?: Clock): El {
         el.parent = parent;
         parent.children.push(el);
         meltedStack.push(false);
-        if (!VOID.has(name)) stack.push(el);
+        // htmlparser2 closes every element it opens, a void one right away, so the stack needs no
+        // list of void elements
+        stack.push(el);
       },
       ontext(data) {
         clock?.tick();
         addText(data);
       },
-      onclosetag(name) {
+      onclosetag() {
         clock?.tick();
         const wasMelted = meltedStack.pop();
         if (wasMelted === undefined) return;
@@ -107,7 +116,7 @@ export function parseHtml(html: string, clock?: Clock): El {
           if (melted > 0) melted--;
           return;
         }
-        if (!VOID.has(name) && stack.length > 1) stack.pop();
+        if (stack.length > 1) stack.pop();
       },
     },
     { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: false },
@@ -162,6 +171,19 @@ export function findFirst(root: El, tags: ReadonlySet<string> | string): El | nu
   return null;
 }
 
+/** First descendant the predicate accepts, in document order, found without listing the others. */
+export function findFirstWhere(root: El, match: (el: El) => boolean): El | null {
+  running?.tick();
+  const stack: El[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) stack.push(root.children[i]);
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (match(el)) return el;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return null;
+}
+
 export function hasDescendant(root: El, tags: ReadonlySet<string> | string): boolean {
   return findFirst(root, tags) !== null;
 }
@@ -200,8 +222,11 @@ function collectText(el: El, parts: string[]): void {
 }
 
 // Python's str.split() whitespace, as `trim` (text.ts) collapses it.
+// Letters and digits come first: almost every character is tested here, so they take one comparison.
 function isWs(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  if (c > 32 && c < 0x85) return false;
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13) || c >= 0x1c;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
@@ -241,17 +266,30 @@ export function trimmedLength(el: El): number {
 }
 
 // Whitespace-collapsed length of a string, and whether it starts/ends with (or, when empty, holds) whitespace:
-// enough to combine the lengths of pieces without joining them.
-interface Span {
-  n: number;
-  empty: boolean;
-  lead: boolean;
-  trail: boolean;
-}
-const NO_TEXT: Span = { n: 0, empty: true, lead: false, trail: false };
+// enough to combine the lengths of pieces without joining them. Packed in one small integer,
+// n * 4 + (starts with whitespace ? 2 : 0) + (ends with whitespace ? 1 : 0), n === 0 meaning empty:
+// these are combined for every text piece of every element, and as objects they were most of the
+// garbage the extraction made.
+type Span = number;
+const NO_TEXT: Span = 0;
+const ALL_SPACE: Span = 3;
+const LEAD = 2;
+const TRAIL = 1;
+const spanLength = (s: Span) => s >>> 2;
+
 
 function spanOf(s: string | null): Span {
   if (!s) return NO_TEXT;
+  if (spans === null || s.length < CACHED_FROM) return measureSpan(s);
+  let span = spans.get(s);
+  if (span === undefined) {
+    span = measureSpan(s);
+    spans.set(s, span);
+  }
+  return span;
+}
+
+function measureSpan(s: string): Span {
   let n = 0;
   let pending = false;
   let first = -1;
@@ -267,15 +305,17 @@ function spanOf(s: string | null): Span {
       lastNonWs = i;
     }
   }
-  if (first < 0) return { n: 0, empty: true, lead: true, trail: true };
-  return { n, empty: false, lead: first > 0, trail: lastNonWs < s.length - 1 };
+  if (first < 0) return ALL_SPACE;
+  return n * 4 + (first > 0 ? LEAD : 0) + (lastNonWs < s.length - 1 ? TRAIL : 0);
 }
 
 function concat(a: Span, b: Span): Span {
-  if (a.empty && b.empty) return { n: 0, empty: true, lead: a.lead || b.lead, trail: a.trail || b.trail };
-  if (a.empty) return { n: b.n, empty: false, lead: a.lead || b.lead, trail: b.trail };
-  if (b.empty) return { n: a.n, empty: false, lead: a.lead, trail: a.trail || b.trail };
-  return { n: a.n + b.n + (a.trail || b.lead ? 1 : 0), empty: false, lead: a.lead, trail: b.trail };
+  const an = a >>> 2;
+  const bn = b >>> 2;
+  if (an === 0 && bn === 0) return (a | b) & 3;
+  if (an === 0) return bn * 4 + ((a | b) & LEAD) + (b & TRAIL);
+  if (bn === 0) return an * 4 + (a & LEAD) + ((a | b) & TRAIL);
+  return (an + bn + ((a & TRAIL) !== 0 || (b & LEAD) !== 0 ? 1 : 0)) * 4 + (a & LEAD) + (b & TRAIL);
 }
 
 /**
@@ -284,7 +324,7 @@ function concat(a: Span, b: Span): Span {
  */
 export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced?: ReadonlySet<string>): number {
   running?.tick();
-  const SPACE: Span = { n: 0, empty: true, lead: true, trail: true };
+  const SPACE = ALL_SPACE;
   let acc = NO_TEXT;
   const stack: (El | string | Span)[] = [root];
   while (stack.length) {
@@ -293,7 +333,7 @@ export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced
       acc = concat(acc, spanOf(x));
       continue;
     }
-    if ('n' in x) {
+    if (typeof x === 'number') {
       acc = concat(acc, x);
       continue;
     }
@@ -308,7 +348,25 @@ export function trimmedLengthWithout(root: El, skip: (el: El) => boolean, spaced
       stack.push(c);
     }
   }
-  return acc.n;
+  return spanLength(acc);
+}
+
+/** An upper bound of `trimmedLengthWithout(root, skip, spaced)`: the raw lengths, plus 2 per spaced element. */
+export function rawLengthWithout(root: El, skip: (el: El) => boolean, spaced?: ReadonlySet<string>): number {
+  running?.tick();
+  let n = 0;
+  const stack: El[] = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (el !== root) {
+      n += el.tail?.length ?? 0;
+      if (skip(el)) continue;
+    }
+    if (spaced?.has(el.tag)) n += 2;
+    n += el.text?.length ?? 0;
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return n;
 }
 
 /**
@@ -329,7 +387,8 @@ export class TextLengths {
     return acc;
   }
   get(el: El): number {
-    return this.spans.get(el)?.n ?? trimmedLength(el);
+    const span = this.spans.get(el);
+    return span === undefined ? trimmedLength(el) : spanLength(span);
   }
   /** Call after removing a child of `parent` (its tail may have moved): refreshes the ancestors. */
   removed(parent: El | null): void {

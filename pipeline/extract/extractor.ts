@@ -6,7 +6,7 @@
 import { type Clock, type El, deepCopy, descendants, findFirst, parseHtml, textContent, withClock } from './dom.js';
 import { type Focus, convertTags, pruneNodes, treeCleaning } from './cleaning.js';
 import { MIN_EXTRACTED_SIZE, extractContent, type Extraction } from './main-extractor.js';
-import { baseline, pageTextLength } from './baseline.js';
+import { baseline, pageTextLength, pageTextLengthBound } from './baseline.js';
 import { compareExtraction, justextRescue, type FallbackUse } from './fallbacks.js';
 import { leadParagraph, visibleLead } from './lead.js';
 import { renderBody } from './render.js';
@@ -97,7 +97,9 @@ export function extractPage(html: string, o: PageOptions): PageResult {
 function extractWithClock(html: string, o: PageOptions): PageResult {
   let tree = parseHtml(html, o.clock);
   const meta = pageMetadata(tree);
-  const forum = isForumThread(tree);
+  // the JSON-LD type is in a <script>, whose text the parser leaves as written: a page without the
+  // word anywhere cannot be a forum thread, and most pages are spared the walk over every element
+  const forum = html.includes('DiscussionForumPosting') && isForumThread(tree);
   // comments are pruned on the raw page unless it is a forum thread, where the posts are the content
   tree = pruneNodes(tree, o.focus === 'precision' || !forum ? [INVISIBLE, REMOVE_APPENDED_ARTICLES, REMOVE_COMMENTS] : [INVISIBLE, REMOVE_APPENDED_ARTICLES]);
   let { cleaned, backup } = prepare(tree, o.focus, o.clock);
@@ -117,7 +119,7 @@ function extractWithClock(html: string, o: PageOptions): PageResult {
     path = 'baseline';
   }
   const len = result.text.length;
-  if (o.focus === 'balanced' && len > 0 && len < ESCALATION_MAX_LENGTH && len < ESCALATION_PAGE_SHARE * pageTextLength(tree)) {
+  if (o.focus === 'balanced' && len > 0 && len < ESCALATION_MAX_LENGTH && len < ESCALATION_PAGE_SHARE * pageTextLengthBound(tree) && len < ESCALATION_PAGE_SHARE * pageTextLength(tree)) {
     const esc = forum ? tree : pruneNodes(deepCopy(tree), [REMOVE_COMMENTS]);
     const r = recallRetry(esc, o);
     const j = o.fast ? null : justextRescue(deepCopy(esc));

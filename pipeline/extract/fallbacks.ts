@@ -8,7 +8,7 @@ import { type Focus, convertTags, pruneNodes, treeCleaning } from './cleaning.js
 import { basicCleaning } from './baseline.js';
 import { justextParagraphs } from './justext.js';
 import { MIN_EXTRACTED_SIZE, type Extraction } from './main-extractor.js';
-import { readabilitySummary } from './readability.js';
+import { isUnlikelyCandidate, readabilitySummary } from './readability.js';
 import { OVERALL_DISCARD } from './selectors.js';
 import { trim } from './text.js';
 
@@ -70,10 +70,12 @@ const NOT_READ = new Set(['script', 'style', 'fencedframe']);
 
 /**
  * More characters than Readability can return for the page: its article is part of the page's own text
- * (scripts and styles removed), in page order, so its collapsed length is at most the page's; each video
- * iframe may add 'VIDEO'.
+ * with scripts and styles removed, and the elements its first (ruthless) pass removes removed too,
+ * since every later pass works on what that one left; in page order, so its collapsed length is at
+ * most that text's; each video iframe may add 'VIDEO'.
  */
-function readabilityBound(raw: El, enough: number): number {
+export function readabilityBound(raw: El, enough: number): number {
+  const notRead = (el: El) => NOT_READ.has(el.tag) || (el !== raw && isUnlikelyCandidate(el));
   // the raw length of the text is a looser bound that needs no character scan: try it first
   let n = 0;
   let iframes = 0;
@@ -81,13 +83,13 @@ function readabilityBound(raw: El, enough: number): number {
   while (stack.length) {
     const el = stack.pop()!;
     n += el.tail?.length ?? 0;
-    if (NOT_READ.has(el.tag)) continue;
+    if (notRead(el)) continue;
     n += el.text?.length ?? 0;
     if (el.tag === 'iframe') iframes++;
     for (const c of el.children) stack.push(c);
   }
   if (n + 6 * iframes <= enough) return n + 6 * iframes;
-  return trimmedLengthWithout(raw, (el) => NOT_READ.has(el.tag)) + 6 * iframes;
+  return trimmedLengthWithout(raw, notRead) + 6 * iframes;
 }
 
 /**

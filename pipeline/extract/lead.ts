@@ -14,6 +14,12 @@ function leadKey(description: string): string {
   return d.length >= MIN_LEAD ? d : '';
 }
 
+function longestWord(key: string): string {
+  let best = '';
+  for (const w of key.split(' ')) if (w.length > best.length) best = w;
+  return best;
+}
+
 /**
  * The text of the smallest visible block holding the description, or '' when the page does not show it.
  * `visible` is the cleaned page (head, scripts, hidden parts removed); it is not modified.
@@ -21,7 +27,10 @@ function leadKey(description: string): string {
 export function visibleLead(visible: El, description: string): string {
   const key = leadKey(description);
   if (!key) return '';
-  if (!trim(textContent(visible)).includes(key)) return '';
+  // every run of non-space characters of the key stands as it is in the raw text: when the longest is
+  // missing (half of the pages), the page does not show the key and collapsing its text is not needed
+  const raw = textContent(visible);
+  if (!raw.includes(longestWord(key)) || !trim(raw).includes(key)) return '';
   // only blocks of about the lead's size can be its block: test those, smallest first wins
   const lengths = new TextLengths(visible);
   const maxLen = 3 * key.length + 200;

@@ -4,7 +4,7 @@
 // the whole page.
 
 import {
-  type Clock, type El, append, deepCopy, deleteElement, descendants, itertext, makeEl, rootOf, stripElements, stripTags, textContent,
+  type Clock, type El, append, deepCopy, deleteElement, descendants, findFirstWhere, itertext, makeEl, rootOf, stripElements, stripTags, textContent,
 } from './dom.js';
 import { type Focus, pruneUnwantedSections } from './cleaning.js';
 import { TAG_CATALOG, handleTextElem } from './handlers.js';
@@ -33,11 +33,6 @@ export interface MainOptions {
 export const bodyText = (body: El) => itertext(body).join(' ').trim();
 const elemText = (el: El) => trim(itertext(el).join(''));
 
-function firstMatch(tree: El, match: (el: El) => boolean): El | null {
-  for (const el of descendants(tree)) if (match(el)) return el;
-  return null;
-}
-
 /** Text of every paragraph in the document (XPath `//p//text()`, absolute: the whole page, not the candidate). */
 function paragraphTextLength(anyNode: El): number {
   let n = 0;
@@ -53,7 +48,7 @@ function extractFromCandidates(tree: El, o: MainOptions): { body: El; potential:
   const potential = new Set([...TAG_CATALOG, 'table', 'td', 'th', 'tr']);
   const body = makeEl('body');
   for (const candidate of BODY_CANDIDATES) {
-    let subtree = firstMatch(tree, candidate);
+    let subtree = findFirstWhere(tree, candidate);
     if (!subtree) continue;
     subtree = pruneUnwantedSections(subtree, true, o.focus, false, o.clock);
     if (subtree.children.length === 0) continue;

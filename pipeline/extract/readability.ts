@@ -4,7 +4,7 @@
 // scaled by link density, the best candidate and its good siblings form the article, and `sanitize`
 // drops headers, tables, lists and divs that look like chrome.
 
-import { type Clock, type El, deleteElement, descendants, findFirst, iter, TextLengths, makeEl, append, textContent, trimmedLength } from './dom.js';
+import { type Clock, type El, deleteElement, descendants, findFirst, findFirstWhere, iter, TextLengths, makeEl, append, textContent, trimmedLength } from './dom.js';
 import { trim } from './text.js';
 
 const DIV_SCORES = new Set(['div', 'article']);
@@ -54,18 +54,21 @@ function scoreNode(el: El): number {
   return s;
 }
 
+/** Removed by the ruthless pass (`remove_unlikely_candidates`): its class and id name page chrome. */
+export function isUnlikelyCandidate(el: El): boolean {
+  const c = el.attrs.class;
+  const id = el.attrs.id;
+  const attrs = c && id ? `${c} ${id}` : c || id || '';
+  return attrs.length >= 2 && !FRAME_TAGS.has(el.tag) && UNLIKELY.test(attrs) && !OK_MAYBE.test(attrs);
+}
+
 function removeUnlikelyCandidates(doc: El): void {
-  for (const el of descendants(doc)) {
-    if (!el.parent) continue;
-    const attrs = [el.attrs.class, el.attrs.id].filter((x) => x).join(' ');
-    if (attrs.length < 2) continue;
-    if (!FRAME_TAGS.has(el.tag) && UNLIKELY.test(attrs) && !OK_MAYBE.test(attrs)) deleteElement(el);
-  }
+  for (const el of descendants(doc)) if (el.parent && isUnlikelyCandidate(el)) deleteElement(el);
 }
 
 function transformMisusedDivs(doc: El): void {
   for (const div of descendants(doc, 'div')) {
-    if (!descendants(div).some((d) => DIV_TO_P.test(d.tag))) div.tag = 'p';
+    if (!findFirstWhere(div, (d) => DIV_TO_P.test(d.tag))) div.tag = 'p';
   }
   for (const div of descendants(doc, 'div')) {
     if (div.text && div.text.trim()) {
@@ -89,6 +92,12 @@ function transformMisusedDivs(doc: El): void {
   }
 }
 
+function countOf(s: string, c: string): number {
+  let n = 0;
+  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) n++;
+  return n;
+}
+
 function scoreParagraphs(doc: El): Map<El, number> {
   const scores = new Map<El, number>();
   for (const el of iter(doc, new Set(['p', 'pre', 'td']))) {
@@ -98,7 +107,7 @@ function scoreParagraphs(doc: El): Map<El, number> {
     const text = trim(textContent(el));
     if (text.length < MIN_TEXT_LENGTH) continue;
     for (const n of [parent, grand]) if (n && !scores.has(n)) scores.set(n, scoreNode(n));
-    const score = 1 + text.split(',').length + Math.min(text.length / 100, 3);
+    const score = 2 + countOf(text, ',') + Math.min(text.length / 100, 3); // 1 + len(text.split(','))
     scores.set(parent, scores.get(parent)! + score);
     if (grand) scores.set(grand, scores.get(grand)! + score / 2);
   }
@@ -148,7 +157,7 @@ function sanitize(node: El, scores: Map<El, number>): El {
       deleteElement(el);
       continue;
     }
-    if ((textContent(el).match(/,/g)?.length ?? 0) >= 10) continue;
+    if (countOf(textContent(el), ',') >= 10) continue;
     let remove = true;
     const p = countTag(el, 'p');
     const img = countTag(el, 'img');

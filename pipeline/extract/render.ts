@@ -5,15 +5,21 @@
 
 import type { El } from './dom.js';
 
-const SPACES = /[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+/g;
+// Runs of spaces other than a newline that are not already one plain space (a replace that matches
+// nothing keeps the string it was given: most runs in text are single spaces).
+const SPACES = /[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff][ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]*| [ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]+/g;
+// \s runs that are not one plain space, for the same reason.
+const WHITESPACE = /[^\S ]\s*| \s+/g;
 
 // Python's str.isprintable() is false for these; trafilatura's sanitize() drops them (soft hyphens,
-// zero-width spaces, control characters), and so do we: they are invisible on the page.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\u2028\u2029]/gu;
+// zero-width spaces, control characters), and so do we: they are invisible on the page. Tab and
+// newline are control characters too: a tab becomes a space, a newline stays.
+const INVISIBLE = /[\0-\x08\x0b-\x1f\x7f-\x9f\p{Cf}\p{Co}\u2028\u2029]/gu;
 
 function collapse(s: string): string {
   return s
-    .replace(INVISIBLE, (c) => (c === '\n' ? c : c === '\t' ? ' ' : ''))
+    .replace(INVISIBLE, '')
+    .replaceAll('\t', ' ')
     .split('\n')
     .map((line) => line.replace(SPACES, ' ').trim())
     .filter((line) => line !== '')
@@ -48,7 +54,7 @@ function inlineText(el: El, keepSpaces: boolean): string {
   inline(el, parts);
   const s = parts.join('');
   if (keepSpaces) return s.replaceAll(BREAK, '\n').replace(/^\n+|\s+$/g, '');
-  return collapse(s.replace(/\s+/g, ' ').replaceAll(BREAK, '\n'));
+  return collapse(s.replace(WHITESPACE, ' ').replaceAll(BREAK, '\n'));
 }
 
 function rowText(row: El): string {
@@ -100,7 +106,7 @@ function block(el: El, blocks: string[]): void {
     }
   }
   if (el.tail) {
-    const t = collapse(el.tail.replace(/\s+/g, ' '));
+    const t = collapse(el.tail.replace(WHITESPACE, ' '));
     if (t) blocks.push(t);
   }
 }
@@ -109,7 +115,7 @@ function block(el: El, blocks: string[]): void {
 export function renderBody(body: El): string {
   const blocks: string[] = [];
   if (body.text) {
-    const t = collapse(body.text.replace(/\s+/g, ' '));
+    const t = collapse(body.text.replace(WHITESPACE, ' '));
     if (t) blocks.push(t);
   }
   for (const c of body.children) block(c, blocks);

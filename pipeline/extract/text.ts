@@ -3,13 +3,15 @@
 
 import type { El } from './dom.js';
 
-// Python's str.split() whitespace: JS \s plus the separators \x1c-\x1f and NEL (\x85).
-const WS = /[\s\x1c-\x1f\x85]+/g;
+// Python's str.split() whitespace: JS \s plus the separators \x1c-\x1f and NEL (\x85). Only runs that are
+// not already one plain space are matched: text between tags is mostly words and single spaces, and a
+// replace that matches nothing hands back the same string instead of building a new one.
+const WS_TO_COLLAPSE = /(?:[^\S ]|[\x1c-\x1f\x85])[\s\x1c-\x1f\x85]*| [\s\x1c-\x1f\x85]+/g;
 
 /** `trim`: collapse all whitespace runs to one space and strip the ends. */
 export function trim(s: string | null | undefined): string {
   if (!s) return '';
-  return s.replace(WS, ' ').trim();
+  return s.replace(WS_TO_COLLAPSE, ' ').trim();
 }
 
 /** `text_chars_test`: the string holds something other than whitespace. */

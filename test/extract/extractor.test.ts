@@ -103,6 +103,18 @@ describe('extractPage', () => {
     expect(page.path).toBe('baseline');
     expect(page.text).toContain('Another short note');
   });
+
+  it('keeps the posts of a forum thread (schema.org DiscussionForumPosting) that it drops as comments elsewhere', () => {
+    const reply = 'Same here with the older model. The dealer swapped the whole assembly under warranty, which took three weeks, but it has been quiet ever since.';
+    const ld = '<script type="application/ld+json">{"@context":"https://schema.org","@type":"DiscussionForumPosting","headline":"Noisy bearing"}</script>';
+    const thread = (head: string) =>
+      `<html><head><title>Noisy bearing</title>${head}</head><body><article><h1>Noisy bearing</h1><p>${P1}</p></article>` +
+      `<div id="comments"><div class="post"><p>${reply}</p></div></div></body></html>`;
+    expect(extract(thread(ld)).text).toContain(reply);
+    expect(extract(thread('')).text).not.toContain(reply);
+    // the type counts in JSON-LD only, not as a word anywhere else on the page
+    expect(extract(thread('<meta name="keywords" content="DiscussionForumPosting">')).text).not.toContain(reply);
+  });
 });
 
 const data = (rel: string) => new URL(`../../../shared/data/${rel}`, import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serveCommand, tokenizerCommand } from '../../tokenizer/cli.js';
+import { tokenizerCommand } from '../../tokenizer/cli.js';
 
 function capture() {
   const out: string[] = [];
@@ -37,18 +37,5 @@ describe('biglm tokenizer', () => {
     expect(await tokenizerCommand(['info', 'nope'])).toBe(1);
     expect(io.err()).toContain("unknown tokenizer 'nope'; known: gpt2");
     expect(await tokenizerCommand([])).toBe(2);
-  });
-});
-
-describe('biglm serve', () => {
-  it('prints help, and rejects bad options before listening', async () => {
-    const io = capture();
-    expect(await serveCommand(['--help'])).toBe(0);
-    expect(io.out()).toContain('POST /v1/tokenize');
-    expect(await serveCommand(['--bogus'])).toBe(2);
-    expect(await serveCommand(['--port', 'eighty'])).toBe(1);
-    expect(io.err()).toContain('--port must be an integer');
-    expect(await serveCommand(['--port', '0', '--encoding', 'nope'])).toBe(1);
-    expect(io.err()).toContain("default encoding 'nope' is not offered");
   });
 });

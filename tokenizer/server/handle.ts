@@ -15,6 +15,8 @@ export interface HandleTask {
   defaultEncoding: string;
   /** Trained vocabularies the service offers: name → path. */
   trained: Record<string, string>;
+  /** Most texts or id sequences one batch may hold (default: no limit). */
+  maxTexts?: number;
 }
 
 export interface HandleResult {
@@ -76,6 +78,11 @@ function zodMessage(err: z.ZodError): string {
   return err.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
 
+function batchTooLarge(length: number | undefined, field: string, task: HandleTask): HandleResult | undefined {
+  if (length === undefined || task.maxTexts === undefined || length <= task.maxTexts) return undefined;
+  return error(413, `${field} holds ${length} entries; at most ${task.maxTexts} per request: split the batch`);
+}
+
 // TypedArray.join is much faster than JSON.stringify on a plain array of numbers.
 const idsJson = (ids: Uint32Array) => `[${ids.join(',')}]`;
 
@@ -98,6 +105,8 @@ function tokenizeOrCount(raw: unknown, task: HandleTask): HandleResult {
   const parsed = textsRequest.safeParse(raw);
   if (!parsed.success) return error(400, zodMessage(parsed.error));
   const req = parsed.data;
+  const tooMany = batchTooLarge(req.texts?.length, 'texts', task);
+  if (tooMany) return tooMany;
   const name = req.encoding ?? task.defaultEncoding;
   const enc = encodingFor(name, task.trained);
   if (typeof enc === 'string') return error(400, enc);
@@ -124,6 +133,8 @@ function detokenize(raw: unknown, task: HandleTask): HandleResult {
   const parsed = idsRequest.safeParse(raw);
   if (!parsed.success) return error(400, zodMessage(parsed.error));
   const req = parsed.data;
+  const tooMany = batchTooLarge(req.batch?.length, 'batch', task);
+  if (tooMany) return tooMany;
   const name = req.encoding ?? task.defaultEncoding;
   const enc = encodingFor(name, task.trained);
   if (typeof enc === 'string') return error(400, enc);

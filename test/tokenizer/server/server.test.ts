@@ -41,7 +41,10 @@ async function call(route: string, body?: unknown, init: { token?: string | null
 describe('the tokenizer service', () => {
   it('listens on loopback and answers the health check without a token', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await call('/healthz', undefined, { token: null })).toEqual({ status: 200, json: { ok: true } });
+    expect(await call('/healthz', undefined, { token: null })).toEqual({
+      status: 200,
+      json: { ok: true, threads: 2, running: { small: 0, large: 0 }, queued: { small: 0, large: 0 } },
+    });
   });
 
   it('tokenizes one text with tiktoken’s ids', async () => {

@@ -1,0 +1,24 @@
+// Jobs on the Slurm executor: `biglm prepare --executor slurm` submits job arrays and exits; the job then
+// runs in Slurm, not in the service. Its state comes from the run directory (the manifest, written by the
+// last step) and the queue (the job ids in `slurm/submissions.json`); cancelling is scancel on those ids.
+
+import { existsSync } from 'node:fs';
+import { runPaths } from '../pipeline/run/layout.js';
+import { scancel, squeue } from '../pipeline/executor/slurm/cli.js';
+import { FINAL_STATES } from '../pipeline/executor/slurm/executor.js';
+import { allJobIds, readSubmissions } from '../pipeline/executor/slurm/submissions.js';
+
+export type SlurmRunState = 'queued or running' | 'finished' | 'ended unfinished';
+
+export async function slurmRunState(runDir: string): Promise<SlurmRunState> {
+  if (existsSync(runPaths.manifest(runDir))) return 'finished';
+  const ids = allJobIds(await readSubmissions(runDir));
+  const live = (await squeue(ids)).filter((e) => !FINAL_STATES.has(e.state));
+  if (live.length > 0) return 'queued or running';
+  // The last element may have written the manifest between the two looks.
+  return existsSync(runPaths.manifest(runDir)) ? 'finished' : 'ended unfinished';
+}
+
+export async function cancelSlurmRun(runDir: string): Promise<void> {
+  await scancel(allJobIds(await readSubmissions(runDir)));
+}
