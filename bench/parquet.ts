@@ -35,7 +35,7 @@ function arg(name: string, fallback: number): number {
 }
 
 function findPython(): string | undefined {
-  for (const p of [process.env.BIGLM_PYTHON, '/work/venv/bin/python', 'python3'].filter(Boolean) as string[]) {
+  for (const p of [process.env.BIGLM_PYTHON, 'python3'].filter(Boolean) as string[]) {
     if (spawnSync(p, ['-c', 'import pyarrow'], { stdio: 'ignore' }).status === 0) return p;
   }
   return undefined;

@@ -58,7 +58,7 @@ interface Tally {
 
 /** Runs one child from `from`; resolves with where it stopped and why. */
 function runChild(seed: string, fuzzSeed: number, from: number, to: number, timeoutMs: number, t: Tally): Promise<number> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--max-old-space-size=1024', here, '--child', seed, String(fuzzSeed), String(from), String(to)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let current = from;
     let inFlight = false;
@@ -95,7 +95,9 @@ function runChild(seed: string, fuzzSeed: number, from: number, to: number, time
     });
     p.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (!inFlight) return resolve(to);
+      if (!inFlight && code === 0) return resolve(to);
+      // Between mutants a child only builds the seeds: dying there is the harness failing, not a reader.
+      if (!inFlight) return reject(new Error(`fuzz child for ${seed} failed outside a mutant (${signal ?? code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`));
       t.tried++;
       if (hung) t.hung++;
       else t.crashed++;

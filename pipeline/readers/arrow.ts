@@ -92,6 +92,17 @@ function boundedHandle(fh: fs.FileHandle, size: number) {
   };
 }
 
+/** How many rows the text column's buffers really hold (string offsets, or dictionary indices). */
+function rowsHeld(chunks: readonly { length: number; valueOffsets?: ArrayLike<unknown>; values?: ArrayLike<unknown> }[]): number {
+  let n = 0;
+  for (const d of chunks) {
+    if (d.valueOffsets) n += Math.max(0, Math.min(d.length, d.valueOffsets.length - 1));
+    else if (d.values) n += Math.min(d.length, d.values.length);
+    else n += d.length;
+  }
+  return n;
+}
+
 /** Whether the file starts or ends with the file format's magic (then its stream starts at byte 8). */
 async function hasFileMagic(path: string, size: number): Promise<boolean> {
   if (size < 8) return false;
@@ -169,6 +180,14 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
       const batch = next.value;
       batchIndex++;
       const text = batch.getChild(opts.textColumn);
+      const held = rowsHeld(text?.data ?? []);
+      if (held < batch.numRows) {
+        // A damaged row count: the rows past what the buffers hold are not there to read.
+        ctx.stats.countRead();
+        ctx.stats.drop(READ, CORRUPT);
+        warnings.warn(`batch ${batchIndex - 1}`, CORRUPT, `record batch ${batchIndex - 1} claims ${batch.numRows} rows but its text column holds ${held}; the batch is skipped`);
+        continue;
+      }
       const ids = names.includes(opts.idColumn) ? batch.getChild(opts.idColumn) : null;
       const metaCols = metaNames.map((n) => [n, batch.getChild(n)] as const);
       for (let i = 0; i < batch.numRows; i++) {

@@ -49,7 +49,8 @@ class Window {
 
   /** Make bytes [from, from + n) available (fewer at end of file); forgets bytes before `from`. */
   async ensure(from: number, n: number): Promise<void> {
-    if (from > this.end) {
+    if (from > this.end || from < this.start) {
+      // Forward past what is held, or back before it (a resync scan looked ahead): read afresh from `from`.
       this.buf = Buffer.alloc(0);
       this.start = from;
     } else if (from > this.start) {
@@ -146,6 +147,7 @@ async function decodeMember(w: Window, at: number): Promise<Member> {
  * the compressed offset where that prefix ends: where the damage is, give or take 4 KiB.
  */
 async function decodablePrefix(w: Window, at: number): Promise<{ data: Buffer; end: number }> {
+  await w.ensure(at, MAX_MEMBER_WINDOW);
   const head = headerLength(w, at);
   if (typeof head !== 'number') return { data: Buffer.alloc(0), end: at };
   const from = at + head;
