@@ -106,7 +106,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     input.steps = steps ?? 12;
     input.evalEvery = 6;
     input.checkpointEvery = 6;
-    input.evalBatches = 1;
     input.logEvery = 1;
     input.optim = { warmupSteps: 2, ...input.optim };
   }

@@ -13,7 +13,10 @@ import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
 import { loadCheckpoint, loadOptimizerState, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
+import { countTrainingLabels, unigramSummary } from './baselines.js';
 import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
+import { corpusNames, evalMetrics, evaluateHeldOut, formatEvalReport } from './eval.js';
+import { setOutputBiasToLogUnigram } from './output-bias.js';
 import { AdamW } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
@@ -53,29 +56,6 @@ export async function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: 
   }
 }
 
-/** Held-out loss: sum(CE·w)/sum(w) over `batches` batches of the validation split, in manifest order. */
-export async function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, B: number, batches: number): Promise<{ mlmLoss: number; lengthLoss: number }> {
-  loader.position = { epoch: 0, shard: 0, row: 0 };
-  let weighted = 0;
-  let weights = 0;
-  let lengthSum = 0;
-  for (let i = 0; i < batches; i++) {
-    const hb = loader.nextBatch(B);
-    const bt = toTensors(hb, c.lengthClasses);
-    const out = tf.tidy(() => {
-      const p = lossParts(c, params, bt);
-      return tf.stack([p.mlm, p.length, tf.sum(bt.maskedWeights)]);
-    });
-    const [mlm, len, w] = await out.data();
-    out.dispose();
-    bt.dispose();
-    weighted += mlm * w;
-    weights += w;
-    lengthSum += len;
-  }
-  return { mlmLoss: weights > 0 ? weighted / weights : 0, lengthLoss: lengthSum / batches };
-}
-
 export interface TrainOptions {
   resume?: boolean;
   /** Stop after this many completed steps (as if interrupted); the schedule still spans cfg.steps. */
@@ -96,7 +76,7 @@ export interface TrainResult {
 interface MetricLine {
   type: 'train' | 'eval';
   step: number;
-  [k: string]: number | string;
+  [k: string]: unknown;
 }
 
 async function readMetrics(file: string): Promise<MetricLine[]> {
@@ -111,12 +91,16 @@ async function readMetrics(file: string): Promise<MetricLine[]> {
   }
 }
 
-async function writePlot(runDir: string, metrics: MetricLine[], title: string): Promise<void> {
-  const train = metrics.filter((m) => m.type === 'train').map((m) => [m.step, m.loss as number] as [number, number]);
-  const evals = metrics.filter((m) => m.type === 'eval').map((m) => [m.step, m.eval_loss as number] as [number, number]);
+/** Like with like: masked-token loss of training batches and of the held-out split, both without the length term, and the unigram line. */
+async function writePlot(runDir: string, metrics: MetricLine[], title: string, unigramCE: number): Promise<void> {
+  const train = metrics.filter((m) => m.type === 'train').map((m) => [m.step, m.mlm_loss as number] as [number, number]);
+  const evals = metrics.filter((m) => m.type === 'eval');
+  const last = Math.max(1, ...metrics.map((m) => m.step));
+  const heldOutUnigram = evals.length ? (evals[evals.length - 1].unigram_ce as number) : unigramCE;
   const svg = lossCurveSvg(title, [
-    { label: 'train loss', color: '#1f77b4', points: train },
-    { label: 'held-out MLM loss', color: '#d62728', points: evals },
+    { label: 'train MLM loss', color: '#1f77b4', points: train },
+    { label: 'held-out MLM loss (all rows)', color: '#d62728', points: evals.map((m) => [m.step, m.eval_loss as number]) },
+    { label: `unigram CE of the held-out positions (${heldOutUnigram.toFixed(2)})`, color: '#7f7f7f', points: [[0, heldOutUnigram], [last, heldOutUnigram]] },
   ]);
   await writeFileAtomic(path.join(runDir, 'loss.svg'), svg);
 }
@@ -137,6 +121,11 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     objective: manifest.objective,
     train: cfg,
   };
+
+  // Label counts of the training split: the baselines every evaluation prints, and the output bias's init.
+  const counts = countTrainingLabels(cfg.examples, manifest, log);
+  const uni = unigramSummary(counts);
+  log.info(`training labels: ${Math.round(counts.total)} masked tokens, unigram entropy ${uni.entropy.toFixed(3)} nats, most frequent label #${uni.top} (${(100 * uni.topShare).toFixed(1)} %)`);
 
   // Fresh start or resume.
   const existing = await resolveCheckpointDir(runDir);
@@ -163,14 +152,16 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     if (existing) throw new Error(`${runDir} already holds checkpoints; pass --resume to continue, or choose another --out`);
     if (opts.resume) log.info(`--resume: no checkpoint in ${runDir} yet; starting from step 0`);
     params = initParams(model, cfg.seed);
+    if (cfg.outputBiasInit === 'log-unigram') setOutputBiasToLogUnigram(params, counts);
     opt = new AdamW(params, cfg.optim);
     await writeFileAtomic(metricsFile, '');
   }
   await writeJsonAtomic(path.join(runDir, 'config.json'), { ...cfg, model, backend: backend.name, tokenizer: manifest.tokenizer });
   const nParams = countParams(params);
   log.info(`model: ${(nParams / 1e6).toFixed(2)}M parameters, ${model.nLayers}×${model.dModel}, ${model.nHeads} heads, ffn ${model.ffnWidth}, vocab ${model.vocabSize}, seqLen ${manifest.seqLen}`);
-  const validData = manifest.valid_shards.length > 0 ? new ExampleLoader({ dir: cfg.examples, manifest, split: 'valid', seed: cfg.seed, shuffle: false, log }) : null;
-  if (!validData) log.warn(`${cfg.examples}: no valid_shards in the manifest; held-out loss is not computed`);
+  const hasValid = manifest.valid_shards.length > 0;
+  if (!hasValid) log.warn(`${cfg.examples}: no valid_shards in the manifest; held-out loss is not computed`);
+  const corpora = hasValid ? corpusNames(cfg.examples, manifest) : [];
 
   const stopAt = Math.min(cfg.steps, opts.stopAfter ?? cfg.steps);
   const tokensPerStep = cfg.batchSize * manifest.seqLen;
@@ -209,11 +200,11 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     if (done % cfg.logEvery === 0 || done === startStep + 1 || done === stopAt) {
       log.info(`step ${done}/${cfg.steps} loss ${r.loss.toFixed(4)} (mlm ${r.mlmLoss.toFixed(4)}) lr ${lr.toExponential(2)} |g| ${r.gradNorm.toFixed(3)} ${Math.round(ms)} ms ${line.tokens_per_s} tok/s`);
     }
-    if (validData && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
-      const ev = await evaluate(model, params, validData, cfg.batchSize, cfg.evalBatches);
-      lastEval = ev.mlmLoss;
-      await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, eval_loss: ev.mlmLoss, eval_length_loss: ev.lengthLoss }) + '\n');
-      log.info(`step ${done}: held-out MLM loss ${ev.mlmLoss.toFixed(4)}`);
+    if (hasValid && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
+      const ev = await evaluateHeldOut(model, params, { dir: cfg.examples, manifest, counts, batchSize: cfg.batchSize, log, corpora });
+      lastEval = ev.loss;
+      await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, tokens: done * tokensPerStep, ...evalMetrics(ev) }) + '\n');
+      for (const l of formatEvalReport(ev)) log.info(`step ${done}: ${l.trimStart()}`);
     }
     if (done % cfg.checkpointEvery === 0 || done === cfg.steps) {
       const state = { step: done, loader: trainData.position, dropped: Object.fromEntries(trainData.dropped), backend: backend.name };
@@ -221,7 +212,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       log.info(`checkpoint ${dir}`);
     }
   }
-  await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`);
+  await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`, uni.entropy);
   await writeReportOrWarn(runDir, log);
   for (const [reason, n] of trainData.dropped) log.warn(`${n} training rows skipped (${reason})`);
   const result: TrainResult = {
