@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../pipeline/config/errors.js';
 import { consoleLogger } from '../pipeline/core/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
@@ -90,7 +91,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
   let input: TrainConfigInput = { examples: '' };
   if (positionals[0]) {
     const file = positionals[0];
-    input = JSON.parse(await fs.readFile(file, 'utf8')) as TrainConfigInput;
+    try {
+      input = JSON.parse(await fs.readFile(file, 'utf8')) as TrainConfigInput;
+    } catch (err) {
+      throw new ConfigError(`${file}: cannot read the training config (${(err as Error).message}); give a JSON file of TrainConfigSchema keys (biglm config schema --kind train)`);
+    }
     // Relative paths in a config file are relative to the working directory, like every biglm config.
   }
   if (values.examples) input.examples = values.examples;

@@ -11,13 +11,13 @@ import type { Logger } from '../pipeline/core/log.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
-import { loadCheckpoint, loadOptimizerState, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerState, NonFiniteError, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
 import { countTrainingLabels, unigramSummary } from './baselines.js';
 import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
 import { corpusNames, evalMetrics, evaluateHeldOut, formatEvalReport } from './eval.js';
 import { setOutputBiasToLogUnigram } from './output-bias.js';
-import { AdamW } from './optim.js';
+import { AdamW, globalNorm, nonFiniteCount } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
 import { writeReportOrWarn } from '../pipeline/report/report-file.js';
@@ -36,22 +36,35 @@ export interface StepResult {
  */
 export async function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBatch, lr: number, dropoutSeed = 0): Promise<StepResult> {
   const bt = toTensors(hb, c.lengthClasses);
+  let grads: tf.NamedTensorMap | undefined;
+  let gradNorm: tf.Scalar | undefined;
   try {
     let parts: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const vg = tf.variableGrads(() => {
       const p = lossParts(c, params, bt, { training: true, dropoutSeed });
       parts = tf.keep(tf.stack([p.total, p.mlm, p.length]));
       return p.total;
     }, [...params.values()]);
-    const gradNorm = opt.apply(grads, lr);
-    tf.dispose(grads);
-    const stats = tf.tidy(() => tf.concat([parts!, tf.reshape(gradNorm, [1])]));
-    tf.dispose([value, parts!, gradNorm]);
-    // The only read of the step: on a GPU the forward, backward and update are all queued before it.
-    const [loss, mlmLoss, lengthLoss, norm] = await stats.data();
+    grads = vg.grads;
+    vg.value.dispose();
+    gradNorm = globalNorm(grads);
+    const badWeights = nonFiniteCount(params.values());
+    const stats = tf.tidy(() => tf.concat([parts!, tf.reshape(gradNorm!, [1]), tf.reshape(badWeights, [1])]));
+    tf.dispose([parts!, badWeights]);
+    // The one read of the step, before the update: a non-finite gradient or weight never reaches the
+    // parameters or the optimizer state (the update is then queued after it; on WASM nothing waits).
+    const [loss, mlmLoss, lengthLoss, norm, nonFiniteWeights] = await stats.data();
     stats.dispose();
+    if (nonFiniteWeights > 0) throw new NonFiniteError(`${nonFiniteWeights} weights are non-finite before the update; no update applied`);
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      throw new NonFiniteError(`loss ${loss}, gradient norm ${norm}: not finite; no update applied (lower optim.lr, raise optim.warmupSteps, or check the data)`);
+    }
+    opt.apply(grads, lr, gradNorm).dispose();
+    gradNorm = undefined; // apply returns the norm it was given: disposed just above
     return { loss, mlmLoss, lengthLoss, gradNorm: norm, maskedTokens: bt.maskedIdx.shape[0] };
   } finally {
+    if (grads) tf.dispose(grads);
+    gradNorm?.dispose();
     bt.dispose();
   }
 }
@@ -173,14 +186,22 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     const lr = learningRate(step, cfg.steps, cfg.optim);
     const t0 = performance.now();
     const hb = trainData.nextBatch(cfg.batchSize);
-    const r = await trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    let r: StepResult;
+    try {
+      r = await trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    } catch (err) {
+      if (err instanceof NonFiniteError) {
+        const last = await resolveCheckpointDir(runDir);
+        throw new NonFiniteError(`step ${step + 1}: ${err.message}; ${last ? `the last checkpoint, ${last}, is finite` : 'no checkpoint was written'}`);
+      }
+      throw err;
+    }
     const ms = performance.now() - t0;
     if (step > startStep) {
       // The first step of a process includes kernel warm-up; leave it out of the throughput.
       timedTokens += tokensPerStep;
       timedMs += ms;
     }
-    if (!Number.isFinite(r.loss)) throw new Error(`step ${step + 1}: loss is ${r.loss}; lower optim.lr or check the data`);
     lastLoss = r.loss;
     const done = step + 1;
     const line: MetricLine = {
