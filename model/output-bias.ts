@@ -7,11 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { unigramProb, type LabelCounts } from './baselines.js';
 import type { Params } from './biglm.js';
 
-/** log p_unigram(y) for every row of the output layer; ids that are never labels (specials, padding rows) get the unseen-token value. */
+/** Start value of rows that are never labels ([MASK], [BOS], [PAD], the rows padding the table to 128): probability 1e-9 each. */
+const NEVER_A_LABEL = Math.log(1e-9);
+
+/** log p_unigram(y) for every row of the output layer; the base vocabulary's probabilities sum to 1. */
 export function logUnigramBias(counts: LabelCounts, rows: number): Float32Array {
   const bias = new Float32Array(rows);
-  const unseen = Math.log(unigramProb(counts, -1));
-  for (let y = 0; y < rows; y++) bias[y] = y < counts.vocabSize ? Math.log(unigramProb(counts, y)) : unseen;
+  for (let y = 0; y < rows; y++) bias[y] = y < counts.vocabSize ? Math.log(unigramProb(counts, y)) : NEVER_A_LABEL;
   return bias;
 }
 
