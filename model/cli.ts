@@ -47,6 +47,7 @@ options:
   --backend B        auto | tensorflow | webgpu | wasm | cpu (default auto)
   --tokenizer T      tokenizer name or vocabulary path (default: the one recorded in the checkpoint)
   --json             print all candidates as JSON
+  --steps            also print the best candidate after each mask-predict iteration (_ = re-masked)
   -h, --help         this text
 `;
 
@@ -140,6 +141,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
       backend: { type: 'string', default: 'auto' },
       tokenizer: { type: 'string' },
       json: { type: 'boolean', default: false },
+      steps: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -176,6 +178,23 @@ export async function generateCommand(argv: string[]): Promise<number> {
       if (values.json) {
         process.stdout.write(JSON.stringify({ checkpoint: dir, best: { ...result.best, text: text(result.best.tokens) }, candidates: result.candidates.map((c) => ({ ...c, text: text(c.tokens) })) }) + '\n');
       } else {
+        if (values.steps) {
+          // Runs of re-masked positions print as one "_" per token, the kept tokens decoded in between.
+          result.best.steps.forEach((step, i) => {
+            const parts: string[] = [];
+            let run: number[] = [];
+            for (const t of step) {
+              if (t >= 0) run.push(t);
+              else {
+                if (run.length) parts.push(text(run));
+                run = [];
+                parts.push('_');
+              }
+            }
+            if (run.length) parts.push(text(run));
+            process.stdout.write(`iteration ${i + 1}: ${values.prompt}${parts.join('')}\n`);
+          });
+        }
         process.stdout.write(values.prompt + text(result.best.tokens) + '\n');
       }
     } finally {
