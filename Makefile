@@ -75,8 +75,8 @@ train: mask-train
 	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT3)"
 	@echo
 	@echo "checkpoint: $(TRAIN_OUT)/checkpoints/latest (safetensors + config.json)"
-	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(RUN_SAMPLE)/report.txt"
-	@echo "reports to open in a browser: $(RUN_SAMPLE)/report.html $(EXAMPLES)/report.html $(TRAIN_OUT)/report.html"
+	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(TRAIN_RUN)/report.txt"
+	@echo "reports to open in a browser: $(TRAIN_RUN)/report.html $(TRAIN_EXAMPLES)/report.html $(TRAIN_OUT)/report.html"
 
 # About a minute: the same path on a small slice, for CI and quick checks.
 train-smoke: mask-train
