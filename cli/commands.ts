@@ -26,6 +26,7 @@ export const commands: Record<string, Command> = {
   resume: { summary: 'run or submit only the unfinished tasks of a run (local or Slurm)', run: lazy(() => import('./commands/resume.js'), 'resumeCommand') },
   mix: { summary: 'blend prepared runs by token share into mixed runs (sweeps, capped upsampling, bounded-memory shuffle)', run: lazy(() => import('./commands/mix.js'), 'mixCommand') },
   export: { summary: "write a run's tokens for Megatron-LM (.bin/.idx) or datatrove (.ds)", run: lazy(() => import('./commands/export.js'), 'exportCommand') },
+  'export-model': { summary: 'write a training checkpoint as a Hugging Face model folder (transformers, trust_remote_code)', run: lazy(() => import('./commands/export-model.js'), 'exportModelCommand') },
   tokenizer: { summary: 'train a BPE vocabulary, encode/decode/count, list encodings', run: lazy(() => import('../tokenizer/cli.js'), 'tokenizerCommand') },
   serve: { summary: 'the tokenizer HTTP service (loopback by default)', run: lazy(() => import('../tokenizer/cli.js'), 'serveCommand') },
   mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: lazy(() => import('../pipeline/mask/cli.js'), 'maskCommand') },

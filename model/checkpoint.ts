@@ -29,14 +29,15 @@ export interface CheckpointConfig {
 export interface CheckpointState {
   /** Optimizer steps completed. */
   step: number;
-  loader: LoaderPosition;
+  loader: LoaderPosition | Record<string, number>;
   dropped: Record<string, number>;
   backend: string;
 }
 
 const CheckpointStateSchema = z.object({
   step: z.number().int().min(0),
-  loader: z.object({ epoch: z.number().int().min(0), window: z.number().int().min(0), row: z.number().int().min(0) }).strict(),
+  // Checked loosely here (generate, eval and export read older checkpoints too); resume checks its shape.
+  loader: z.record(z.string(), z.number().int().min(0)),
   dropped: z.record(z.string(), z.number()),
   backend: z.string(),
 });
@@ -182,6 +183,15 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
     throw new ConfigError(`${file}: not a training state (${issues}); resume from an earlier checkpoint (checkpoints/step-…), or start over with another --out`);
   }
   return parsed.data;
+}
+
+/** The loader position of a checkpoint state, or a ConfigError naming the file when this version cannot continue it. */
+export function resumablePosition(dir: string, state: CheckpointState): LoaderPosition {
+  const p = state.loader as Record<string, number>;
+  if (typeof p.epoch === 'number' && typeof p.window === 'number' && typeof p.row === 'number') return { epoch: p.epoch, window: p.window, row: p.row };
+  throw new ConfigError(
+    `${path.join(dir, 'state.json')}: loader position ${JSON.stringify(state.loader)} is not {epoch, window, row} (written by a biglm that read shards one at a time); this run cannot be resumed with the same data order — start over with another --out`,
+  );
 }
 
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {

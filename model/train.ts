@@ -11,7 +11,7 @@ import type { Logger } from '../pipeline/core/log.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
-import { loadCheckpoint, loadOptimizerState, NonFiniteError, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerState, NonFiniteError, resolveCheckpointDir, resumablePosition, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
 import { countTrainingLabels, unigramSummary } from './baselines.js';
 import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
@@ -155,7 +155,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     opt = new AdamW(params, cfg.optim);
     await loadOptimizerState(existing, model, opt);
     startStep = ck.state.step;
-    trainData.position = ck.state.loader;
+    trainData.position = resumablePosition(existing, ck.state);
     for (const [k, v] of Object.entries(ck.state.dropped)) trainData.dropped.set(k, v);
     // Lines logged after the checkpoint by the interrupted run will be logged again.
     const kept = (await readMetrics(metricsFile)).filter((m) => m.step <= startStep);

@@ -16,6 +16,9 @@ Commands:
       --vocab-size N   base vocabulary incl. 256 byte tokens and EOS (default 8448)
       --max-piece-bytes N   ignore longer pre-tokenized pieces while counting (default 256)
       --max-unique-pieces N bound on distinct pieces in memory; the rarest are pruned past it (default 8000000)
+  export <name-or-path> --format hf --out DIR
+      Write the vocabulary as Hugging Face tokenizers' DIR/tokenizer.json (byte-level BPE with the same
+      regex: Tokenizer.from_file gives the same ids) and DIR/tokenizer_config.json (AutoTokenizer).
   list
       The built-in encodings.
   info <name-or-path>
@@ -30,6 +33,8 @@ export async function tokenizerCommand(argv: string[]): Promise<number> {
     switch (command) {
       case 'train':
         return await train(rest);
+      case 'export':
+        return await exportVocabulary(rest);
       case 'list':
         process.stdout.write(listEncodings().join('\n') + '\n');
         return 0;
@@ -58,6 +63,18 @@ export async function tokenizerCommand(argv: string[]): Promise<number> {
     process.stderr.write(`biglm tokenizer ${command}: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+async function exportVocabulary(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+  if (positionals.length !== 1 || values.out === undefined || values.format !== 'hf') {
+    process.stderr.write(`biglm tokenizer export: needs one encoding name or vocabulary path, --format hf and --out DIR\n\n${TOKENIZER_HELP}`);
+    return 2;
+  }
+  const { writeHfTokenizer } = await import('./export/model-folder.js');
+  const r = await writeHfTokenizer(positionals[0], values.out);
+  process.stdout.write(`wrote ${r.files.map((f) => `${values.out}/${f}`).join(', ')} (${r.name}: ${r.vocabSize} tokens, ${r.merges} merges)\n`);
+  return 0;
 }
 
 async function train(args: string[]): Promise<number> {

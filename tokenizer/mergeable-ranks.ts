@@ -35,6 +35,11 @@ export class MergeableRanks {
   get size(): number {
     return this.ranks.size;
   }
+
+  /** Every token as [bytes as a latin1 string, rank], for writing the vocabulary in another format. */
+  entries(): IterableIterator<[string, number]> {
+    return this.ranks.entries();
+  }
 }
 
 /**

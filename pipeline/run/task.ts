@@ -16,6 +16,7 @@ import { getEncoding, type Encoding } from '../../tokenizer/index.js';
 import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
 import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
 import { DocJsonlWriter } from '../writers/doc-jsonl.js';
+import { dolmaLine } from '../writers/dolma-line.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';
 import { buildPlan, globalSteps, runEncodingName, segmentStepName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
 import { trainTokenizer } from '../../tokenizer/train/index.js';
@@ -293,7 +294,7 @@ interface DocSink {
 async function openTextOutput(cfg: ResolvedConfig, runDir: string, rank: number): Promise<{ sink: DocSink; file: string } | undefined> {
   if (cfg.output.textOutput === 'none') return undefined;
   const file = runPaths.textOutput(runDir, rank, cfg.output.textOutput);
-  return { file, sink: cfg.output.textOutput === 'jsonl' ? await DocJsonlWriter.open(file) : await DocParquetWriter.open(file) };
+  return { file, sink: cfg.output.textOutput === 'jsonl' ? await DocJsonlWriter.open(file, dolmaLine) : await DocParquetWriter.open(file) };
 }
 
 async function* tee(docs: AsyncIterable<Doc>, sink: DocSink): AsyncIterable<Doc> {

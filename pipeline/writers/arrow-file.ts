@@ -1,4 +1,5 @@
-// An Arrow IPC file written batch by batch to a temporary name, hashed on the way, renamed on close.
+// An Arrow IPC file written batch by batch to a temporary name, hashed on the way, renamed on close: the IPC
+// file format (footer, random access) by default, or the IPC stream format that Hugging Face datasets maps.
 // Written synchronously: every chunk the Arrow writer emits goes straight to the file descriptor instead
 // of an unbounded in-memory queue drained by a Node stream. A producer faster than the disk (the mixer
 // shuffling from memory) would otherwise pile up a whole shard of pending chunks (measured: +200 MB of
@@ -6,7 +7,7 @@
 
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { AsyncByteQueue, RecordBatchFileWriter, type RecordBatch, type Schema } from 'apache-arrow';
+import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch, type Schema } from 'apache-arrow';
 import { tempName } from '../core/atomic.js';
 
 /** The writer's sink: coalesces chunks into a 1 MiB buffer and writes it out synchronously. */
@@ -53,8 +54,10 @@ export interface WrittenFile {
   sha256: string;
 }
 
+export type ArrowIpcFormat = 'file' | 'stream';
+
 export class ArrowFileSink {
-  private readonly writer = new RecordBatchFileWriter();
+  private readonly writer: RecordBatchFileWriter | RecordBatchStreamWriter;
   private readonly tmp: string;
   private readonly fd: number;
   private readonly hash = createHash('sha256');
@@ -63,7 +66,9 @@ export class ArrowFileSink {
   constructor(
     readonly target: string,
     schema: Schema,
+    format: ArrowIpcFormat = 'file',
   ) {
+    this.writer = format === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
     this.tmp = tempName(target);
     this.fd = openSync(this.tmp, 'w');
     this.sink = new FileSink(this.fd, this.hash);

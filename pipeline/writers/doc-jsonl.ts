@@ -1,5 +1,6 @@
-// Documents as JSON lines: the intermediate files between segments (`segments/<k>/<rank>.jsonl`) and the
-// `--text-output jsonl` files. One document per line with all its metadata; written to a temporary name
+// Documents as JSON lines: the intermediate files between segments (`segments/<k>/<rank>.jsonl`, biglm's own
+// `Doc` with its order key) and the `--text-output jsonl` files (dolma's document form, dolma-line.ts). One
+// document per line with all its metadata; written to a temporary name
 // and renamed when complete, so a killed task never leaves a half file under the final name. The writer
 // hashes what it writes, so the task's marker can record the file's length and sha256; the reader checks
 // them against that record while it reads.
@@ -14,8 +15,20 @@ import { tempName } from '../core/atomic.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
 import { hashMismatch, type FileRecord } from '../run/file-record.js';
 
-/** The serialized form: everything but the tokens. */
+/** The serialized form of a segment file: everything but the tokens. */
 export type DocLine = Omit<Doc, 'tokens'>;
+
+/** What one line holds for a document. */
+export type LineShape = (doc: Doc) => unknown;
+
+export const segmentLine: LineShape = (doc): DocLine => ({
+  id: doc.id,
+  text: doc.text,
+  source: doc.source,
+  fileIndex: doc.fileIndex,
+  position: doc.position,
+  meta: doc.meta,
+});
 
 export class DocJsonlWriter {
   private readonly tmp: string;
@@ -26,29 +39,24 @@ export class DocJsonlWriter {
   private failed: Error | undefined;
   count = 0;
 
-  constructor(readonly target: string) {
+  constructor(
+    readonly target: string,
+    private readonly shape: LineShape = segmentLine,
+  ) {
     this.tmp = tempName(target);
     this.out = createWriteStream(this.tmp);
     this.out.on('error', (e) => (this.failed ??= e));
   }
 
-  static async open(target: string): Promise<DocJsonlWriter> {
+  static async open(target: string, shape: LineShape = segmentLine): Promise<DocJsonlWriter> {
     await fs.mkdir(path.dirname(target), { recursive: true });
-    return new DocJsonlWriter(target);
+    return new DocJsonlWriter(target, shape);
   }
 
   async write(doc: Doc): Promise<void> {
     if (this.failed) throw this.failed;
-    const line: DocLine = {
-      id: doc.id,
-      text: doc.text,
-      source: doc.source,
-      fileIndex: doc.fileIndex,
-      position: doc.position,
-      meta: doc.meta,
-    };
     // Encoded once: the same bytes are hashed, counted and written.
-    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    const bytes = Buffer.from(JSON.stringify(this.shape(doc)) + '\n');
     this.hash.update(bytes);
     this.bytes += bytes.length;
     this.count++;

@@ -96,6 +96,9 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     // With at most 2 elements of an array at a time, rank 3 (element 3 of the first array) cannot have
     // started yet: cancel it while queued.
     execFileSync('scancel', [element(3)]);
+    // Hold rank 2 (queued behind ranks 0 and 1 for the same reason), so the run still has a queued job
+    // when the early resume below is tried, however fast the others finish on a loaded machine.
+    execFileSync('scontrol', ['hold', element(2)]);
     // And rank 0 while it runs, when we catch it running (a tiny task may finish first).
     const [job0, index0] = element(0).split('_');
     for (let i = 0; i < 100; i++) {
@@ -115,6 +118,7 @@ describe.skipIf(skipWhy !== undefined)('a pipeline on a real Slurm cluster', () 
     const early = await biglm(['resume', runDir]);
     expect(early.code).toBe(2);
     expect(early.stderr).toMatch(/of this run are still queued or running \(jobs .*\); wait for them .* or cancel them \(scancel /);
+    execFileSync('scontrol', ['release', element(2)]);
     await drain(allJobIds([first]));
 
     const before = await status(runDir);
