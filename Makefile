@@ -7,12 +7,18 @@ BIGLM := $(NODE) dist/cli/biglm.js
 SAMPLE_DIR := data/sample
 RUNS := runs
 
-.PHONY: install build test prepare mask bench fuzz train train-smoke sample mix-sample slurm-up slurm-down clean
+.PHONY: install build test prepare mask prepare-train mask-train bench fuzz train train-smoke sample mix-sample slurm-up slurm-down clean
 
 RUN_SAMPLE := $(RUNS)/sample
 EXAMPLES   := $(RUNS)/sample-examples
 TRAIN_OUT  := $(RUNS)/train-tiny
+# make train's data: the same sample and stages with a 2,048-token vocabulary (each token 4× as frequent,
+# the softmax 4× cheaper: what a 10-minute CPU budget can learn from).
+TRAIN_RUN      := $(RUNS)/sample-2k
+TRAIN_EXAMPLES := $(RUNS)/sample-2k-examples
 PROMPT     ?= The jury said that the election
+PROMPT2    ?= Thank you for your order. Your
+PROMPT3    ?= In the morning the old man
 
 install: node_modules/.installed build
 
@@ -57,20 +63,31 @@ FUZZ_MUTANTS ?= 2000
 fuzz: install
 	$(NODE) dist/bench/fuzz/readers.js --mutants $(FUZZ_MUTANTS)
 
-# The whole job: sample → prepare → mask → train a tiny BiGLM → generate. Starts the training over.
-train: mask
+prepare-train: sample
+	$(BIGLM) prepare configs/sample-2k.json --out $(TRAIN_RUN)
+
+mask-train: prepare-train
+	rm -rf $(TRAIN_EXAMPLES)
+	$(BIGLM) mask $(TRAIN_RUN) --out $(TRAIN_EXAMPLES) --seq-len 128
+
+# The whole job: sample → prepare (2k vocabulary) → mask → train a tiny BiGLM → evaluate → generate.
+# Starts the training over.
+train: mask-train
 	rm -rf $(TRAIN_OUT)
-	$(BIGLM) train configs/train-tiny.json --examples $(EXAMPLES) --out $(TRAIN_OUT)
-	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT)"
+	$(BIGLM) train configs/train-tiny.json --examples $(TRAIN_EXAMPLES) --out $(TRAIN_OUT)
+	$(BIGLM) eval --checkpoint $(TRAIN_OUT) --examples $(TRAIN_EXAMPLES)
+	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT)" --steps
+	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT2)"
+	$(BIGLM) generate --checkpoint $(TRAIN_OUT) --prompt "$(PROMPT3)"
 	@echo
 	@echo "checkpoint: $(TRAIN_OUT)/checkpoints/latest (safetensors + config.json)"
-	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(RUN_SAMPLE)/report.txt"
-	@echo "reports to open in a browser: $(RUN_SAMPLE)/report.html $(EXAMPLES)/report.html $(TRAIN_OUT)/report.html"
+	@echo "loss curve: $(TRAIN_OUT)/loss.svg   metrics: $(TRAIN_OUT)/metrics.jsonl   data report: $(TRAIN_RUN)/report.txt"
+	@echo "reports to open in a browser: $(TRAIN_RUN)/report.html $(TRAIN_EXAMPLES)/report.html $(TRAIN_OUT)/report.html"
 
 # About a minute: the same path on a small slice, for CI and quick checks.
-train-smoke: mask
+train-smoke: mask-train
 	rm -rf $(RUNS)/train-smoke
-	$(BIGLM) train configs/train-tiny.json --examples $(EXAMPLES) --out $(RUNS)/train-smoke --smoke
+	$(BIGLM) train configs/train-tiny.json --examples $(TRAIN_EXAMPLES) --out $(RUNS)/train-smoke --smoke
 	$(BIGLM) generate --checkpoint $(RUNS)/train-smoke --prompt "$(PROMPT)" --iterations 2
 
 # A one-node Slurm cluster on this machine (Debian; root or sudo), for trying --executor slurm.

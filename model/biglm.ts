@@ -122,11 +122,15 @@ function attention(c: ModelConfig, params: Params, l: number, x: tf.Tensor2D, ba
   const { B, T } = batch;
   const H = c.nHeads;
   const D = c.dModel / H;
-  const proj = (w: string) => tf.reshape(matmul(x, P(params, `blocks.${l}.attn.${w}.weight`) as tf.Tensor2D), [B, T, H, D]); // [B, T, H, D]
   const heads = (t: tf.Tensor) => tf.reshape(tf.transpose(t, [0, 2, 1, 3]), [B * H, T, D]); // [B*H, T, D]
-  const q = heads(tf.mul(applyRotary(proj('q') as tf.Tensor4D, rope), 1 / Math.sqrt(D)));
-  const k = heads(applyRotary(proj('k') as tf.Tensor4D, rope));
-  const v = heads(proj('v'));
+  // One [N, C] × [C, 3C] product instead of three [C, C] ones (1.05× a whole tiny step on WASM, measured A/B);
+  // the parameters stay separate, as checkpoints name them.
+  const wqkv = tf.concat(['q', 'k', 'v'].map((n) => P(params, `blocks.${l}.attn.${n}.weight`)), 1) as tf.Tensor2D; // [C, 3C]
+  const [qp, kp, vp] = tf.split(matmul(x, wqkv), 3, 1); // [N, C] each
+  const proj = (t: tf.Tensor) => tf.reshape(t, [B, T, H, D]) as tf.Tensor4D; // [B, T, H, D]
+  const q = heads(tf.mul(applyRotary(proj(qp), rope), 1 / Math.sqrt(D)));
+  const k = heads(applyRotary(proj(kp), rope));
+  const v = heads(proj(vp));
   const scores = tf.matMul(q, k, false, true); // [B*H, T, T]
   const probs = tf.softmax(tf.add(tf.reshape(scores, [B, H, T, T]), batch.attnBias)); // [B, H, T, T]
   const ctx = tf.matMul(tf.reshape(probs, [B * H, T, T]), v); // [B*H, T, D]
@@ -138,8 +142,8 @@ function attention(c: ModelConfig, params: Params, l: number, x: tf.Tensor2D, ba
 
 /** SwiGLU feed-forward: down(silu(x·gate) ⊙ x·up). x [N, C] → [N, C]. */
 function mlp(params: Params, l: number, x: tf.Tensor2D): tf.Tensor2D {
-  const gate = matmul(x, P(params, `blocks.${l}.mlp.gate.weight`) as tf.Tensor2D); // [N, F]
-  const up = matmul(x, P(params, `blocks.${l}.mlp.up.weight`) as tf.Tensor2D); // [N, F]
+  const w = tf.concat([P(params, `blocks.${l}.mlp.gate.weight`), P(params, `blocks.${l}.mlp.up.weight`)], 1) as tf.Tensor2D; // [C, 2F]
+  const [gate, up] = tf.split(matmul(x, w), 2, 1) as [tf.Tensor2D, tf.Tensor2D]; // [N, F] each
   return matmul(tf.mul(silu(gate), up) as tf.Tensor2D, P(params, `blocks.${l}.mlp.down.weight`) as tf.Tensor2D);
 }
 

@@ -1,12 +1,16 @@
 // Checkpoints: <run>/checkpoints/step-<N>/ with model.safetensors (PyTorch layout and names),
 // optimizer.safetensors (AdamW m and v, same layout), config.json (model + tokenizer + training config)
 // and state.json (step, data-loader position). A checkpoint directory is written under a temporary
-// name and renamed, so it exists complete or not at all; <run>/checkpoints/latest names the newest.
+// name and renamed, so it exists complete or not at all; <run>/checkpoints/latest is a symlink to the
+// newest. Nothing non-finite is ever written: the arrays are checked as they are serialized, before the
+// rename, so `latest` only ever points at a checkpoint a run can resume from.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
 import { exists, writeFileAtomic, writeJsonAtomic } from '../pipeline/core/atomic.js';
+import { ConfigError } from '../pipeline/config/errors.js';
 import { paramSpecs, paramsFromArrays, type Params } from './biglm.js';
 import type { ModelConfig, TrainConfig } from './config.js';
 import type { ExamplesManifest, LoaderPosition } from './data.js';
@@ -25,9 +29,33 @@ export interface CheckpointConfig {
 export interface CheckpointState {
   /** Optimizer steps completed. */
   step: number;
-  loader: LoaderPosition;
+  loader: LoaderPosition | Record<string, number>;
   dropped: Record<string, number>;
   backend: string;
+}
+
+const CheckpointStateSchema = z.object({
+  step: z.number().int().min(0),
+  // Checked loosely here (generate, eval and export read older checkpoints too); resume checks its shape.
+  loader: z.record(z.string(), z.number().int().min(0)),
+  dropped: z.record(z.string(), z.number()),
+  backend: z.string(),
+});
+
+/** Thrown when a tensor about to be written or read holds NaN or ±Infinity. */
+export class NonFiniteError extends ConfigError {}
+
+/** Index of the first NaN/±Infinity in data and how many there are, or null when all are finite. */
+export function nonFinite(data: Float32Array): { first: number; count: number } | null {
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  return count ? { first, count } : null;
 }
 
 function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
@@ -41,6 +69,8 @@ async function toTorchLayout(c: ModelConfig, get: (name: string) => tf.Tensor, p
   const out: NamedArray[] = [];
   for (const s of paramSpecs(c)) {
     const data = (await get(s.name).data()) as Float32Array; // data(): a GPU backend cannot read synchronously
+    const bad = nonFinite(data);
+    if (bad) throw new NonFiniteError(`'${prefix + s.name}' holds ${bad.count} non-finite values (first at index ${bad.first}); checkpoint not written`);
     if (!s.linear) out.push({ name: prefix + s.name, shape: s.shape, data: new Float32Array(data) });
     else {
       const [rows, cols] = s.shape;
@@ -58,6 +88,12 @@ function fromTorchLayout(c: ModelConfig, tensors: Map<string, NamedArray>, prefi
     const want = s.linear ? [s.shape[1], s.shape[0]] : s.shape;
     if (t.shape.join(',') !== want.join(',')) throw new Error(`${file}: '${prefix + s.name}' has shape [${t.shape}], expected [${want}]`);
     if (!(t.data instanceof Float32Array)) throw new Error(`${file}: '${prefix + s.name}' is not F32`);
+    const bad = nonFinite(t.data);
+    if (bad) {
+      throw new NonFiniteError(
+        `${file}: '${prefix + s.name}' holds ${bad.count} non-finite values (first at index ${bad.first}); this checkpoint cannot be resumed or used — take an earlier one (checkpoints/step-…) or train again`,
+      );
+    }
     out.set(s.name, s.linear ? transpose2d(t.data, t.shape[0], t.shape[1]) : t.data);
   }
   return out;
@@ -81,15 +117,24 @@ export async function saveCheckpoint(
   const tmp = path.join(root, `.${name}.${process.pid}.tmp`);
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
-  const model = await toTorchLayout(config.model, (n) => params.get(n)!);
-  await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(model, { format: 'pt', step: String(state.step) }));
-  const optim = [...(await toTorchLayout(config.model, (n) => opt.m.get(n)!, 'm.')), ...(await toTorchLayout(config.model, (n) => opt.v.get(n)!, 'v.'))];
-  await writeFileAtomic(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(optim, { step: String(opt.step) }));
-  await writeJsonAtomic(path.join(tmp, 'config.json'), config);
-  await writeJsonAtomic(path.join(tmp, 'state.json'), state);
+  try {
+    const model = await toTorchLayout(config.model, (n) => params.get(n)!);
+    await writeFileAtomic(path.join(tmp, 'model.safetensors'), encodeSafetensors(model, { format: 'pt', step: String(state.step) }));
+    const optim = [...(await toTorchLayout(config.model, (n) => opt.m.get(n)!, 'm.')), ...(await toTorchLayout(config.model, (n) => opt.v.get(n)!, 'v.'))];
+    await writeFileAtomic(path.join(tmp, 'optimizer.safetensors'), encodeSafetensors(optim, { step: String(opt.step) }));
+    await writeJsonAtomic(path.join(tmp, 'config.json'), config);
+    await writeJsonAtomic(path.join(tmp, 'state.json'), state);
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
   await fs.rm(final, { recursive: true, force: true });
   await fs.rename(tmp, final);
-  await writeFileAtomic(path.join(root, 'latest'), name + '\n');
+  // A relative symlink, replaced by a rename, so `latest` names a complete checkpoint at every moment.
+  const link = path.join(root, `.latest.${process.pid}.tmp`);
+  await fs.rm(link, { force: true });
+  await fs.symlink(name, link, 'dir');
+  await fs.rename(link, path.join(root, 'latest'));
   // Keep the newest `keep` checkpoints.
   const all = (await fs.readdir(root)).filter((e) => /^step-\d+$/.test(e)).sort();
   for (const old of all.slice(0, Math.max(0, all.length - keep))) await fs.rm(path.join(root, old), { recursive: true, force: true });
@@ -100,9 +145,14 @@ export async function saveCheckpoint(
 export async function resolveCheckpointDir(dir: string): Promise<string | null> {
   if (await exists(path.join(dir, 'model.safetensors'))) return dir;
   const latest = path.join(dir, 'checkpoints', 'latest');
-  if (!(await exists(latest))) return null;
-  const name = (await fs.readFile(latest, 'utf8')).trim();
-  const ckpt = path.join(dir, 'checkpoints', name);
+  const st = await fs.lstat(latest).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!st) return null;
+  // A symlink to the checkpoint directory; runs written before it was one hold the name in a text file.
+  const name = st.isSymbolicLink() ? await fs.readlink(latest) : (await fs.readFile(latest, 'utf8')).trim();
+  const ckpt = path.resolve(dir, 'checkpoints', name);
   if (!(await exists(path.join(ckpt, 'model.safetensors')))) throw new Error(`${latest} names ${name}, which is missing or incomplete`);
   return ckpt;
 }
@@ -114,9 +164,39 @@ export interface LoadedCheckpoint {
   params: Params;
 }
 
+async function readJson(file: string, what: string): Promise<unknown> {
+  const text = await fs.readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message}); the ${what} is damaged — resume from an earlier checkpoint (checkpoints/step-…), or start over with another --out`);
+  }
+}
+
+/** state.json, checked: a damaged or foreign one names the file and what to do instead. */
+export async function readCheckpointState(dir: string): Promise<CheckpointState> {
+  const file = path.join(dir, 'state.json');
+  const raw = await readJson(file, 'training state');
+  const parsed = CheckpointStateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`${file}: not a training state (${issues}); resume from an earlier checkpoint (checkpoints/step-…), or start over with another --out`);
+  }
+  return parsed.data;
+}
+
+/** The loader position of a checkpoint state, or a ConfigError naming the file when this version cannot continue it. */
+export function resumablePosition(dir: string, state: CheckpointState): LoaderPosition {
+  const p = state.loader as Record<string, number>;
+  if (typeof p.epoch === 'number' && typeof p.window === 'number' && typeof p.row === 'number') return { epoch: p.epoch, window: p.window, row: p.row };
+  throw new ConfigError(
+    `${path.join(dir, 'state.json')}: loader position ${JSON.stringify(state.loader)} is not {epoch, window, row} (written by a biglm that read shards one at a time); this run cannot be resumed with the same data order — start over with another --out`,
+  );
+}
+
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as CheckpointConfig;
-  const state = JSON.parse(await fs.readFile(path.join(dir, 'state.json'), 'utf8')) as CheckpointState;
+  const config = (await readJson(path.join(dir, 'config.json'), 'checkpoint config')) as CheckpointConfig;
+  const state = await readCheckpointState(dir);
   const file = path.join(dir, 'model.safetensors');
   const { tensors } = decodeSafetensors(await fs.readFile(file), file);
   const params = paramsFromArrays(config.model, fromTorchLayout(config.model, tensors, '', file));

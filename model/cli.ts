@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../pipeline/config/errors.js';
 import { consoleLogger } from '../pipeline/core/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
@@ -46,6 +47,7 @@ options:
   --backend B        auto | tensorflow | webgpu | wasm | cpu (default auto)
   --tokenizer T      tokenizer name or vocabulary path (default: the one recorded in the checkpoint)
   --json             print all candidates as JSON
+  --steps            also print the best candidate after each mask-predict iteration (_ = re-masked)
   -h, --help         this text
 `;
 
@@ -90,7 +92,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
   let input: TrainConfigInput = { examples: '' };
   if (positionals[0]) {
     const file = positionals[0];
-    input = JSON.parse(await fs.readFile(file, 'utf8')) as TrainConfigInput;
+    try {
+      input = JSON.parse(await fs.readFile(file, 'utf8')) as TrainConfigInput;
+    } catch (err) {
+      throw new ConfigError(`${file}: cannot read the training config (${(err as Error).message}); give a JSON file of TrainConfigSchema keys (biglm config schema --kind train)`);
+    }
     // Relative paths in a config file are relative to the working directory, like every biglm config.
   }
   if (values.examples) input.examples = values.examples;
@@ -106,7 +112,6 @@ export async function trainCommand(argv: string[]): Promise<number> {
     input.steps = steps ?? 12;
     input.evalEvery = 6;
     input.checkpointEvery = 6;
-    input.evalBatches = 1;
     input.logEvery = 1;
     input.optim = { warmupSteps: 2, ...input.optim };
   }
@@ -136,6 +141,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
       backend: { type: 'string', default: 'auto' },
       tokenizer: { type: 'string' },
       json: { type: 'boolean', default: false },
+      steps: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -172,6 +178,23 @@ export async function generateCommand(argv: string[]): Promise<number> {
       if (values.json) {
         process.stdout.write(JSON.stringify({ checkpoint: dir, best: { ...result.best, text: text(result.best.tokens) }, candidates: result.candidates.map((c) => ({ ...c, text: text(c.tokens) })) }) + '\n');
       } else {
+        if (values.steps) {
+          // Runs of re-masked positions print as one "_" per token, the kept tokens decoded in between.
+          result.best.steps.forEach((step, i) => {
+            const parts: string[] = [];
+            let run: number[] = [];
+            for (const t of step) {
+              if (t >= 0) run.push(t);
+              else {
+                if (run.length) parts.push(text(run));
+                run = [];
+                parts.push('_');
+              }
+            }
+            if (run.length) parts.push(text(run));
+            process.stdout.write(`iteration ${i + 1}: ${values.prompt}${parts.join('')}\n`);
+          });
+        }
         process.stdout.write(values.prompt + text(result.best.tokens) + '\n');
       }
     } finally {

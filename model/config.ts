@@ -64,8 +64,20 @@ export const TrainConfigSchema = z
     steps: z.number().int().positive().default(300).describe('optimizer steps'),
     batchSize: z.number().int().positive().default(16).describe('sequences per step'),
     evalEvery: z.number().int().positive().default(50).describe('held-out loss every this many steps (and at the end)'),
-    evalBatches: z.number().int().positive().default(4).describe('batches of the validation split per evaluation'),
     checkpointEvery: z.number().int().positive().default(100).describe('checkpoint every this many steps (and at the end)'),
+    evalBatches: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('not used: every evaluation scores all held-out rows (accepted so older configs still parse)'),
+    outputBiasInit: z
+      .enum(['log-unigram', 'zeros'])
+      .default('log-unigram')
+      .describe(
+        "start value of mlm_head.bias: 'log-unigram' = log of the training labels' smoothed unigram (step-0 loss = unigram cross-entropy, " +
+          "so the tied embeddings do not spend the first steps learning token frequency); 'zeros' = upstream's init",
+      ),
     keepCheckpoints: z.number().int().positive().default(2).describe('most recent checkpoints kept'),
     logEvery: z.number().int().positive().default(10).describe('print a progress line every this many steps'),
     backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto').describe('tfjs backend (auto: native TensorFlow if installed, else WebGPU on a hardware GPU adapter, else wasm, else cpu)'),

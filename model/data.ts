@@ -1,7 +1,8 @@
 // Reads masked example shards (manifest.json kind "biglm-examples" + Arrow IPC files) into host batches,
-// in a deterministic order: every epoch shuffles the shard order and the rows within each shard from
-// the seed, and the reader's position (epoch, shard, row) is plain data so a resumed run continues
-// exactly where the interrupted one stopped. One shard is in memory at a time.
+// in a deterministic order: every epoch shuffles the shard order from the seed, cuts it into windows of
+// shards and shuffles the rows of each window together, and the reader's position (epoch, window, row) is
+// plain data so a resumed run continues exactly where the interrupted one stopped. The masks are the ones
+// `biglm mask` drew: every epoch sees the same masked positions of a row.
 
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
@@ -71,15 +72,18 @@ export async function tokenizerRef(dir: string, manifest: ExamplesManifest): Pro
   return manifest.tokenizer.name;
 }
 
-/** Where a reader stands: shard `shard` of epoch `epoch`'s order, row `row` of that shard's order. */
+/**
+ * Where a reader stands: window `window` of epoch `epoch`'s shard order, row `row` of that window's
+ * row order. Plain data, saved in checkpoints.
+ */
 export interface LoaderPosition {
   epoch: number;
-  shard: number;
+  window: number;
   row: number;
 }
 
 /** One shard's rows, flattened: row i of a column is [i*T, (i+1)*T). */
-interface ShardRows {
+export interface ShardRows {
   rows: number;
   inputIds: Int32Array;
   labels: Int32Array;
@@ -132,25 +136,46 @@ export interface LoaderOptions {
   manifest: ExamplesManifest;
   split: 'train' | 'valid';
   seed: number;
-  /** false: shards and rows in manifest order (evaluation). */
+  /** false: shards and rows in manifest order. */
   shuffle: boolean;
+  /**
+   * Shards open at once (default 64): each epoch shuffles the shard order, cuts it into windows of this
+   * many shards and shuffles all rows of a window together, so a batch mixes every source the window holds.
+   * At least the number of shards: one shuffle over all rows. Memory: this many shards' rows.
+   */
+  windowShards?: number;
   log: Logger;
 }
 
-/** Endless batches over one split, cycling epochs. */
+/** Rows of the window being read: where each of its rows lives, in reading order. */
+interface Window {
+  key: string;
+  /** [shard slot, row] pairs of the window's reading order, flattened. */
+  order: Int32Array;
+  shards: ShardRows[];
+}
+
+/**
+ * Endless batches over one split, cycling epochs. Prepare writes one token shard per input file and mask one
+ * example shard per token shard, so a shard is usually one source: rows are mixed across the shards of a
+ * window (see windowShards), not only within one.
+ */
 export class ExampleLoader {
   readonly T: number;
   /** Rows skipped as malformed, by reason (reported in metrics). */
   readonly dropped = new Map<string, number>();
-  private pos: LoaderPosition = { epoch: 0, shard: 0, row: 0 };
+  private pos: LoaderPosition = { epoch: 0, window: 0, row: 0 };
   private readonly files: string[];
-  private cached?: { key: string; rows: ShardRows; order: Int32Array };
+  private readonly windowShards: number;
+  private readonly loaded = new Map<number, ShardRows>();
+  private current?: Window;
 
   constructor(private readonly o: LoaderOptions) {
     this.T = o.manifest.seqLen;
     const refs = o.split === 'train' ? o.manifest.shards : o.manifest.valid_shards;
     this.files = refs.map((r) => path.resolve(o.dir, r.path));
     if (this.files.length === 0) throw new Error(`${o.dir}: manifest lists no ${o.split} shards`);
+    this.windowShards = Math.max(1, Math.min(o.windowShards ?? 64, this.files.length));
   }
 
   get position(): LoaderPosition {
@@ -161,62 +186,97 @@ export class ExampleLoader {
     this.pos = { ...p };
   }
 
+  private get windowsPerEpoch(): number {
+    return Math.ceil(this.files.length / this.windowShards);
+  }
+
   private shardOrder(epoch: number): number[] {
     const order = this.files.map((_, i) => i);
-    return this.o.shuffle ? new Rng(this.o.seed, 'shards', epoch).shuffle(order) : order;
+    return this.o.shuffle ? Rng.independent(this.o.seed, 'shards', epoch).shuffle(order) : order;
   }
 
-  private shard(epoch: number, k: number): { rows: ShardRows; order: Int32Array } {
-    const fileIndex = this.shardOrder(epoch)[k];
-    const key = `${epoch}:${fileIndex}`;
-    if (this.cached?.key === key) return this.cached;
-    // The same file in another epoch: reuse its rows, reshuffle.
-    const rows = this.cached && this.cached.key.endsWith(`:${fileIndex}`) ? this.cached.rows : readShard(this.files[fileIndex], this.T, this.o.log, this.dropped);
-    const order = Int32Array.from({ length: rows.rows }, (_, i) => i);
+  private rowsOf(fileIndex: number): ShardRows {
+    let rows = this.loaded.get(fileIndex);
+    if (!rows) {
+      rows = readShard(this.files[fileIndex], this.T, this.o.log, this.dropped);
+      this.loaded.set(fileIndex, rows);
+    }
+    return rows;
+  }
+
+  private window(epoch: number, w: number): Window {
+    const key = `${epoch}:${w}`;
+    if (this.current?.key === key) return this.current;
+    const members = this.shardOrder(epoch).slice(w * this.windowShards, (w + 1) * this.windowShards);
+    // Shards of the previous window that this one does not hold leave memory (all stay when one window spans every shard).
+    for (const k of [...this.loaded.keys()]) if (!members.includes(k)) this.loaded.delete(k);
+    const shards = members.map((k) => this.rowsOf(k));
+    const total = shards.reduce((n, s) => n + s.rows, 0);
+    const order = new Int32Array(2 * total);
+    let i = 0;
+    shards.forEach((s, slot) => {
+      for (let r = 0; r < s.rows; r++, i++) {
+        order[2 * i] = slot;
+        order[2 * i + 1] = r;
+      }
+    });
     if (this.o.shuffle) {
-      const rng = new Rng(this.o.seed, 'rows', epoch, fileIndex);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rng.next() * (i + 1));
-        const t = order[i];
-        order[i] = order[j];
-        order[j] = t;
+      const rng = Rng.independent(this.o.seed, 'rows', epoch, w);
+      for (let a = total - 1; a > 0; a--) {
+        const b = Math.floor(rng.next() * (a + 1));
+        const s0 = order[2 * a];
+        const r0 = order[2 * a + 1];
+        order[2 * a] = order[2 * b];
+        order[2 * a + 1] = order[2 * b + 1];
+        order[2 * b] = s0;
+        order[2 * b + 1] = r0;
       }
     }
-    this.cached = { key, rows, order };
-    return this.cached;
+    this.current = { key, order, shards };
+    return this.current;
   }
 
-  /** The next B rows in order, crossing shard and epoch boundaries. */
+  /** The next B rows in order, crossing window and epoch boundaries. */
   nextBatch(B: number): HostBatch {
     const T = this.T;
-    const b: HostBatch = {
-      B,
-      T,
-      inputIds: new Int32Array(B * T),
-      labels: new Int32Array(B * T),
-      segmentIds: new Int32Array(B * T),
-      roles: new Uint8Array(B * T),
-      lossWeights: new Float32Array(B * T),
-      targetLengths: [],
-    };
-    let emptyShards = 0;
+    const b = emptyBatch(B, T);
+    let emptyWindows = 0;
     for (let r = 0; r < B; ) {
-      const s = this.shard(this.pos.epoch, this.pos.shard);
-      if (this.pos.row >= s.rows.rows) {
-        if (s.rows.rows === 0 && ++emptyShards > this.files.length) throw new Error(`${this.o.dir}: every ${this.o.split} shard is empty`);
-        this.pos = this.pos.shard + 1 < this.files.length ? { ...this.pos, shard: this.pos.shard + 1, row: 0 } : { epoch: this.pos.epoch + 1, shard: 0, row: 0 };
+      const w = this.window(this.pos.epoch, this.pos.window);
+      if (this.pos.row >= w.order.length / 2) {
+        if (w.order.length === 0 && ++emptyWindows > this.windowsPerEpoch) throw new Error(`${this.o.dir}: every ${this.o.split} shard is empty`);
+        this.pos = this.pos.window + 1 < this.windowsPerEpoch ? { ...this.pos, window: this.pos.window + 1, row: 0 } : { epoch: this.pos.epoch + 1, window: 0, row: 0 };
         continue;
       }
-      const src = s.order[this.pos.row++];
-      const from = src * T;
-      b.inputIds.set(s.rows.inputIds.subarray(from, from + T), r * T);
-      b.labels.set(s.rows.labels.subarray(from, from + T), r * T);
-      b.segmentIds.set(s.rows.segmentIds.subarray(from, from + T), r * T);
-      b.roles.set(s.rows.roles.subarray(from, from + T), r * T);
-      b.lossWeights.set(s.rows.lossWeights.subarray(from, from + T), r * T);
-      b.targetLengths.push(s.rows.targetLengths[src]);
+      const at = this.pos.row++;
+      copyRow(w.shards[w.order[2 * at]], w.order[2 * at + 1], b, r);
       r++;
     }
     return b;
   }
+}
+
+export function emptyBatch(B: number, T: number): HostBatch {
+  return {
+    B,
+    T,
+    inputIds: new Int32Array(B * T),
+    labels: new Int32Array(B * T),
+    segmentIds: new Int32Array(B * T),
+    roles: new Uint8Array(B * T),
+    lossWeights: new Float32Array(B * T),
+    targetLengths: [],
+  };
+}
+
+/** Copies row `src` of a shard into row `r` of a batch. */
+export function copyRow(s: ShardRows, src: number, b: HostBatch, r: number): void {
+  const T = b.T;
+  const from = src * T;
+  b.inputIds.set(s.inputIds.subarray(from, from + T), r * T);
+  b.labels.set(s.labels.subarray(from, from + T), r * T);
+  b.segmentIds.set(s.segmentIds.subarray(from, from + T), r * T);
+  b.roles.set(s.roles.subarray(from, from + T), r * T);
+  b.lossWeights.set(s.lossWeights.subarray(from, from + T), r * T);
+  b.targetLengths[r] = s.targetLengths[src];
 }

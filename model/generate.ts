@@ -30,6 +30,8 @@ export interface Candidate {
   /** Generated target tokens (EOS excluded). */
   tokens: number[];
   avgLogProb: number;
+  /** The target after each iteration, re-masked positions as -1 (what mask-predict hands the next one). */
+  steps: number[][];
 }
 
 export interface GenerateResult {
@@ -97,6 +99,7 @@ export async function maskPredict(c: ModelConfig, params: Params, source: number
   const tokens = new Int32Array(len);
   const conf = new Float64Array(len); // log-probability of each current prediction
   let masked = Array.from({ length: len }, (_, i) => i);
+  const steps: number[][] = [];
   for (let it = 0; it < Math.max(1, iterations); it++) {
     const logp = await positionLogProbs(c, params, hb, V);
     for (const i of masked) {
@@ -108,15 +111,19 @@ export async function maskPredict(c: ModelConfig, params: Params, source: number
       hb.inputIds[start + i] = best;
     }
     const n = Math.floor(len * (1 - (it + 1) / iterations));
-    if (n <= 0) break;
+    if (n <= 0) {
+      steps.push(Array.from(tokens));
+      break;
+    }
     // Re-mask the n least confident target tokens (ties: earlier position first, deterministic).
     masked = Array.from({ length: len }, (_, i) => i)
       .sort((a, b) => conf[a] - conf[b] || a - b)
       .slice(0, n);
     for (const i of masked) hb.inputIds[start + i] = sp.mask;
+    steps.push(Array.from(tokens, (t, i) => (masked.includes(i) ? -1 : t)));
   }
   const avgLogProb = conf.reduce((a, b) => a + b, 0) / Math.max(1, len);
-  return { length: len, tokens: Array.from(tokens), avgLogProb };
+  return { length: len, tokens: Array.from(tokens), avgLogProb, steps };
 }
 
 /** Async because results are read back with data(): a GPU backend (WebGPU) cannot read synchronously. */

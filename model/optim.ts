@@ -5,6 +5,18 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimConfig } from './config.js';
 import { decays, type Params } from './biglm.js';
 
+/** Global L2 norm of the gradients (a scalar tensor; NaN or Infinity when any gradient is). */
+export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
+  // A chain of adds, not tf.addN: WebGPU's AddN binds every input to one shader, and a model has more
+  // parameters than a device's storage-buffer limit per shader stage (8 by default). Same summation order.
+  return tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+}
+
+/** How many parameter values are NaN or ±Infinity (a scalar tensor). */
+export function nonFiniteCount(params: Iterable<tf.Tensor>): tf.Scalar {
+  return tf.tidy(() => [...params].map((p) => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(p)), 'float32'))).reduce((a, b) => tf.add(a, b)) as tf.Scalar);
+}
+
 export class AdamW {
   /** Optimizer steps taken so far (bias correction uses step + 1). */
   step = 0;
@@ -28,15 +40,13 @@ export class AdamW {
    * with the loss: one device-to-host read per step, none in between on a GPU) and disposes. Disposes
    * nothing else it did not create.
    */
-  apply(grads: tf.NamedTensorMap, lr: number): tf.Scalar {
+  apply(grads: tf.NamedTensorMap, lr: number, norm?: tf.Scalar): tf.Scalar {
     // tf.variableGrads keys gradients by the variables' (instance-suffixed) names.
     const { beta1, beta2, eps, weightDecay, gradClip } = this.cfg;
     const t = this.step + 1;
     const bc1 = 1 - Math.pow(beta1, t);
     const bc2 = 1 - Math.pow(beta2, t);
-    // A chain of adds, not tf.addN: WebGPU's AddN binds every input to one shader, and a model has more
-    // parameters than a device's storage-buffer limit per shader stage (8 by default). Same summation order.
-    const gradNorm = tf.tidy(() => tf.sqrt(Object.values(grads).map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
+    const gradNorm = norm ?? globalNorm(grads);
     // The clip factor stays on the device: 1 (an exact no-op multiply) unless the norm exceeds gradClip.
     const scale = gradClip > 0 ? tf.tidy(() => tf.where(tf.greater(gradNorm, gradClip), tf.div(gradClip, tf.add(gradNorm, 1e-6)), tf.onesLike(gradNorm))) : null;
     // One tidy per parameter: temporaries of a large matrix are freed before the next one's are made.

@@ -11,10 +11,13 @@ import type { Logger } from '../pipeline/core/log.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
-import { loadCheckpoint, loadOptimizerState, resolveCheckpointDir, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
+import { loadCheckpoint, loadOptimizerState, NonFiniteError, resolveCheckpointDir, resumablePosition, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
+import { countTrainingLabels, unigramSummary } from './baselines.js';
 import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
-import { AdamW } from './optim.js';
+import { corpusNames, evalMetrics, evaluateHeldOut, formatEvalReport } from './eval.js';
+import { setOutputBiasToLogUnigram } from './output-bias.js';
+import { AdamW, globalNorm, nonFiniteCount } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
 import { writeReportOrWarn } from '../pipeline/report/report-file.js';
@@ -33,47 +36,37 @@ export interface StepResult {
  */
 export async function trainStep(c: ModelConfig, params: Params, opt: AdamW, hb: HostBatch, lr: number, dropoutSeed = 0): Promise<StepResult> {
   const bt = toTensors(hb, c.lengthClasses);
+  let grads: tf.NamedTensorMap | undefined;
+  let gradNorm: tf.Scalar | undefined;
   try {
     let parts: tf.Tensor | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const vg = tf.variableGrads(() => {
       const p = lossParts(c, params, bt, { training: true, dropoutSeed });
       parts = tf.keep(tf.stack([p.total, p.mlm, p.length]));
       return p.total;
     }, [...params.values()]);
-    const gradNorm = opt.apply(grads, lr);
-    tf.dispose(grads);
-    const stats = tf.tidy(() => tf.concat([parts!, tf.reshape(gradNorm, [1])]));
-    tf.dispose([value, parts!, gradNorm]);
-    // The only read of the step: on a GPU the forward, backward and update are all queued before it.
-    const [loss, mlmLoss, lengthLoss, norm] = await stats.data();
+    grads = vg.grads;
+    vg.value.dispose();
+    gradNorm = globalNorm(grads);
+    const badWeights = nonFiniteCount(params.values());
+    const stats = tf.tidy(() => tf.concat([parts!, tf.reshape(gradNorm!, [1]), tf.reshape(badWeights, [1])]));
+    tf.dispose([parts!, badWeights]);
+    // The one read of the step, before the update: a non-finite gradient or weight never reaches the
+    // parameters or the optimizer state (the update is then queued after it; on WASM nothing waits).
+    const [loss, mlmLoss, lengthLoss, norm, nonFiniteWeights] = await stats.data();
     stats.dispose();
+    if (nonFiniteWeights > 0) throw new NonFiniteError(`${nonFiniteWeights} weights are non-finite before the update; no update applied`);
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      throw new NonFiniteError(`loss ${loss}, gradient norm ${norm}: not finite; no update applied (lower optim.lr, raise optim.warmupSteps, or check the data)`);
+    }
+    opt.apply(grads, lr, gradNorm).dispose();
+    gradNorm = undefined; // apply returns the norm it was given: disposed just above
     return { loss, mlmLoss, lengthLoss, gradNorm: norm, maskedTokens: bt.maskedIdx.shape[0] };
   } finally {
+    if (grads) tf.dispose(grads);
+    gradNorm?.dispose();
     bt.dispose();
   }
-}
-
-/** Held-out loss: sum(CE·w)/sum(w) over `batches` batches of the validation split, in manifest order. */
-export async function evaluate(c: ModelConfig, params: Params, loader: ExampleLoader, B: number, batches: number): Promise<{ mlmLoss: number; lengthLoss: number }> {
-  loader.position = { epoch: 0, shard: 0, row: 0 };
-  let weighted = 0;
-  let weights = 0;
-  let lengthSum = 0;
-  for (let i = 0; i < batches; i++) {
-    const hb = loader.nextBatch(B);
-    const bt = toTensors(hb, c.lengthClasses);
-    const out = tf.tidy(() => {
-      const p = lossParts(c, params, bt);
-      return tf.stack([p.mlm, p.length, tf.sum(bt.maskedWeights)]);
-    });
-    const [mlm, len, w] = await out.data();
-    out.dispose();
-    bt.dispose();
-    weighted += mlm * w;
-    weights += w;
-    lengthSum += len;
-  }
-  return { mlmLoss: weights > 0 ? weighted / weights : 0, lengthLoss: lengthSum / batches };
 }
 
 export interface TrainOptions {
@@ -96,7 +89,7 @@ export interface TrainResult {
 interface MetricLine {
   type: 'train' | 'eval';
   step: number;
-  [k: string]: number | string;
+  [k: string]: unknown;
 }
 
 async function readMetrics(file: string): Promise<MetricLine[]> {
@@ -111,12 +104,16 @@ async function readMetrics(file: string): Promise<MetricLine[]> {
   }
 }
 
-async function writePlot(runDir: string, metrics: MetricLine[], title: string): Promise<void> {
-  const train = metrics.filter((m) => m.type === 'train').map((m) => [m.step, m.loss as number] as [number, number]);
-  const evals = metrics.filter((m) => m.type === 'eval').map((m) => [m.step, m.eval_loss as number] as [number, number]);
+/** Like with like: masked-token loss of training batches and of the held-out split, both without the length term, and the unigram line. */
+async function writePlot(runDir: string, metrics: MetricLine[], title: string, unigramCE: number): Promise<void> {
+  const train = metrics.filter((m) => m.type === 'train').map((m) => [m.step, m.mlm_loss as number] as [number, number]);
+  const evals = metrics.filter((m) => m.type === 'eval');
+  const last = Math.max(1, ...metrics.map((m) => m.step));
+  const heldOutUnigram = evals.length ? (evals[evals.length - 1].unigram_ce as number) : unigramCE;
   const svg = lossCurveSvg(title, [
-    { label: 'train loss', color: '#1f77b4', points: train },
-    { label: 'held-out MLM loss', color: '#d62728', points: evals },
+    { label: 'train MLM loss', color: '#1f77b4', points: train },
+    { label: 'held-out MLM loss (all rows)', color: '#d62728', points: evals.map((m) => [m.step, m.eval_loss as number]) },
+    { label: `unigram CE of the held-out positions (${heldOutUnigram.toFixed(2)})`, color: '#7f7f7f', points: [[0, heldOutUnigram], [last, heldOutUnigram]] },
   ]);
   await writeFileAtomic(path.join(runDir, 'loss.svg'), svg);
 }
@@ -138,6 +135,11 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     train: cfg,
   };
 
+  // Label counts of the training split: the baselines every evaluation prints, and the output bias's init.
+  const counts = countTrainingLabels(cfg.examples, manifest, log);
+  const uni = unigramSummary(counts);
+  log.info(`training labels: ${Math.round(counts.total)} masked tokens, unigram entropy ${uni.entropy.toFixed(3)} nats, most frequent label #${uni.top} (${(100 * uni.topShare).toFixed(1)} %)`);
+
   // Fresh start or resume.
   const existing = await resolveCheckpointDir(runDir);
   let params: Params;
@@ -153,7 +155,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     opt = new AdamW(params, cfg.optim);
     await loadOptimizerState(existing, model, opt);
     startStep = ck.state.step;
-    trainData.position = ck.state.loader;
+    trainData.position = resumablePosition(existing, ck.state);
     for (const [k, v] of Object.entries(ck.state.dropped)) trainData.dropped.set(k, v);
     // Lines logged after the checkpoint by the interrupted run will be logged again.
     const kept = (await readMetrics(metricsFile)).filter((m) => m.step <= startStep);
@@ -163,14 +165,16 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     if (existing) throw new Error(`${runDir} already holds checkpoints; pass --resume to continue, or choose another --out`);
     if (opts.resume) log.info(`--resume: no checkpoint in ${runDir} yet; starting from step 0`);
     params = initParams(model, cfg.seed);
+    if (cfg.outputBiasInit === 'log-unigram') setOutputBiasToLogUnigram(params, counts);
     opt = new AdamW(params, cfg.optim);
     await writeFileAtomic(metricsFile, '');
   }
   await writeJsonAtomic(path.join(runDir, 'config.json'), { ...cfg, model, backend: backend.name, tokenizer: manifest.tokenizer });
   const nParams = countParams(params);
   log.info(`model: ${(nParams / 1e6).toFixed(2)}M parameters, ${model.nLayers}×${model.dModel}, ${model.nHeads} heads, ffn ${model.ffnWidth}, vocab ${model.vocabSize}, seqLen ${manifest.seqLen}`);
-  const validData = manifest.valid_shards.length > 0 ? new ExampleLoader({ dir: cfg.examples, manifest, split: 'valid', seed: cfg.seed, shuffle: false, log }) : null;
-  if (!validData) log.warn(`${cfg.examples}: no valid_shards in the manifest; held-out loss is not computed`);
+  const hasValid = manifest.valid_shards.length > 0;
+  if (!hasValid) log.warn(`${cfg.examples}: no valid_shards in the manifest; held-out loss is not computed`);
+  const corpora = hasValid ? corpusNames(cfg.examples, manifest) : [];
 
   const stopAt = Math.min(cfg.steps, opts.stopAfter ?? cfg.steps);
   const tokensPerStep = cfg.batchSize * manifest.seqLen;
@@ -182,14 +186,22 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     const lr = learningRate(step, cfg.steps, cfg.optim);
     const t0 = performance.now();
     const hb = trainData.nextBatch(cfg.batchSize);
-    const r = await trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    let r: StepResult;
+    try {
+      r = await trainStep(model, params, opt, hb, lr, cfg.seed * 1_000_003 + step);
+    } catch (err) {
+      if (err instanceof NonFiniteError) {
+        const last = await resolveCheckpointDir(runDir);
+        throw new NonFiniteError(`step ${step + 1}: ${err.message}; ${last ? `the last checkpoint, ${last}, is finite` : 'no checkpoint was written'}`);
+      }
+      throw err;
+    }
     const ms = performance.now() - t0;
     if (step > startStep) {
       // The first step of a process includes kernel warm-up; leave it out of the throughput.
       timedTokens += tokensPerStep;
       timedMs += ms;
     }
-    if (!Number.isFinite(r.loss)) throw new Error(`step ${step + 1}: loss is ${r.loss}; lower optim.lr or check the data`);
     lastLoss = r.loss;
     const done = step + 1;
     const line: MetricLine = {
@@ -209,11 +221,11 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     if (done % cfg.logEvery === 0 || done === startStep + 1 || done === stopAt) {
       log.info(`step ${done}/${cfg.steps} loss ${r.loss.toFixed(4)} (mlm ${r.mlmLoss.toFixed(4)}) lr ${lr.toExponential(2)} |g| ${r.gradNorm.toFixed(3)} ${Math.round(ms)} ms ${line.tokens_per_s} tok/s`);
     }
-    if (validData && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
-      const ev = await evaluate(model, params, validData, cfg.batchSize, cfg.evalBatches);
-      lastEval = ev.mlmLoss;
-      await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, eval_loss: ev.mlmLoss, eval_length_loss: ev.lengthLoss }) + '\n');
-      log.info(`step ${done}: held-out MLM loss ${ev.mlmLoss.toFixed(4)}`);
+    if (hasValid && (done % cfg.evalEvery === 0 || done === cfg.steps)) {
+      const ev = await evaluateHeldOut(model, params, { dir: cfg.examples, manifest, counts, batchSize: cfg.batchSize, log, corpora });
+      lastEval = ev.loss;
+      await fs.appendFile(metricsFile, JSON.stringify({ type: 'eval', step: done, tokens: done * tokensPerStep, ...evalMetrics(ev) }) + '\n');
+      for (const l of formatEvalReport(ev)) log.info(`step ${done}: ${l.trimStart()}`);
     }
     if (done % cfg.checkpointEvery === 0 || done === cfg.steps) {
       const state = { step: done, loader: trainData.position, dropped: Object.fromEntries(trainData.dropped), backend: backend.name };
@@ -221,7 +233,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
       log.info(`checkpoint ${dir}`);
     }
   }
-  await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`);
+  await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`, uni.entropy);
   await writeReportOrWarn(runDir, log);
   for (const [reason, n] of trainData.dropped) log.warn(`${n} training rows skipped (${reason})`);
   const result: TrainResult = {

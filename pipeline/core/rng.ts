@@ -16,11 +16,36 @@ function mixSeed(parts: readonly (number | string)[]): number {
   return h >>> 0;
 }
 
+/**
+ * MurmurHash3's 32-bit finalizer: every input bit flips about half the output bits. FNV-1a alone leaves
+ * neighbouring parts (epoch 4 vs 5) with states whose first mulberry32 outputs are correlated, so two
+ * shuffles drawn from them can come out the same.
+ */
+function avalanche(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** mulberry32 generator: tiny, fast, good enough for sampling (not for cryptography). */
 export class Rng {
   private state: number;
+  /**
+   * The stream prepare, mask and mix draw from. Its seeding is kept as it is because their outputs
+   * (shards, masks, mixtures) must stay byte-identical across versions; new callers use Rng.independent.
+   */
   constructor(...seedParts: (number | string)[]) {
     this.state = mixSeed(seedParts);
+  }
+
+  /** A stream whose seed parts are avalanched first, so neighbouring parts give unrelated sequences. */
+  static independent(...seedParts: (number | string)[]): Rng {
+    const rng = new Rng();
+    rng.state = avalanche(mixSeed(seedParts));
+    return rng;
   }
   /** Uniform in [0, 1). */
   next(): number {

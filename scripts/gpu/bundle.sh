@@ -10,7 +10,7 @@
 #                    the check puts on the library path only those the machine lacks
 #   check.sh, summarize.py, train-tiny.json
 #
-#   scripts/gpu/bundle.sh [EXAMPLES]     EXAMPLES: masked examples (default runs/sample-examples, `make mask`)
+#   scripts/gpu/bundle.sh [EXAMPLES]     EXAMPLES: masked examples (default runs/sample-2k-examples, `make mask-train`)
 #
 # Needs npm ci (with the optional packages webgpu and @tensorflow/tfjs-backend-webgpu), apt-get and xz.
 set -euo pipefail
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 # shellcheck source=../lib/copy-traced.sh
 . scripts/lib/copy-traced.sh
-EXAMPLES=$(realpath "${1:-runs/sample-examples}")
+EXAMPLES=$(realpath "${1:-runs/sample-2k-examples}")
 G=$ROOT/.gpu
 [ "$(uname -m)" = x86_64 ] || { echo "bundle.sh: the GPU machine is x86-64; build the bundle on x86-64" >&2; exit 1; }
 for p in webgpu @tensorflow/tfjs-backend-webgpu @tensorflow/tfjs-backend-wasm; do

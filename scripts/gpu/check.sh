@@ -183,7 +183,7 @@ train_run() { # NAME BACKEND STEPS LIMIT [--model JSON]
 # `make train` schedule (configs/train-tiny.json, 300 steps) on the GPU, then generation from it.
 if [ "${CHECK_PLAN:-compare}" = scale ] && [ $ADAPTER -eq 1 ]; then
   for b in 8 32 64; do train_run "big-webgpu-b$b" webgpu 6 90 --model "$BIG_MODEL" --batch-size "$b"; done
-  sed "s#\"runs/sample-examples\"#\"$W/examples\"#" "$G/train-tiny.json" > "$W/train-tiny.json"
+  sed "s#\"examples\": *\"[^\"]*\"#\"examples\": \"$W/examples\"#" "$G/train-tiny.json" > "$W/train-tiny.json"
   part tiny-webgpu-full 150 "$NODE" "$CHECK" train "$W/train-tiny.json" --out "$W/runs/tiny-full" --backend webgpu > "$W/result-tiny-full.json"
   cat "$W/result-tiny-full.json"
   [ -f "$W/runs/tiny-full/metrics.jsonl" ] && sed 's/^{/{"run":"tiny-webgpu-full",/' "$W/runs/tiny-full/metrics.jsonl" >> "$OUT/metrics.jsonl"

@@ -95,7 +95,7 @@ describe.skipIf(!haveDist)('biglm config', () => {
     const resolved = await biglm(['config', 'resolve', path.join(configsDir, 'train-tiny.json')]);
     expect(resolved.code).toBe(0);
     const cfg = JSON.parse(resolved.stdout);
-    expect(cfg.steps).toBe(300);
+    expect(cfg.steps).toBe(1600);
     expect(cfg.optim.beta2).toBe(0.95);
     expect(cfg.keepCheckpoints).toBe(2);
   });
