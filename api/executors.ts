@@ -1,10 +1,10 @@
 // Executors of the library API (datatrove's LocalPipelineExecutor / SlurmPipelineExecutor): where a
 // pipeline's tasks run. Both open the run directory and execute it with the same functions `biglm prepare`
-// uses, so a run started here resumes from the CLI (`biglm resume`) and the other way round.
+// uses, so a run started here resumes from the CLI (`biglm resume`) and the other way round. A run directory
+// on S3 is worked on through a local mirror, with each task's marker reaching the bucket after its outputs.
 
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import type { z } from 'zod';
 import { consoleLogger, type Logger } from '../pipeline/core/log.js';
 import type { ResolvedConfig } from '../pipeline/config/schema.js';
@@ -15,22 +15,30 @@ import { slurmExecutor } from '../pipeline/executor/slurm/executor.js';
 import { SlurmOptions } from '../pipeline/executor/slurm/options.js';
 import { runStatus, type RunStatus } from '../pipeline/executor/status.js';
 import { runPaths } from '../pipeline/run/layout.js';
+import { pushChanged } from '../pipeline/run/remote-run.js';
 import { loadRun } from '../pipeline/run/task.js';
 import { buildPlan } from '../pipeline/run/plan.js';
 import type { Manifest } from '../pipeline/run/finalize.js';
 import { defaultRegistries } from '../pipeline/registries.js';
 import { ConfigError } from '../pipeline/config/errors.js';
 import { Pipeline } from './pipeline.js';
+import { openRunLocation } from './run-location.js';
 
 export interface RunOptions {
-  /** The run directory. Rerunning into the same one resumes; a different pipeline there is refused. */
+  /**
+   * The run directory: a local folder or `s3://bucket/prefix` (worked on in a local mirror under
+   * `$BIGLM_SCRATCH`). Rerunning into the same one resumes; a different pipeline there is refused.
+   */
   out: string;
-  /** Start over in `out` instead of resuming. */
+  /** Start over in `out` instead of resuming (on S3: every object below it is deleted). */
   force?: boolean;
 }
 
 export interface RunResult {
+  /** The run directory: the resolved local folder, or the s3:// URL. */
   runDir: string;
+  /** For a run on S3: the local mirror the tasks worked in (the bucket holds every output). */
+  mirror?: string;
   /** True when `out` already held this run and only unfinished tasks ran. */
   resumed: boolean;
   config: ResolvedConfig;
@@ -61,9 +69,13 @@ abstract class PipelineExecutor {
     const p = typeof pipeline === 'string' ? await Pipeline.fromConfigFile(pipeline) : pipeline;
     const reg = defaultRegistries();
     const config = await p.resolve(reg);
-    const run = await openRunDir(path.resolve(opts.out), config, reg, opts.force ?? false);
+    const where = await openRunLocation(opts.out, { force: opts.force, label: 'RunOptions.out' });
+    // a mirror was emptied by openRunLocation, together with the bucket
+    const run = await openRunDir(where.local, config, reg, (opts.force ?? false) && where.remote === undefined);
     const execution = await this.executor().execute(run, this.log);
-    return { runDir: run.runDir, resumed: run.resumed, config, execution };
+    // what no task's marker lists (the HTML report, Slurm's scripts and submissions)
+    await pushChanged(where.local);
+    return { runDir: where.shown, ...(where.remote ? { mirror: where.local } : {}), resumed: run.resumed, config, execution };
   }
 }
 
@@ -93,7 +105,7 @@ export class LocalExecutor extends PipelineExecutor {
   async run(pipeline: Pipeline | string, opts: RunOptions): Promise<CompletedRun> {
     const r = await this.start(pipeline, opts);
     if (r.execution.kind !== 'completed') throw new Error(`${r.runDir}: the local executor did not complete the run`);
-    return { ...r, execution: r.execution, manifest: await readManifest(r.runDir) };
+    return { ...r, execution: r.execution, manifest: await readManifest(r.mirror ?? r.runDir) };
   }
 }
 
@@ -123,13 +135,17 @@ export class SlurmExecutor extends PipelineExecutor {
     return { ...r, execution: r.execution };
   }
 
-  /** Polls the run (markers and the queue) until it is complete; returns its manifest. */
+  /** Polls the run (markers and the queue; a local folder or s3://…) until it is complete; returns its manifest. */
   async wait(runDir: string, opts: { pollMs?: number; timeoutMs?: number } = {}): Promise<Manifest> {
     const { pollMs = 2000, timeoutMs = Infinity } = opts;
     const t0 = Date.now();
-    const dir = path.resolve(runDir);
+    // a bucket's markers are listed again at each poll; its bulk files are not needed to tell what is done
+    const open = () => openRunLocation(runDir, { skip: (rel) => /^(shards|text|segments|dedup|tokenizer|excluded)\//.test(rel), label: 'SlurmExecutor.wait' });
+    const first = await open();
+    const dir = first.local;
     const plan = buildPlan(await loadRun(dir), dir, defaultRegistries());
-    for (;;) {
+    for (let poll = 0; ; poll++) {
+      if (poll > 0 && first.remote !== undefined) await open();
       const st = await runStatus(dir, plan);
       if (st.complete) return readManifest(dir);
       if (!st.steps.some((s) => s.running > 0 || s.notDone.some((r) => r.queued))) {
