@@ -1,6 +1,7 @@
 // The library's executors take a run directory on S3 as the CLI does (real s3rver on 127.0.0.1): the bucket
 // holds byte for byte the shards and manifest of the same API run into a local folder, a rerun from another
-// machine (its mirror gone) runs nothing, SlurmExecutor.wait follows a bucket's run, and HTTP(S) is refused.
+// machine (its mirror gone) runs nothing, a marker the bucket lost reruns that task alone, the CLI sees the same
+// run, `force` starts over in the bucket, SlurmExecutor.wait follows a bucket's run, and HTTP(S) is refused.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
@@ -8,7 +9,7 @@ import * as path from 'node:path';
 import { LocalExecutor, SlurmExecutor, pipeline, readers, filters, tokenize, writers, memoryLogger, type Pipeline } from '../../api/index.js';
 import { listObjects, readBytes, writeObject } from '../../storage/index.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
-import { haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
+import { biglm, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
 
 if (!haveDist) console.warn('skipping the API S3 run tests: the pool threads load dist/ (make build)');
 
@@ -101,6 +102,23 @@ describe.skipIf(!haveDist)('LocalExecutor with a run directory on S3', () => {
     expect(await keys('s3://runs/api/lost')).toContain('markers/seg0/00002.done');
     const want = await runOutputs(path.join(work, 'local'));
     const got = await bucketOutputs('s3://runs/api/lost');
+    for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
+  });
+
+  it('is the CLI\'s run: biglm status sees it complete; force starts over in the bucket to the same bytes', async () => {
+    const env = { ...s3.env, BIGLM_SCRATCH: tempDir('biglm-api-scratch-') };
+    const status = await biglm(['status', 's3://runs/api/x'], env);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    anotherMachine();
+    const executor = new LocalExecutor({ workers: 2, log: memoryLogger(), progress: false });
+    await writeObject('s3://runs/api/x/stray.txt', Buffer.from('left by someone'));
+    const over = await executor.run(build(), { out: 's3://runs/api/x', force: true });
+    expect(over.resumed).toBe(false);
+    expect(over.execution.tasksSkipped).toBe(0);
+    expect(await keys('s3://runs/api/x')).not.toContain('stray.txt');
+    const want = await runOutputs(path.join(work, 'local'));
+    const got = await bucketOutputs('s3://runs/api/x');
+    expect([...got.keys()]).toEqual([...want.keys()]);
     for (const [name, bytes] of want) expect(got.get(name)?.equals(bytes), name).toBe(true);
   });
 
