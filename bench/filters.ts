@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import type { Doc } from '../pipeline/core/doc.js';
 import type { StageDefinition, StageContext, Stage } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { definitions } from '../pipeline/filters/index.js';
 import { tokenize } from '../pipeline/filters/words.js';
 import { repetitionStats } from '../pipeline/filters/gopher-repetition.js';

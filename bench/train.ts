@@ -8,7 +8,7 @@
 
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import { initBackend, releaseBackend, type BackendChoice } from '../model/backend.js';
 import { IGNORE_LABEL, type HostBatch } from '../model/batch.js';
 import { disposeParams, initParams } from '../model/biglm.js';

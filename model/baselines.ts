@@ -4,7 +4,7 @@
 // the most frequent tokens everywhere, and a loss above the unigram cross-entropy has learned nothing.
 
 import * as path from 'node:path';
-import type { Logger } from '../pipeline/core/log.js';
+import type { Logger } from '../lib/log.js';
 import { IGNORE_LABEL } from './batch.js';
 import { readShard, type ExamplesManifest } from './data.js';
 

@@ -5,8 +5,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../pipeline/config/errors.js';
-import { consoleLogger } from '../pipeline/core/log.js';
+import { ConfigError } from '../lib/config-errors.js';
+import { consoleLogger } from '../lib/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
 import { disposeParams } from './biglm.js';

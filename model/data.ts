@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { z } from 'zod';
-import { Rng } from '../pipeline/core/rng.js';
-import type { Logger } from '../pipeline/core/log.js';
+import { Rng } from '../lib/rng.js';
+import type { Logger } from '../lib/log.js';
 import type { HostBatch } from './batch.js';
 
 const ShardRef = z.object({ path: z.string(), rows: z.number().int().min(0) }).passthrough();

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { consoleLogger } from '../pipeline/core/log.js';
+import { consoleLogger } from '../lib/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
 import { countTrainingLabels } from './baselines.js';

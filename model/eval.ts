@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { tableFromIPC } from 'apache-arrow';
-import type { Logger } from '../pipeline/core/log.js';
+import type { Logger } from '../lib/log.js';
 import { IGNORE_LABEL, ROLE_SOURCE, ROLE_TARGET, toTensors, type HostBatch } from './batch.js';
 import { bigramProb, leftContext, unigramProb, type LabelCounts } from './baselines.js';
 import { encode, lengthLogits, mlmLogits, type Params } from './biglm.js';

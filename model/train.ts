@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, writeJsonAtomic } from '../pipeline/core/atomic.js';
-import type { Logger } from '../pipeline/core/log.js';
+import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic.js';
+import type { Logger } from '../lib/log.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';

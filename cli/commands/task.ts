@@ -9,7 +9,7 @@ import { buildPlan } from '../../pipeline/run/plan.js';
 import { ArrayIndexError, arrayIndexFromEnv, ranksOfElement, readRanksFile } from '../../pipeline/executor/array-ranks.js';
 import { createPool, producerStep, runStepRanks } from '../../pipeline/executor/local.js';
 import { missingBefore } from '../../pipeline/executor/executor.js';
-import { exists } from '../../pipeline/core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import { isRemote } from '../../storage/index.js';

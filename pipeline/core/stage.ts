@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Doc } from './doc.js';
 import type { StatsRecorder } from './stats.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../../lib/log.js';
 
 export interface StageContext {
   /** Task index inside this step, 0 ≤ rank < worldSize. */

@@ -12,7 +12,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 
 if (endianness() !== 'LE') throw new Error('dedup record files assume a little-endian machine');
 

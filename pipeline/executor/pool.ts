@@ -5,7 +5,7 @@
 // `takePool` then hands the running pool over.
 
 import { Piscina } from 'piscina';
-import { workerUrl } from '../core/worker-url.js';
+import { workerUrl } from '../../lib/worker-url.js';
 import { SharedPieceTable } from '../../tokenizer/shared-piece-table.js';
 import { sharePieceTable } from '../../tokenizer/index.js';
 

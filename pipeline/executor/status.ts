@@ -7,7 +7,7 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { exists } from '../core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../run/layout.js';
 import type { Plan } from '../run/plan.js';
 import { readFailure } from './failures.js';

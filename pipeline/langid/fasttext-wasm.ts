@@ -17,7 +17,7 @@
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../lib/config-errors.js';
 
 interface EmVector<T> {
   size(): number;

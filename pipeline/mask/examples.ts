@@ -19,7 +19,7 @@ import {
   Uint8,
   type DataType,
 } from 'apache-arrow';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 import type { RowColumns } from './objectives.js';
 
 const listOf = (name: string, item: DataType) => new Field(name, new List(new Field('item', item, false)), false);

@@ -7,7 +7,7 @@
 // count in L. For BiGLM, BOS is a source token (everything in the segment may attend to it) and EOS a target
 // token (it attends to the whole segment, as the trailing EOS does in mask-predict generation).
 
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../../lib/rng.js';
 import { IGNORE_INDEX, type MaskConfig } from './config.js';
 import { placeSpans, spanCdf, SpanScratch } from './spans.js';
 

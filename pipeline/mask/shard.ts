@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import { RecordBatchReader, type Data, type RecordBatch } from 'apache-arrow';
-import { Rng } from '../core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { IGNORE_INDEX, type MaskConfig } from './config.js';
 import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, type WrittenFile } from './examples.js';
 import { SegmentMasker, type RowColumns } from './objectives.js';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import type { Manifest } from '../run/finalize.js';
 import { runPaths } from '../run/layout.js';
 import { ArrowFileSink } from '../writers/arrow-file.js';

@@ -4,7 +4,7 @@
 // only memory that grows with a source.
 
 import * as path from 'node:path';
-import { Rng } from '../core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { shardLengths } from '../shards/read.js';
 import type { SourceRun } from './source-run.js';
 

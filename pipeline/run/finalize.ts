@@ -5,9 +5,9 @@
 import { promises as fs } from 'node:fs';
 import { inputBytes, inputName } from '../config/input-path.js';
 import * as path from 'node:path';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 import { emptyStats, mergeStats, totalDropped, type Stats } from '../core/stats.js';
-import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../core/atomic.js';
+import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../../lib/atomic.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { configHash } from '../config/resolve.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';

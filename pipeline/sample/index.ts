@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import { parseMail, type MailDoc } from './mail.js';
 import { BROWN_GENRES, brownGroup, untagBrown } from './brown.js';
 

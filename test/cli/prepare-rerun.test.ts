@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, wr
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { readShardDocs } from '../../pipeline/shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';

@@ -10,7 +10,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { FINAL_STATES } from '../../pipeline/executor/slurm/executor.js';
 import { squeue } from '../../pipeline/executor/slurm/cli.js';
 import { listObjects, readBytes, readText, writeObject } from '../../storage/index.js';

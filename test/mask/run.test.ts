@@ -7,7 +7,7 @@ import { IGNORE_INDEX, resolveMaskConfig } from '../../pipeline/mask/config.js';
 import { readExampleShard, type ExampleShard } from '../../pipeline/mask/examples.js';
 import { runMask, type ExamplesManifest } from '../../pipeline/mask/run.js';
 import { rowSplitHash } from '../../pipeline/mask/shard.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { brownParagraphs, gpt2Encoding, tokenizeDocs, writeTokenRun } from './fixtures.js';
 

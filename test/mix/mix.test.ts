@@ -7,7 +7,7 @@ import { runMixFile, type MixedManifest } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { readShardDocs } from '../../pipeline/shards/read.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 
 let root: string;
 

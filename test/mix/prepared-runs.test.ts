@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { readShardDocs } from '../../pipeline/shards/read.js';
 import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile } from '../../pipeline/mix/mix.js';

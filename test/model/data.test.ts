@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../pipeline/core/log.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { memoryLogger } from '../../lib/log.js';
+import { Rng } from '../../lib/rng.js';
 import { ExampleLoader, readExamplesManifest, readShard, tokenizerRef } from '../../model/data.js';
 import { makeRow, writeExamplesDir, writeShard } from './fixtures.js';
 

@@ -7,8 +7,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../core/log.js';
-import { writeFileAtomic } from '../../core/atomic.js';
+import type { Logger } from '../../../lib/log.js';
+import { writeFileAtomic } from '../../../lib/atomic.js';
 import { checkResumedRun, pendingWork, type Executor } from '../executor.js';
 import type { OpenedRun } from '../run-dir.js';
 import { formatRanksFile } from '../array-ranks.js';
