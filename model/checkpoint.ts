@@ -13,13 +13,14 @@ import { exists, writeFileAtomic, writeJsonAtomic } from '../lib/atomic.js';
 import { ConfigError } from '../lib/config-errors.js';
 import { paramSpecs, paramsFromArrays, type Params } from './biglm.js';
 import type { ModelConfig, TrainConfig } from './config.js';
-import type { ExamplesManifest, LoaderPosition } from './data.js';
+import type { LoaderPosition } from './data.js';
+import type { ReadableExamplesManifest } from '../formats/examples/manifest.js';
 import type { AdamW } from './optim.js';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.js';
 
 export interface CheckpointConfig {
   model: ModelConfig;
-  tokenizer: ExamplesManifest['tokenizer'];
+  tokenizer: ReadableExamplesManifest['tokenizer'];
   /** getEncoding() argument that loads the tokenizer: a built-in name or a vocabulary path. */
   tokenizerRef: string;
   objective: string;

@@ -9,7 +9,8 @@ import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from
 import { countTrainingLabels } from './baselines.js';
 import { disposeParams } from './biglm.js';
 import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
-import { readExamplesManifest, tokenizerRef } from './data.js';
+import { tokenizerRef } from './data.js';
+import { readExamplesManifest } from '../formats/examples/manifest.js';
 import { evaluateHeldOut, formatEvalReport } from './eval.js';
 
 const EVAL_HELP = `usage: biglm eval --checkpoint DIR [--examples DIR] [options]

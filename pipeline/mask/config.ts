@@ -6,9 +6,6 @@ import { z } from 'zod';
 export const OBJECTIVES = ['biglm', 'bert', 'diffusion'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
 
-/** Label value at positions that carry no loss (PyTorch's CrossEntropyLoss default ignore_index). */
-export const IGNORE_INDEX = -100;
-
 const ratio = z.number().min(0).max(1);
 
 export const biglmMaskingSchema = z

@@ -3,7 +3,8 @@
 
 import { Rng } from '../../lib/rng.js';
 import { resolveMaskConfig, type MaskConfig } from '../../pipeline/mask/config.js';
-import { SegmentMasker, type RowColumns, type SegmentTrace } from '../../pipeline/mask/objectives.js';
+import { SegmentMasker, type SegmentTrace } from '../../pipeline/mask/objectives.js';
+import type { RowColumns } from '../../formats/examples/shard.js';
 import { RowPacker } from '../../pipeline/mask/pack.js';
 import { maskRow } from '../../pipeline/mask/shard.js';
 import { biglmSpecialIds } from '../../tokenizer/encoding.js';

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../lib/log.js';
 import { Rng } from '../../lib/rng.js';
-import { ExampleLoader, readExamplesManifest, readShard, tokenizerRef } from '../../model/data.js';
+import { ExampleLoader, readShard, tokenizerRef } from '../../model/data.js';
+import { readExamplesManifest } from '../../formats/examples/manifest.js';
 import { makeRow, writeExamplesDir, writeShard } from './fixtures.js';
 
 const MASK_STREAM_FIRST = 0.6393544161692262;
