@@ -1,5 +1,5 @@
 // `biglm train` and `biglm generate`: argument parsing (node:util parseArgs) around model/train.ts and
-// model/generate.ts. The lead's CLI dispatches to trainCommand / generateCommand with the arguments
+// model/generate.ts. `cli/commands.ts` dispatches to trainCommand / generateCommand with the arguments
 // after the subcommand. Both return a process exit code.
 
 import { promises as fs } from 'node:fs';

@@ -33,10 +33,6 @@ completion marker exists.
                          (default: min(K, cores))`;
 
 /** The array index from the environment, as a rank (one rank per index, no ranks file). */
-export function rankFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return arrayIndexFromEnv(env).index;
-}
-
 export async function taskCommand(argv: string[]): Promise<number> {
   const { values, wantsHelp } = parseCommand(
     argv,

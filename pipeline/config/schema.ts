@@ -108,7 +108,6 @@ export const RunConfig = z
   .strict();
 
 export type RunConfigInput = z.input<typeof RunConfig>;
-export type RunConfigParsed = z.output<typeof RunConfig>;
 
 /** A stage entry after its options went through its own schema. */
 export interface ResolvedStage {

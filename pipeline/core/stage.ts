@@ -64,6 +64,6 @@ export interface GlobalStep {
   /** Unique within the run, e.g. `dedup.buckets`. */
   name: string;
   worldSize: number;
-  /** Runs one rank. Idempotent: writes to temporary names and renames. Returns its stats. */
+  /** Runs one rank. Idempotent: writes to temporary names and renames. What it counts goes to `ctx.stats`. */
   run(rank: number, ctx: Omit<StageContext, 'rank' | 'worldSize' | 'stageName'>): Promise<void>;
 }

@@ -1,4 +1,4 @@
-// The masking stage's configuration: every number of ../shared/spec/biglm-masking.md is a default here,
+// The masking stage's configuration: every number of the BiGLM recipe (docs/masking.md) is a default here,
 // and the fully resolved object is recorded in the output manifest.
 
 import { z } from 'zod';
@@ -115,9 +115,6 @@ export const maskConfigSchema = z
   });
 
 export type MaskConfig = z.infer<typeof maskConfigSchema>;
-export type BiglmMasking = z.infer<typeof biglmMaskingSchema>;
-export type BertMasking = z.infer<typeof bertMaskingSchema>;
-export type DiffusionMasking = z.infer<typeof diffusionMaskingSchema>;
 
 /** Resolve a (partial) config, naming every bad field in one error. */
 export function resolveMaskConfig(input: unknown): MaskConfig {

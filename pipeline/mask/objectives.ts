@@ -1,6 +1,6 @@
 // Masking of one packed segment for each objective (BiGLM, BERT MLM, masked diffusion), writing straight
-// into the row's output columns. The rules are ../shared/spec/biglm-masking.md; docs/masking.md explains
-// the choices the spec leaves open.
+// into the row's output columns. The rules are BiGLM's (the authors' Megatron-DeepSpeed code); docs/masking.md
+// states them and explains the choices the paper and code leave open.
 //
 // A segment is [BOS]? content [EOS]?: the piece of one document that landed in this row (a document cut at a
 // row boundary has no EOS in its first piece and no BOS in the next). BOS/EOS are never masked and do not

@@ -150,7 +150,6 @@ function checkMixture(m: z.output<typeof MixtureConfig>, at: (string | number)[]
   }
 }
 
-export type MixFileInput = z.input<typeof MixFileConfig>;
 
 /** A source with its run directory made absolute and every default filled in. */
 export interface ResolvedSource {

@@ -1,4 +1,4 @@
-// `biglm prepare` through the real CLI on the inputs that used to end a run: one huge pre-tokenizer piece,
+// `biglm prepare` through the real CLI on inputs that could end a run: one huge pre-tokenizer piece,
 // damaged files in a run being resumed, a run directory inside the input glob, an --out that is a file and
 // an absurd task count.
 
