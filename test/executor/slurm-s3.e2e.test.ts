@@ -12,7 +12,7 @@ import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
 import { FINAL_STATES } from '../../pipeline/executor/slurm/executor.js';
-import { squeue } from '../../pipeline/executor/slurm/cli.js';
+import { squeue } from '../../pipeline/executor/slurm/slurm-commands.js';
 import { listObjects, readBytes, readText, writeObject } from '../../storage/index.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { biglm, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from './fixtures.js';
