@@ -24,7 +24,7 @@ import { repetitionStats } from '../pipeline/filters/gopher-repetition.js';
 import { gopherQualityStats, gopherQualitySchema } from '../pipeline/filters/gopher-quality.js';
 import { finewebStats, finewebQualitySchema } from '../pipeline/filters/fineweb-quality.js';
 import { wetDocuments, brownDocuments, mailDocuments, cpuMs, totalBytes, type BenchDoc, benchArg, benchRepoRoot, benchDataDir } from './wet-docs.js';
-import { loadDetector, prepareText } from '../pipeline/langid/detector.js';
+import { loadDetector, prepareText } from '../pipeline/filters/langid/detector.js';
 
 const arg = benchArg;
 const repoRoot = benchRepoRoot();
