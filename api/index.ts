@@ -28,7 +28,7 @@ export type { RunConfigInput, ResolvedConfig } from '../pipeline/config/schema.j
 export { ConfigError } from '../lib/config-errors.js';
 export { configJsonSchema, CONFIG_KINDS, type ConfigKind } from '../pipeline/config/json-schema.js';
 export type { Manifest } from '../pipeline/run/finalize.js';
-export { readShardDocs, type ShardDoc } from '../pipeline/shards/read.js';
+export { readShardDocs, type ShardDoc } from '../formats/token-shards/read.js';
 // report.html of any run directory (prepare, mix, mask, train); returns its path.
 export { writeRunReportLazily as writeRunReport, reportPath } from '../pipeline/report/report-file.js';
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Rng } from '../lib/rng.js';
 import { memoryLogger } from '../lib/log.js';
-import { shardDocs } from '../pipeline/shards/read.js';
+import { shardDocs } from '../formats/token-shards/read.js';
 import { parseMixFile, type ResolvedMixFile } from '../pipeline/mix/schema.js';
 import { buildMixture, prepareMixtures } from '../pipeline/mix/mix.js';
 import { documentLengths, selectPartial } from '../pipeline/mix/select.js';

@@ -11,7 +11,7 @@
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { shardDocs } from '../shards/read.js';
+import { shardDocs } from '../../formats/token-shards/read.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile } from './binary-file.js';

@@ -11,7 +11,7 @@ import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../../lib/at
 import type { ResolvedConfig } from '../config/schema.js';
 import { configHash } from '../config/resolve.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
-import type { ShardInfo } from '../writers/token-shards.js';
+import type { ShardInfo } from '../../formats/token-shards/write.js';
 import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
 import { runPaths } from './layout.js';

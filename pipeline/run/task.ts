@@ -14,7 +14,7 @@ import type { ResolvedConfig } from '../config/schema.js';
 import type { Registries } from '../config/resolve.js';
 import { getEncoding, type Encoding } from '../../tokenizer/index.js';
 import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
-import { writeTokenShards, type ShardInfo } from '../writers/token-shards.js';
+import { writeTokenShards, type ShardInfo } from '../../formats/token-shards/write.js';
 import { DocJsonlWriter } from '../writers/doc-jsonl.js';
 import { dolmaLine } from '../writers/dolma-line.js';
 import { DocParquetWriter } from '../writers/doc-parquet.js';

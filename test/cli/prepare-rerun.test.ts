@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../lib/rng.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 

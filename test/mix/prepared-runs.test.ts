@@ -6,7 +6,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';

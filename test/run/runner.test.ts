@@ -7,7 +7,7 @@ import { ConfigError } from '../../lib/config-errors.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
