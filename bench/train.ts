@@ -112,12 +112,12 @@ async function main(): Promise<void> {
   });
   const steps = Math.max(2, Number(values.steps));
   // make train's shape: the 2k sample vocabulary (2,048 + specials, padded to 2,176 rows), batch 16.
-  const tiny = resolveModelConfig({ vocabSize: 2176, dModel: 64, nLayers: 2, nHeads: 2, maxSeqLen: 128, lengthClasses: 128 });
+  const tiny = resolveModelConfig({ vocabSize: 2176, dModel: 128, nLayers: 2, nHeads: 2, maxSeqLen: 128, lengthClasses: 128 });
   // 12 × 768 blocks as the 0.11B upstream model, with the tiny config's 8k vocabulary: a 32k table's
   // Adam state and gradients pushed the WASM heap (4 GB address space) past what it could allocate,
   // and so did 4 rows of activations with the 8k one: one row of 128 tokens fits.
   const large = resolveModelConfig({ vocabSize: 8320, dModel: 768, nLayers: 12, nHeads: 12, maxSeqLen: 128, lengthClasses: 128 });
-  const shapes: Shape[] = values['skip-tiny'] ? [] : [{ name: 'tiny 2×64 (configs/train-tiny.json)', model: tiny, B: 16, T: 128 }];
+  const shapes: Shape[] = values['skip-tiny'] ? [] : [{ name: 'tiny 2×128 (configs/train-tiny.json)', model: tiny, B: 16, T: 128 }];
   if (!values['skip-large']) shapes.push({ name: '0.11B-shaped 12×768', model: large, B: 1, T: 128 });
   const rows: string[] = [];
   const seen = new Set<string>();

@@ -96,6 +96,7 @@ describe.skipIf(!haveDist)('biglm config', () => {
     expect(resolved.code).toBe(0);
     const cfg = JSON.parse(resolved.stdout);
     expect(cfg.steps).toBe(1600);
+    expect(cfg.model.dModel).toBe(128);
     expect(cfg.optim.beta2).toBe(0.95);
     expect(cfg.keepCheckpoints).toBe(2);
   });
