@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import type { z } from 'zod';
-import { consoleLogger, type Logger } from '../pipeline/core/log.js';
+import { consoleLogger, type Logger } from '../lib/log.js';
 import type { ResolvedConfig } from '../pipeline/config/schema.js';
 import { openRunDir } from '../pipeline/executor/run-dir.js';
 import type { Execution, Executor } from '../pipeline/executor/executor.js';
@@ -20,7 +20,7 @@ import { loadRun } from '../pipeline/run/task.js';
 import { buildPlan } from '../pipeline/run/plan.js';
 import type { Manifest } from '../pipeline/run/finalize.js';
 import { defaultRegistries } from '../pipeline/registries.js';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { Pipeline } from './pipeline.js';
 import { openRunLocation } from './run-location.js';
 

@@ -17,18 +17,18 @@ export { defineFilter, defineTransform, drop, type Verdict, type FilterTools } f
 export type { Doc } from '../pipeline/core/doc.js';
 export type { Stage, StageContext, StageDefinition, StageSetup } from '../pipeline/core/stage.js';
 export type { Stats, StageStats } from '../pipeline/core/stats.js';
-export type { Logger } from '../pipeline/core/log.js';
-export { consoleLogger, memoryLogger } from '../pipeline/core/log.js';
-export { Rng } from '../pipeline/core/rng.js';
+export type { Logger } from '../lib/log.js';
+export { consoleLogger, memoryLogger } from '../lib/log.js';
+export { Rng } from '../lib/rng.js';
 // The zod that biglm's schemas are made with, for the options schema of your own stages.
 export { z } from 'zod';
 
 // Configs, runs and their outputs.
 export type { RunConfigInput, ResolvedConfig } from '../pipeline/config/schema.js';
-export { ConfigError } from '../pipeline/config/errors.js';
+export { ConfigError } from '../lib/config-errors.js';
 export { configJsonSchema, CONFIG_KINDS, type ConfigKind } from '../pipeline/config/json-schema.js';
 export type { Manifest } from '../pipeline/run/finalize.js';
-export { readShardDocs, type ShardDoc } from '../pipeline/shards/read.js';
+export { readShardDocs, type ShardDoc } from '../formats/token-shards/read.js';
 // report.html of any run directory (prepare, mix, mask, train); returns its path.
 export { writeRunReportLazily as writeRunReport, reportPath } from '../pipeline/report/report-file.js';
 

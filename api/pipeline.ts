@@ -4,7 +4,7 @@
 // config file instead; both resolve through `resolveConfig`, like the CLI.
 
 import * as path from 'node:path';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { loadConfigFile, resolveConfig, type ConfigNotices, type Registries } from '../pipeline/config/resolve.js';
 import type { ResolvedConfig, RunConfigInput } from '../pipeline/config/schema.js';
 import { isStageDefinition } from '../pipeline/custom/kinds.js';

@@ -3,7 +3,7 @@
 // starts in a bucket resumes from the CLI and the other way round. HTTP(S) is read-only and refused.
 
 import * as path from 'node:path';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { openMirror } from '../pipeline/run/remote-run.js';
 import { isRemote, schemeOf } from '../storage/index.js';
 

@@ -9,7 +9,7 @@ import type { StageDefinition } from '../pipeline/core/stage.js';
 import type { OutputConfig, TokenizerConfig } from '../pipeline/config/schema.js';
 import { arrowReader, jsonArrayReader, jsonlReader, parquetReader, warcReader, watReader } from '../pipeline/readers/index.js';
 import { c4BadWords, c4Paragraph, c4Quality, finewebQuality, gopherQuality, gopherRepetition, length, pii, urlFilter } from '../pipeline/filters/index.js';
-import { languageId } from '../pipeline/langid/index.js';
+import { languageId } from '../pipeline/filters/langid/index.js';
 import { exactDedup, minhashDedup } from '../pipeline/dedup/index.js';
 import { htmlExtractStage } from '../pipeline/extract/index.js';
 

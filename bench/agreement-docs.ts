@@ -14,7 +14,7 @@ import type { Doc } from '../pipeline/core/doc.js';
 import type { ReaderDefinition } from '../pipeline/core/reader.js';
 import type { StageContext } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { jsonlReader, warcReader } from '../pipeline/readers/index.js';
 import { definitions as extractDefinitions } from '../pipeline/extract/index.js';
 import { buildSample } from '../pipeline/sample/index.js';

@@ -20,10 +20,10 @@ import { DedupLayout } from '../pipeline/dedup/layout.js';
 import { RecordKind, RecordWriter, recordCheck, writeRecords } from '../pipeline/dedup/record-file.js';
 import { radixSortRecords } from '../pipeline/dedup/radix-sort.js';
 import { fmix32, mix32 } from '../pipeline/dedup/hash32.js';
-import { writeJsonAtomic } from '../pipeline/core/atomic.js';
+import { writeJsonAtomic } from '../lib/atomic.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
-import { memoryLogger } from '../pipeline/core/log.js';
-import { Rng } from '../pipeline/core/rng.js';
+import { memoryLogger } from '../lib/log.js';
+import { Rng } from '../lib/rng.js';
 import type { Doc } from '../pipeline/core/doc.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

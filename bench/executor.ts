@@ -13,7 +13,7 @@ import { loadConfigFile, resolveConfig } from '../pipeline/config/resolve.js';
 import { defaultRegistries } from '../pipeline/registries.js';
 import { openRunDir } from '../pipeline/executor/run-dir.js';
 import { runLocal } from '../pipeline/executor/local.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { runPaths } from '../pipeline/run/layout.js';
 import type { TaskStatsFile } from '../pipeline/run/task.js';
 

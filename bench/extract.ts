@@ -21,7 +21,7 @@ import { ConfusionMatrix, countItem, evalDir, loadEvalSet, type Counts, type Eva
 import { extractPage } from '../pipeline/extract/extractor.js';
 import { htmlToText } from '../pipeline/extract/html-to-text.js';
 import { decodeHtml } from '../pipeline/readers/charset.js';
-import { loadDetector } from '../pipeline/langid/detector.js';
+import { loadDetector } from '../pipeline/filters/langid/detector.js';
 import { benchArg, benchDataDir } from './wet-docs.js';
 
 const CASES = ['html_extract (default)', 'html_extract fallbacks=false', 'one-pass heuristic (before)', 'readability.js + linkedom'] as const;

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import type { Doc } from '../pipeline/core/doc.js';
 import type { StageContext } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { definitions } from '../pipeline/filters/index.js';
 import { cacheTextStats, computeTextStats, type TextStats } from '../pipeline/filters/text-stats.js';
 import { agreementDocuments, textHash, type AgreementDoc } from './agreement-docs.js';

@@ -17,14 +17,14 @@ import { tmpdir } from 'node:os';
 import type { Doc } from '../pipeline/core/doc.js';
 import type { StageDefinition, StageContext, Stage } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { definitions } from '../pipeline/filters/index.js';
 import { tokenize } from '../pipeline/filters/words.js';
 import { repetitionStats } from '../pipeline/filters/gopher-repetition.js';
 import { gopherQualityStats, gopherQualitySchema } from '../pipeline/filters/gopher-quality.js';
 import { finewebStats, finewebQualitySchema } from '../pipeline/filters/fineweb-quality.js';
 import { wetDocuments, brownDocuments, mailDocuments, cpuMs, totalBytes, type BenchDoc, benchArg, benchRepoRoot, benchDataDir } from './wet-docs.js';
-import { loadDetector, prepareText } from '../pipeline/langid/detector.js';
+import { loadDetector, prepareText } from '../pipeline/filters/langid/detector.js';
 
 const arg = benchArg;
 const repoRoot = benchRepoRoot();

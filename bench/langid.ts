@@ -5,7 +5,7 @@
 // ../shared/data (else the UDHR declarations, whole), detectors alternating round by round.
 //
 //   npx tsc -p . && node dist/bench/langid.js [--rounds 3] [--peers /tmp/lid-peers/node_modules]
-//   node dist/bench/langid.js --fit > pipeline/langid/ensemble-table.ts   (refit the ensemble's table)
+//   node dist/bench/langid.js --fit > pipeline/filters/langid/ensemble-table.ts   (refit the ensemble's table)
 //   node dist/bench/langid.js --model /path/model.bin   (speed and memory of another fastText model)
 //   (peers: npm install --prefix /tmp/lid-peers cld3-asm tinyld franc)
 
@@ -14,12 +14,12 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
-import { createDetector, prepareText, type LanguageDetector, type DetectorOptions } from '../pipeline/langid/detector.js';
-import { loadFastTextDetector } from '../pipeline/langid/fasttext-detector.js';
-import { normalizeLanguage } from '../pipeline/langid/iso639.js';
-import { udhrParagraphs, linguaSentences, labelledDocuments, hasUdhr, type Labelled } from '../pipeline/langid/dev-sets.js';
-import { accuracy, calibration, englishDecision, languagesAtLeast, sameLanguage, type Guess } from '../pipeline/langid/evaluate.js';
-import { fitOverrides, tableSource, MIN_ROWS, MARGIN } from '../pipeline/langid/ensemble-fit.js';
+import { createDetector, prepareText, type LanguageDetector, type DetectorOptions } from '../pipeline/filters/langid/detector.js';
+import { loadFastTextDetector } from '../pipeline/filters/langid/fasttext-detector.js';
+import { normalizeLanguage } from '../pipeline/filters/langid/iso639.js';
+import { udhrParagraphs, linguaSentences, labelledDocuments, hasUdhr, type Labelled } from '../pipeline/filters/langid/dev-sets.js';
+import { accuracy, calibration, englishDecision, languagesAtLeast, sameLanguage, type Guess } from '../pipeline/filters/langid/evaluate.js';
+import { fitOverrides, tableSource, MIN_ROWS, MARGIN } from '../pipeline/filters/langid/ensemble-fit.js';
 import { wetDocuments, cpuMs, totalBytes, benchArg, benchDataDir, type BenchDoc } from './wet-docs.js';
 
 const dataDir = benchDataDir();
@@ -184,7 +184,7 @@ for (const [name] of speedCandidates) {
 }
 
 // ---- memory: each detector loaded alone in a fresh process and used on a few lines (RSS after a GC)
-const detectorUrl = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), '../pipeline/langid/detector.js')).href;
+const detectorUrl = pathToFileURL(path.join(path.dirname(new URL(import.meta.url).pathname), '../pipeline/filters/langid/detector.js')).href;
 console.log('\n| detector | RSS of a process with it loaded and used |\n|---|---|');
 for (const detector of ['lid176', 'eld', 'ensemble'] as const) {
   const code =

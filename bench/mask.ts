@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import { resolveMaskConfig, type Objective } from '../pipeline/mask/config.js';
 import { runMask } from '../pipeline/mask/run.js';
 import { placeSpans, spanCdf, SpanScratch } from '../pipeline/mask/spans.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Doc } from '../pipeline/core/doc.js';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import { runDedupLocally, MinHasher, jaccard, shingleSet } from '../pipeline/dedup/index.js';
 import { minhashParams, minhashSchema } from '../pipeline/dedup/minhash-options.js';
 import { benchArg } from './wet-docs.js';

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import type { StageContext } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
 import { parquetSchema, readParquet } from '../pipeline/readers/parquet.js';

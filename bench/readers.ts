@@ -15,7 +15,7 @@ import { createGunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { Int32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { Parser } from 'htmlparser2';
 import type { Doc } from '../pipeline/core/doc.js';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import type { StageContext } from '../pipeline/core/stage.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
 import { createHtmlExtract } from '../pipeline/extract/html-extract.js';

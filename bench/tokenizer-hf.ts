@@ -24,9 +24,7 @@ function byteToUnicode(): string[] {
   return out;
 }
 const B2U = byteToUnicode();
-const U2B = new Map(B2U.map((c, b) => [c, b]));
 const toUnicode = (bytes: Uint8Array) => Array.from(bytes, (b) => B2U[b]).join('');
-export const fromUnicode = (s: string) => Uint8Array.from(Array.from(s, (c) => U2B.get(c)!));
 
 /** tokenizer.json with our split regex + byte-level mapping, and the given BPE vocabulary. */
 export function tokenizerJson(pattern: string, vocab: Record<string, number>, merges: [string, string][]): string {

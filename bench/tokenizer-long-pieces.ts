@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { get_encoding, type TiktokenEncoding } from 'tiktoken';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import { getEncoding } from '../tokenizer/index.js';
 
 const require = createRequire(import.meta.url);

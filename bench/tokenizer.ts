@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { get_encoding } from 'tiktoken';
 import { encode as gptEncode } from 'gpt-tokenizer/encoding/cl100k_base';
-import { memoryLogger } from '../pipeline/core/log.js';
+import { memoryLogger } from '../lib/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { CL100K_PATTERN } from '../tokenizer/pattern.js';
 import { trainTokenizer } from '../tokenizer/train/index.js';

@@ -15,7 +15,7 @@
 import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { consoleLogger } from '../pipeline/core/log.js';
+import { consoleLogger } from '../lib/log.js';
 import { releaseBackend } from '../model/backend.js';
 import { generateCommand, TRAIN_OVERRIDE_OPTIONS } from '../model/cli.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../model/config.js';

@@ -8,9 +8,10 @@
 
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import { initBackend, releaseBackend, type BackendChoice } from '../model/backend.js';
-import { IGNORE_LABEL, type HostBatch } from '../model/batch.js';
+import type { HostBatch } from '../model/batch.js';
+import { IGNORE_LABEL } from '../formats/examples/labels.js';
 import { disposeParams, initParams } from '../model/biglm.js';
 import { OptimConfigSchema, resolveModelConfig, rotaryDims, type ModelConfig } from '../model/config.js';
 import { AdamW } from '../model/optim.js';

@@ -2,7 +2,7 @@
 // The `biglm` command: one entry point, one subcommand per job. Scripts rely on these names.
 
 import { UsageError } from './args.js';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { commands } from './commands.js';
 import { startPrepareWorkers } from './early-pool.js';
 import { discardEarlyPool } from '../pipeline/executor/pool.js';

@@ -1,6 +1,6 @@
 // The CLI's logger: lines on stderr, warnings counted (for --strict).
 
-import type { Logger } from '../pipeline/core/log.js';
+import type { Logger } from '../lib/log.js';
 
 export function countingLogger(): Logger & { warnings: number } {
   const log = {

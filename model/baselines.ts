@@ -4,9 +4,10 @@
 // the most frequent tokens everywhere, and a loss above the unigram cross-entropy has learned nothing.
 
 import * as path from 'node:path';
-import type { Logger } from '../pipeline/core/log.js';
-import { IGNORE_LABEL } from './batch.js';
-import { readShard, type ExamplesManifest } from './data.js';
+import type { Logger } from '../lib/log.js';
+import { IGNORE_LABEL } from '../formats/examples/labels.js';
+import { readShard } from './data.js';
+import type { ReadableExamplesManifest } from '../formats/examples/manifest.js';
 
 /** Context id of a masked position with no left neighbour in its segment. */
 export const NO_LEFT = -1;
@@ -34,7 +35,7 @@ export function leftContext(inputIds: Int32Array, segmentIds: Int32Array, T: num
 }
 
 /** Counts the labels of every training shard (rows read as the loader reads them; malformed ones skipped silently here, the loader warns). */
-export function countTrainingLabels(dir: string, manifest: ExamplesManifest, log: Logger): LabelCounts {
+export function countTrainingLabels(dir: string, manifest: ReadableExamplesManifest, log: Logger): LabelCounts {
   const V = manifest.tokenizer.vocabSize;
   const T = manifest.seqLen;
   const counts: LabelCounts = { vocabSize: V, unigram: new Float64Array(V), total: 0, bigram: new Map(), contextTotals: new Map(), top: 0 };

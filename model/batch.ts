@@ -3,11 +3,8 @@
 // indices of masked positions (the vocabulary projection runs only there), and the length-head inputs.
 
 import * as tf from '@tensorflow/tfjs';
+import { IGNORE_LABEL, ROLE_PAD, ROLE_SOURCE, ROLE_TARGET } from '../formats/examples/labels.js';
 
-export const IGNORE_LABEL = -100;
-export const ROLE_PAD = 0;
-export const ROLE_SOURCE = 1;
-export const ROLE_TARGET = 2;
 /** Additive attention bias for a forbidden pair: large enough that exp() underflows to exactly 0. */
 const NEG = -1e9;
 

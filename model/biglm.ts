@@ -5,7 +5,7 @@
 // transposed to PyTorch's [out, in] only in checkpoints.
 
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../pipeline/core/rng.js';
+import { Rng } from '../lib/rng.js';
 import type { BatchTensors } from './batch.js';
 import { rotaryDims, type ModelConfig } from './config.js';
 import { applyRotary, gelu, matmul, norm, rotaryTables, silu, softmaxCrossEntropy, type RotaryTables } from './ops.js';

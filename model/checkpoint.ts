@@ -9,17 +9,18 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { exists, writeFileAtomic, writeJsonAtomic } from '../pipeline/core/atomic.js';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { exists, writeFileAtomic, writeJsonAtomic } from '../lib/atomic.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { paramSpecs, paramsFromArrays, type Params } from './biglm.js';
 import type { ModelConfig, TrainConfig } from './config.js';
-import type { ExamplesManifest, LoaderPosition } from './data.js';
+import type { LoaderPosition } from './data.js';
+import type { ReadableExamplesManifest } from '../formats/examples/manifest.js';
 import type { AdamW } from './optim.js';
 import { decodeSafetensors, encodeSafetensors, type NamedArray } from './safetensors.js';
 
 export interface CheckpointConfig {
   model: ModelConfig;
-  tokenizer: ExamplesManifest['tokenizer'];
+  tokenizer: ReadableExamplesManifest['tokenizer'];
   /** getEncoding() argument that loads the tokenizer: a built-in name or a vocabulary path. */
   tokenizerRef: string;
   objective: string;

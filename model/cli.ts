@@ -1,12 +1,12 @@
 // `biglm train` and `biglm generate`: argument parsing (node:util parseArgs) around model/train.ts and
-// model/generate.ts. The lead's CLI dispatches to trainCommand / generateCommand with the arguments
+// model/generate.ts. `cli/commands.ts` dispatches to trainCommand / generateCommand with the arguments
 // after the subcommand. Both return a process exit code.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../pipeline/config/errors.js';
-import { consoleLogger } from '../pipeline/core/log.js';
+import { ConfigError } from '../lib/config-errors.js';
+import { consoleLogger } from '../lib/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
 import { disposeParams } from './biglm.js';

@@ -2,7 +2,7 @@
 // where noted) and a description next to every field. Config files hold only what differs.
 
 import { z } from 'zod';
-import { editorSchemaKey } from '../pipeline/config/schema.js';
+import { editorSchemaKey } from '../lib/editor-schema-key.js';
 
 export const ModelConfigSchema = z
   .object({

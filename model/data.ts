@@ -7,56 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
-import { z } from 'zod';
-import { Rng } from '../pipeline/core/rng.js';
-import type { Logger } from '../pipeline/core/log.js';
+import { Rng } from '../lib/rng.js';
+import type { Logger } from '../lib/log.js';
 import type { HostBatch } from './batch.js';
-
-const ShardRef = z.object({ path: z.string(), rows: z.number().int().min(0) }).passthrough();
-
-export const ExamplesManifestSchema = z
-  .object({
-    kind: z.literal('biglm-examples'),
-    objective: z.string(),
-    seqLen: z.number().int().positive(),
-    tokenizer: z
-      .object({
-        name: z.string(),
-        vocabSize: z.number().int().positive(),
-        eosId: z.number().int().min(0),
-        specials: z.object({ mask: z.number().int(), bos: z.number().int(), pad: z.number().int() }),
-        embeddingSize: z.number().int().positive(),
-      })
-      .passthrough(),
-    shards: z.array(ShardRef),
-    valid_shards: z.array(ShardRef).default([]),
-  })
-  .passthrough();
-export type ExamplesManifest = z.infer<typeof ExamplesManifestSchema>;
-
-export async function readExamplesManifest(dir: string): Promise<ExamplesManifest> {
-  const file = path.join(dir, 'manifest.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`cannot read examples manifest ${file}: ${(err as Error).message}`);
-  }
-  const parsed = ExamplesManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`${file} is not a biglm-examples manifest: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  if (parsed.data.shards.length === 0) throw new Error(`${file}: no training shards`);
-  return parsed.data;
-}
+import { readExampleShard } from '../formats/examples/shard.js';
+import type { ReadableExamplesManifest } from '../formats/examples/manifest.js';
 
 /**
  * What to pass to getEncoding() to get the examples' tokenizer back: a built-in name, or the absolute
  * path of a trained vocabulary — from the manifest's tokenizer.path, else from the prepared run the
  * examples were made from (source.run → its manifest's tokenizer.path), else the name.
  */
-export async function tokenizerRef(dir: string, manifest: ExamplesManifest): Promise<string> {
+export async function tokenizerRef(dir: string, manifest: ReadableExamplesManifest): Promise<string> {
   const own = (manifest.tokenizer as { path?: unknown }).path;
   if (typeof own === 'string') return path.resolve(dir, own);
   const run = (manifest as { source?: { run?: unknown } }).source?.run;
@@ -93,47 +55,16 @@ export interface ShardRows {
   targetLengths: Int32Array[];
 }
 
-const SEQ_COLUMNS = ['input_ids', 'labels', 'segment_ids', 'roles', 'loss_weights'] as const;
-
-/** Reads one Arrow shard; rows whose lists do not have seqLen values are warned about and skipped. */
+/** One shard's rows through the examples format's reader, each row's target lengths as its own view. */
 export function readShard(file: string, T: number, log: Logger, dropped: Map<string, number>): ShardRows {
-  const table: Table = tableFromIPC(readFileSync(file));
-  for (const name of [...SEQ_COLUMNS, 'target_lengths']) {
-    if (!table.getChild(name)) throw new Error(`${file}: missing column '${name}' (expected ${[...SEQ_COLUMNS, 'target_lengths'].join(', ')})`);
-  }
-  const n = table.numRows;
-  const cols = SEQ_COLUMNS.map((c) => table.getChild(c)!);
-  const tl = table.getChild('target_lengths')!;
-  const out: ShardRows = {
-    rows: 0,
-    inputIds: new Int32Array(n * T),
-    labels: new Int32Array(n * T),
-    segmentIds: new Int32Array(n * T),
-    roles: new Uint8Array(n * T),
-    lossWeights: new Float32Array(n * T),
-    targetLengths: [],
-  };
-  const targets = [out.inputIds, out.labels, out.segmentIds, out.roles, out.lossWeights];
-  rows: for (let i = 0; i < n; i++) {
-    const values = cols.map((c) => c.get(i)?.toArray() as ArrayLike<number> | undefined);
-    for (let c = 0; c < values.length; c++) {
-      const v = values[c];
-      if (!v || v.length !== T) {
-        log.warn(`${file}: row ${i}: ${SEQ_COLUMNS[c]} has ${v ? v.length : 'no'} values, expected seqLen ${T}; row skipped`);
-        dropped.set('data:bad_row_length', (dropped.get('data:bad_row_length') ?? 0) + 1);
-        continue rows;
-      }
-    }
-    for (let c = 0; c < values.length; c++) (targets[c] as Int32Array).set(values[c] as ArrayLike<number>, out.rows * T);
-    out.targetLengths.push(Int32Array.from((tl.get(i)?.toArray() as ArrayLike<number>) ?? []));
-    out.rows++;
-  }
-  return out;
+  const s = readExampleShard(file, { seqLen: T, log, dropped });
+  const targetLengths = Array.from({ length: s.rows }, (_, i) => s.targetLengths.subarray(s.targetOffsets[i], s.targetOffsets[i + 1]));
+  return { rows: s.rows, inputIds: s.inputIds, labels: s.labels, segmentIds: s.segmentIds, roles: s.roles, lossWeights: s.lossWeights, targetLengths };
 }
 
 export interface LoaderOptions {
   dir: string;
-  manifest: ExamplesManifest;
+  manifest: ReadableExamplesManifest;
   split: 'train' | 'valid';
   seed: number;
   /** false: shards and rows in manifest order. */

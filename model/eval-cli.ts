@@ -3,13 +3,14 @@
 
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { consoleLogger } from '../pipeline/core/log.js';
+import { consoleLogger } from '../lib/log.js';
 import { getEncoding } from '../tokenizer/index.js';
 import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
 import { countTrainingLabels } from './baselines.js';
 import { disposeParams } from './biglm.js';
 import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
-import { readExamplesManifest, tokenizerRef } from './data.js';
+import { tokenizerRef } from './data.js';
+import { readExamplesManifest } from '../formats/examples/manifest.js';
 import { evaluateHeldOut, formatEvalReport } from './eval.js';
 
 const EVAL_HELP = `usage: biglm eval --checkpoint DIR [--examples DIR] [options]

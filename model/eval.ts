@@ -7,12 +7,14 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { tableFromIPC } from 'apache-arrow';
-import type { Logger } from '../pipeline/core/log.js';
-import { IGNORE_LABEL, ROLE_SOURCE, ROLE_TARGET, toTensors, type HostBatch } from './batch.js';
+import type { Logger } from '../lib/log.js';
+import { toTensors, type HostBatch } from './batch.js';
+import { IGNORE_LABEL, ROLE_SOURCE, ROLE_TARGET } from '../formats/examples/labels.js';
 import { bigramProb, leftContext, unigramProb, type LabelCounts } from './baselines.js';
 import { encode, lengthLogits, mlmLogits, type Params } from './biglm.js';
 import type { ModelConfig } from './config.js';
-import { copyRow, emptyBatch, readShard, type ExamplesManifest } from './data.js';
+import { copyRow, emptyBatch, readShard } from './data.js';
+import type { ReadableExamplesManifest } from '../formats/examples/manifest.js';
 import { softmaxCrossEntropy } from './ops.js';
 
 /** Sums over a set of masked positions (weighted by their loss weights). */
@@ -58,7 +60,7 @@ function scores(t: Tally): Scores {
  * The corpus each held-out shard comes from: the `source` column of the token shard it was masked from
  * (one token shard per input file, so one corpus), else that shard's path, else the example shard's path.
  */
-export function corpusNames(dir: string, manifest: ExamplesManifest): string[] {
+export function corpusNames(dir: string, manifest: ReadableExamplesManifest): string[] {
   const run = (manifest as { source?: { run?: unknown } }).source?.run;
   return manifest.valid_shards.map((ref) => {
     const from = (ref as { source?: unknown }).source;
@@ -110,7 +112,7 @@ async function forward(c: ModelConfig, params: Params, hb: HostBatch): Promise<B
 
 export interface EvaluateOptions {
   dir: string;
-  manifest: ExamplesManifest;
+  manifest: ReadableExamplesManifest;
   counts: LabelCounts;
   batchSize: number;
   log: Logger;

@@ -4,7 +4,8 @@
 // with the best average log-probability. Lengths come from the length head's top-k or are given.
 
 import * as tf from '@tensorflow/tfjs';
-import { ROLE_SOURCE, ROLE_TARGET, toTensors, type HostBatch } from './batch.js';
+import { toTensors, type HostBatch } from './batch.js';
+import { ROLE_SOURCE, ROLE_TARGET } from '../formats/examples/labels.js';
 import { encode, lengthLogits, mlmLogits, type Params } from './biglm.js';
 import type { ModelConfig } from './config.js';
 

@@ -1,7 +1,7 @@
 // Building blocks shared by the model: the fast-path matmul, norms, GeLU, rotary embeddings.
 // Why a custom matmul: on the WASM backend only plain (non-transposed, 2-D) matmuls run fast
 // (~20-30 GFLOP/s); tf.matMul's stock gradient uses transposed matmuls (~2 GFLOP/s). Doing the
-// transposes explicitly keeps the backward pass on the fast path (../shared/spec/tfjs-on-node.md).
+// transposes explicitly keeps the backward pass on the fast path (measured in docs/training.md, Backends).
 
 import * as tf from '@tensorflow/tfjs';
 

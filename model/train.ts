@@ -6,15 +6,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { writeFileAtomic, writeJsonAtomic } from '../pipeline/core/atomic.js';
-import type { Logger } from '../pipeline/core/log.js';
+import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic.js';
+import type { Logger } from '../lib/log.js';
 import { initBackend, type BackendInfo } from './backend.js';
 import { toTensors, type HostBatch } from './batch.js';
 import { countParams, disposeParams, initParams, lossParts, type Params } from './biglm.js';
 import { loadCheckpoint, loadOptimizerState, NonFiniteError, resolveCheckpointDir, resumablePosition, saveCheckpoint, type CheckpointConfig } from './checkpoint.js';
 import { resolveModelConfig, type ModelConfig, type TrainConfig } from './config.js';
 import { countTrainingLabels, unigramSummary } from './baselines.js';
-import { ExampleLoader, readExamplesManifest, tokenizerRef, type ExamplesManifest } from './data.js';
+import { ExampleLoader, tokenizerRef } from './data.js';
+import { readExamplesManifest, type ReadableExamplesManifest } from '../formats/examples/manifest.js';
 import { corpusNames, evalMetrics, evaluateHeldOut, formatEvalReport } from './eval.js';
 import { setOutputBiasToLogUnigram } from './output-bias.js';
 import { AdamW, globalNorm, nonFiniteCount } from './optim.js';
@@ -122,7 +123,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
   const { log } = opts;
   const backend = await initBackend(cfg.backend);
   log.info(`backend: ${backend.detail}`);
-  const manifest: ExamplesManifest = await readExamplesManifest(cfg.examples);
+  const manifest: ReadableExamplesManifest = await readExamplesManifest(cfg.examples);
   const model = resolveModelConfig({ ...cfg.model, vocabSize: manifest.tokenizer.embeddingSize, maxSeqLen: manifest.seqLen });
   const runDir = path.resolve(cfg.out);
   await fs.mkdir(runDir, { recursive: true });

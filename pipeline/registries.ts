@@ -7,7 +7,7 @@ import { StageRegistry } from './custom/registry.js';
 import { readerRegistry, detectFormat } from './readers/index.js';
 import { definitions as extractStages } from './extract/index.js';
 import { definitions as filterStages } from './filters/index.js';
-import { definitions as langidStages } from './langid/index.js';
+import { definitions as langidStages } from './filters/langid/index.js';
 import { definitions as dedupStages } from './dedup/index.js';
 
 let cached: Registries | undefined;

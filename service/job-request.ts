@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { expandInputs } from '../pipeline/config/glob.js';
 import { resolveConfig } from '../pipeline/config/resolve.js';
 import { parseMixFile } from '../pipeline/mix/schema.js';

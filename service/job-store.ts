@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../pipeline/core/atomic.js';
+import { writeJsonAtomic } from '../lib/atomic.js';
 import type { JobSpec } from './job-request.js';
 
 export const JOB_ID = /^job-[a-z0-9]{4,40}$/;

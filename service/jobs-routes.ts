@@ -3,7 +3,7 @@
 
 import { existsSync, promises as fs } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError } from '../pipeline/config/errors.js';
+import { ConfigError } from '../lib/config-errors.js';
 import { reportPath, writeRunReportLazily } from '../pipeline/report/report-file.js';
 import { readBody, unsupportedMedia } from '../tokenizer/server/body.js';
 import { sendJson, sendRaw } from '../tokenizer/server/http.js';

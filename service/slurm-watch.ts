@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { runPaths } from '../pipeline/run/layout.js';
-import { scancel, squeue } from '../pipeline/executor/slurm/cli.js';
+import { scancel, squeue } from '../pipeline/executor/slurm/slurm-commands.js';
 import { FINAL_STATES } from '../pipeline/executor/slurm/executor.js';
 import { allJobIds, readSubmissions } from '../pipeline/executor/slurm/submissions.js';
 

@@ -1,7 +1,7 @@
 // The encoding interface every part of biglm uses: tiktoken's built-ins and trained BPE vocabularies.
 
 export interface BiglmSpecialIds {
-  /** `[MASK]`, `[BOS]`, `[PAD]`, appended after the base vocabulary (../shared/spec/biglm-masking.md). */
+  /** `[MASK]`, `[BOS]`, `[PAD]`, appended after the base vocabulary, as BiGLM does (docs/tokenizer.md). */
   mask: number;
   bos: number;
   pad: number;

@@ -2,7 +2,7 @@
 // exit 1), read = kept + Σ dropped, and every read drop reason has a warning naming the file.
 
 import { writeFileSync } from 'node:fs';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import type { StageContext } from '../../pipeline/core/stage.js';
 import { StatsRecorder } from '../../pipeline/core/stats.js';
 import { readerRegistry } from '../../pipeline/readers/index.js';

@@ -2,7 +2,7 @@
 // bytes and bits, cuts, zeroed or random stretches, inserted or deleted bytes, a copied stretch, and
 // length fields overwritten with the values that break parsers (0, -1, -8, 2^31-1, the file size).
 
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 export interface Mutant {
   /** How the seed was damaged, e.g. `flip@1234`. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { buildSeeds } from './corpus.js';
 import { mutate } from './mutate.js';
 import { readMutant } from './check.js';

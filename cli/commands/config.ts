@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { parseCommand, UsageError } from '../args.js';
 import { loadConfigFile, resolveConfig } from '../../pipeline/config/resolve.js';
-import { ConfigError, describeIssues, objectKeys } from '../../pipeline/config/errors.js';
+import { ConfigError, describeIssues, objectKeys } from '../../lib/config-errors.js';
 import { CONFIG_KINDS, configJsonSchema, detectConfigKind, type ConfigKind } from '../../pipeline/config/json-schema.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { parseMixFile } from '../../pipeline/mix/schema.js';

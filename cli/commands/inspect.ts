@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand, intOption, UsageError } from '../args.js';
-import { readShardDocs, readShardSchema, shardTokenizer } from '../../pipeline/shards/read.js';
+import { readShardDocs, readShardSchema, shardTokenizer } from '../../formats/token-shards/read.js';
 import { getEncoding, listEncodings } from '../../tokenizer/index.js';
 import { existsSync } from 'node:fs';
 import { runPaths } from '../../pipeline/run/layout.js';

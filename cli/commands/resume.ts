@@ -12,7 +12,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { loadRun } from '../../pipeline/run/task.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
-import { exists } from '../../pipeline/core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 import { countingLogger } from '../log.js';

@@ -9,7 +9,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { loadRun } from '../../pipeline/run/task.js';
 import { buildPlan } from '../../pipeline/run/plan.js';
 import { formatStatus, runStatus } from '../../pipeline/executor/status.js';
-import { exists } from '../../pipeline/core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { reportPath } from '../../pipeline/report/report-file.js';
 

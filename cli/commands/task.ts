@@ -9,7 +9,7 @@ import { buildPlan } from '../../pipeline/run/plan.js';
 import { ArrayIndexError, arrayIndexFromEnv, ranksOfElement, readRanksFile } from '../../pipeline/executor/array-ranks.js';
 import { createPool, producerStep, runStepRanks } from '../../pipeline/executor/local.js';
 import { missingBefore } from '../../pipeline/executor/executor.js';
-import { exists } from '../../pipeline/core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { countingLogger } from '../log.js';
 import { isRemote } from '../../storage/index.js';
@@ -33,10 +33,6 @@ completion marker exists.
                          (default: min(K, cores))`;
 
 /** The array index from the environment, as a rank (one rank per index, no ranks file). */
-export function rankFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return arrayIndexFromEnv(env).index;
-}
-
 export async function taskCommand(argv: string[]): Promise<number> {
   const { values, wantsHelp } = parseCommand(
     argv,

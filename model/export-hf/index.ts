@@ -6,7 +6,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic, writeJsonAtomic } from '../../pipeline/core/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { disposeParams } from '../biglm.js';
 import { loadCheckpoint, resolveCheckpointDir } from '../checkpoint.js';
 import { encodeSafetensors } from '../safetensors.js';

@@ -1,4 +1,4 @@
 export * from './schema.js';
-export * from './errors.js';
+export * from '../../lib/config-errors.js';
 export * from './resolve.js';
 export * from './glob.js';

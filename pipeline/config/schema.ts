@@ -2,6 +2,7 @@
 // validated by the schema that sits next to that stage; this file holds only the frame around them.
 
 import { z } from 'zod';
+import { editorSchemaKey } from '../../lib/editor-schema-key.js';
 
 export const ReaderConfig = z
   .object({
@@ -80,14 +81,6 @@ export const OutputConfig = z
 /** The most tasks a step may have: a documented bound, well above any input's file count we have seen. */
 export const MAX_TASKS = 100_000;
 
-/**
- * `"$schema": "./biglm.schema.json"` points an editor at the JSON Schema (`biglm config schema`), so it
- * validates and completes the file; biglm itself ignores the key. Every config kind accepts it.
- */
-export const editorSchemaKey = {
-  $schema: z.string().optional().describe('JSON Schema of this file for editors (`biglm config schema > biglm.schema.json`); ignored by biglm.'),
-};
-
 export const RunConfig = z
   .object({
     ...editorSchemaKey,
@@ -115,7 +108,6 @@ export const RunConfig = z
   .strict();
 
 export type RunConfigInput = z.input<typeof RunConfig>;
-export type RunConfigParsed = z.output<typeof RunConfig>;
 
 /** A stage entry after its options went through its own schema. */
 export interface ResolvedStage {

@@ -19,8 +19,3 @@ export interface Doc {
   /** Set by the tokenize stage. */
   tokens?: Uint32Array;
 }
-
-/** Order two documents by their global key (file, then position). */
-export function compareDocOrder(a: Pick<Doc, 'fileIndex' | 'position'>, b: Pick<Doc, 'fileIndex' | 'position'>): number {
-  return a.fileIndex - b.fileIndex || a.position - b.position;
-}

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { Doc } from './doc.js';
 import type { StatsRecorder } from './stats.js';
-import type { Logger } from './log.js';
+import type { Logger } from '../../lib/log.js';
 
 export interface StageContext {
   /** Task index inside this step, 0 ≤ rank < worldSize. */
@@ -64,6 +64,6 @@ export interface GlobalStep {
   /** Unique within the run, e.g. `dedup.buckets`. */
   name: string;
   worldSize: number;
-  /** Runs one rank. Idempotent: writes to temporary names and renames. Returns its stats. */
+  /** Runs one rank. Idempotent: writes to temporary names and renames. What it counts goes to `ctx.stats`. */
   run(rank: number, ctx: Omit<StageContext, 'rank' | 'worldSize' | 'stageName'>): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // definitions here, keyed by the canonical `file:///…#export` type — the same table Node keeps of the
 // modules themselves, so the stage registry can look them up synchronously while it plans and runs.
 
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../lib/config-errors.js';
 import type { StageDefinition } from '../core/stage.js';
 import { definitionFromExport } from './kinds.js';
 import { isModuleRef, modulePath, type ModuleRef } from './module-ref.js';

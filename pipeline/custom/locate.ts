@@ -7,7 +7,7 @@
 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as path from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../lib/config-errors.js';
 
 /** Every module the search imports was loaded before, so only one still evaluating can take long. */
 const IMPORT_WAIT_MS = 10_000;

@@ -1,7 +1,7 @@
 // The stage registry a run resolves types against: the registered stage types, and the stages from users'
 // modules that this process has loaded (custom/load.ts). An unknown name fails loudly, as every registry does.
 
-import { Registry } from '../core/registry.js';
+import { Registry } from '../../lib/registry.js';
 import type { StageDefinition } from '../core/stage.js';
 import { loadedModuleStage } from './load.js';
 import { isModuleRef } from './module-ref.js';

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Stage, StageDefinition, StageSetup } from '../core/stage.js';
 import type { StatsRecorder } from '../core/stats.js';
-import { writeFileAtomic, writeJsonAtomic } from '../core/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { DedupLayout } from './layout.js';
 import { normalizationSchema, normalizeText } from './normalize.js';
 import { radixSortRecords, U32Buffer } from './radix-sort.js';

@@ -4,7 +4,7 @@
 // before it — the same answer as with one node per index document, at no memory cost for the index.
 // Resident index: order keys (8 B) + parent (4 B) + cluster size (4 B) = 16 bytes per document.
 
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import type { StatsRecorder } from '../core/stats.js';
 import { DedupLayout } from './layout.js';
 import { RecordKind, RecordStream, readHeader, readRecords, writeRecords, CorruptTaskOutputError } from './record-file.js';

@@ -8,7 +8,7 @@
 // equal (a false collision needs a 64-bit hash clash, ~2^-64 per pair and band, which we accept in
 // exchange for 12-byte bucket records instead of 68).
 
-import { Rng } from '../core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { fmix32, hashString32, mix32 } from './hash32.js';
 import { MinHashKernel } from './mersenne.js';
 import { WordHasher } from './word-hashes.js';

@@ -12,7 +12,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 
 if (endianness() !== 'LE') throw new Error('dedup record files assume a little-endian machine');
 
@@ -45,16 +45,6 @@ export interface RecordHeader {
   rank: number;
 }
 
-/** Who wrote a file, so an executor can rerun it. */
-
-/**
- * A task's output is missing, truncated or fails its checksum. `producer` names the task to rerun:
- * delete its completion marker and output, run it again, then rerun the consumer.
- * Errors lose their class and fields when they cross a worker boundary (structured clone keeps only
- * the message), so the message ends with a JSON tag and `CorruptTaskOutputError.from(e)` rebuilds it.
- */
-
-
 function encodeHeader(h: RecordHeader): Uint8Array {
   const buf = new Uint8Array(HEADER_BYTES);
   buf.set(Buffer.from(MAGIC, 'ascii'), 0);
@@ -80,9 +70,9 @@ function finishChecksum(payloadHash: Hash, header: Uint8Array): Buffer {
   return createHash('sha256').update(payloadHash.digest()).update(header.subarray(0, 48)).digest().subarray(0, 16);
 }
 
-/** Streams records to a temporary file; `commit` writes the header with the checksum and renames. */
 export { CorruptTaskOutputError, type Producer };
 
+/** Streams records to a temporary file; `commit` writes the header with the checksum and renames. */
 export class RecordWriter {
   private readonly tmp: string;
   private readonly fd: number;

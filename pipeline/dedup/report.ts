@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import type { StatsRecorder } from '../core/stats.js';
 import type { DedupLayout } from './layout.js';
 

@@ -4,8 +4,8 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../core/log.js';
-import { exists } from '../core/atomic.js';
+import type { Logger } from '../../lib/log.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../run/layout.js';
 import type { Plan, StepPlan } from '../run/plan.js';
 import type { OpenedRun } from './run-dir.js';

@@ -6,7 +6,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
 import { takePool } from './pool.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 import { runTask, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { OpenedRun } from './run-dir.js';

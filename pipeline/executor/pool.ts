@@ -1,11 +1,11 @@
 // The worker pool of the local executor: N workers are the main thread and N − 1 pool threads. Each thread
-// imports the pipeline (~0.5 s) and loads its tokenizer (~0.25 s for cl100k_base) before its first task; that
-// start-up used to sit on the critical path after the main thread had imported and planned. `startPool` lets
+// imports the pipeline (~0.5 s) and loads its tokenizer (~0.25 s for cl100k_base) before its first task; started
+// after the main thread had imported and planned, that start-up would be on the critical path. `startPool` lets
 // `biglm prepare` start the threads first thing, so they warm up while the main thread imports and plans;
 // `takePool` then hands the running pool over.
 
 import { Piscina } from 'piscina';
-import { workerUrl } from '../core/worker-url.js';
+import { workerUrl } from '../../lib/worker-url.js';
 import { SharedPieceTable } from '../../tokenizer/shared-piece-table.js';
 import { sharePieceTable } from '../../tokenizer/index.js';
 

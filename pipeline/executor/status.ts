@@ -7,11 +7,11 @@
 
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { exists } from '../core/atomic.js';
+import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../run/layout.js';
 import type { Plan } from '../run/plan.js';
 import { readFailure } from './failures.js';
-import { hasCommand, sacct, squeue, type QueuedElement, type AccountedElement } from './slurm/cli.js';
+import { hasCommand, sacct, squeue, type QueuedElement, type AccountedElement } from './slurm/slurm-commands.js';
 import { elementLogPath } from './slurm/script.js';
 import { allJobIds, latestElementOf, readSubmissions } from './slurm/submissions.js';
 import { FINAL_STATES } from './slurm/executor.js';

@@ -4,7 +4,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 import type { PoolWorkerData } from './pool.js';
 import { sharePieceTable } from '../../tokenizer/index.js';
 

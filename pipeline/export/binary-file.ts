@@ -3,7 +3,7 @@
 
 import { closeSync, openSync, renameSync, rmSync, writeSync, fsyncSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 
 export interface ExportedFile {
   path: string;

@@ -11,8 +11,8 @@
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { shardDocs } from '../shards/read.js';
-import { writeFileAtomic } from '../core/atomic.js';
+import { shardDocs } from '../../formats/token-shards/read.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile } from './binary-file.js';
 import type { ExportSummary } from './megatron.js';

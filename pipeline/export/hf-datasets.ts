@@ -6,10 +6,10 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import { sha256File, type SourceRun } from '../mix/source-run.js';
-import { shardBatches, readShardSchema } from '../shards/read.js';
-import { ArrowFileSink } from '../writers/arrow-file.js';
+import { shardBatches, readShardSchema } from '../../formats/token-shards/read.js';
+import { ArrowFileSink } from '../../formats/arrow/file-sink.js';
 import type { ExportedFile } from './binary-file.js';
 import type { ExportSummary } from './megatron.js';
 

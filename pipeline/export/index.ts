@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import { readRunManifest } from '../mix/source-run.js';
 import { exportMegatron, type ExportSummary } from './megatron.js';
 import { exportDatatrove, type DatatroveExportOptions } from './datatrove.js';

@@ -10,7 +10,7 @@
 
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { shardDocs } from '../shards/read.js';
+import { shardDocs } from '../../formats/token-shards/read.js';
 import type { SourceRun } from '../mix/source-run.js';
 import { BinaryFile, type ExportedFile } from './binary-file.js';
 

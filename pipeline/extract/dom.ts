@@ -184,10 +184,6 @@ export function findFirstWhere(root: El, match: (el: El) => boolean): El | null 
   return null;
 }
 
-export function hasDescendant(root: El, tags: ReadonlySet<string> | string): boolean {
-  return findFirst(root, tags) !== null;
-}
-
 /** The text of the element and all its descendants, tails of descendants included (lxml `text_content`). */
 export function textContent(el: El): string {
   const parts: string[] = [];
@@ -409,10 +405,6 @@ export function rawTextLength(el: El): number {
   return n;
 }
 
-export function indexInParent(el: El): number {
-  return el.parent ? el.parent.children.indexOf(el) : -1;
-}
-
 export function getNext(el: El): El | null {
   const p = el.parent;
   if (!p) return null;
@@ -420,22 +412,10 @@ export function getNext(el: El): El | null {
   return i >= 0 && i + 1 < p.children.length ? p.children[i + 1] : null;
 }
 
-export function getPrevious(el: El): El | null {
-  const p = el.parent;
-  if (!p) return null;
-  const i = p.children.indexOf(el);
-  return i > 0 ? p.children[i - 1] : null;
-}
-
 export function rootOf(el: El): El {
   let r = el;
   while (r.parent) r = r.parent;
   return r;
-}
-
-export function hasAncestor(el: El, tags: ReadonlySet<string>): boolean {
-  for (let p = el.parent; p; p = p.parent) if (tags.has(p.tag)) return true;
-  return false;
 }
 
 // ---- mutation ---------------------------------------------------------------------------------------
@@ -539,9 +519,4 @@ export function deepCopy(el: El): El {
     }
   }
   return copy;
-}
-
-/** lxml `len(el)`. */
-export function childCount(el: El): number {
-  return el.children.length;
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import { HTML_FORMAT } from '../core/reader.js';
 import type { StageContext, StageDefinition } from '../core/stage.js';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import { EXAMPLES_PER_REASON, EXAMPLE_CHARS, type DropExample, type ExamplesFile } from '../filters/define-filter.js';
 import { Clock, ExtractTimeout } from './dom.js';
 import { extractPage, type ExtractionPath } from './extractor.js';

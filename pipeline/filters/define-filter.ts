@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
 import type { Stage, StageContext, StageDefinition, StageSetup } from '../core/stage.js';
-import { tempName, writeJsonAtomic } from '../core/atomic.js';
-import { Rng } from '../core/rng.js';
+import { tempName, writeJsonAtomic } from '../../lib/atomic.js';
+import { Rng } from '../../lib/rng.js';
 
 /** Keep the document, or the reason (without the stage prefix) it is dropped for. */
 export type Verdict = true | string;

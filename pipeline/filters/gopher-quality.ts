@@ -32,8 +32,6 @@ export const gopherQualitySchema = z
   })
   .strict();
 
-export type GopherQualityOptions = z.output<typeof gopherQualitySchema>;
-
 export interface GopherQualityStats {
   /** All tokens, symbol tokens included (the denominator of the symbol and alpha ratios). */
   tokens: number;

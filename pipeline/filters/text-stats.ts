@@ -183,12 +183,6 @@ export function forEachLine(text: string, fn: (start: number, end: number) => vo
   if (start < len) fn(start, len);
 }
 
-/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator). */
-export function isTrimmed(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 ||
-    c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /** Count duplicate elements and their characters (datatrove's `find_duplicates`: first occurrence is not a duplicate). */
 export function findDuplicates(items: readonly string[]): { elements: number; chars: number } {
   const seen = new Set<string>();

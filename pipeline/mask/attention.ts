@@ -3,7 +3,7 @@
 // segment and either i is a target token or j is a source token. Padding is segment 0: it attends to
 // nothing and nothing attends to it.
 
-import { ROLE_SOURCE, ROLE_TARGET } from './objectives.js';
+import { ROLE_SOURCE, ROLE_TARGET } from '../../formats/examples/labels.js';
 
 /** May query position i attend to key position j? */
 export function mayAttend(segmentIds: ArrayLike<number>, roles: ArrayLike<number>, i: number, j: number): boolean {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
-import { consoleLogger } from '../core/log.js';
+import { consoleLogger } from '../../lib/log.js';
 import { OBJECTIVES, resolveMaskConfig } from './config.js';
 import { runMask } from './run.js';
 

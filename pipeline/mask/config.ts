@@ -1,13 +1,10 @@
-// The masking stage's configuration: every number of ../shared/spec/biglm-masking.md is a default here,
+// The masking stage's configuration: every number of the BiGLM recipe (docs/masking.md) is a default here,
 // and the fully resolved object is recorded in the output manifest.
 
 import { z } from 'zod';
 
 export const OBJECTIVES = ['biglm', 'bert', 'diffusion'] as const;
 export type Objective = (typeof OBJECTIVES)[number];
-
-/** Label value at positions that carry no loss (PyTorch's CrossEntropyLoss default ignore_index). */
-export const IGNORE_INDEX = -100;
 
 const ratio = z.number().min(0).max(1);
 
@@ -118,9 +115,6 @@ export const maskConfigSchema = z
   });
 
 export type MaskConfig = z.infer<typeof maskConfigSchema>;
-export type BiglmMasking = z.infer<typeof biglmMaskingSchema>;
-export type BertMasking = z.infer<typeof bertMaskingSchema>;
-export type DiffusionMasking = z.infer<typeof diffusionMaskingSchema>;
 
 /** Resolve a (partial) config, naming every bad field in one error. */
 export function resolveMaskConfig(input: unknown): MaskConfig {

@@ -4,7 +4,6 @@ export * from './config.js';
 export * from './spans.js';
 export * from './objectives.js';
 export * from './pack.js';
-export * from './examples.js';
 export * from './attention.js';
 export * from './shard.js';
 export * from './run.js';

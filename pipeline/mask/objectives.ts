@@ -1,28 +1,17 @@
 // Masking of one packed segment for each objective (BiGLM, BERT MLM, masked diffusion), writing straight
-// into the row's output columns. The rules are ../shared/spec/biglm-masking.md; docs/masking.md explains
-// the choices the spec leaves open.
+// into the row's output columns. The rules are BiGLM's (the authors' Megatron-DeepSpeed code); docs/masking.md
+// states them and explains the choices the paper and code leave open.
 //
 // A segment is [BOS]? content [EOS]?: the piece of one document that landed in this row (a document cut at a
 // row boundary has no EOS in its first piece and no BOS in the next). BOS/EOS are never masked and do not
 // count in L. For BiGLM, BOS is a source token (everything in the segment may attend to it) and EOS a target
 // token (it attends to the whole segment, as the trailing EOS does in mask-predict generation).
 
-import type { Rng } from '../core/rng.js';
-import { IGNORE_INDEX, type MaskConfig } from './config.js';
+import type { Rng } from '../../lib/rng.js';
+import type { MaskConfig } from './config.js';
+import { IGNORE_LABEL, ROLE_SOURCE, ROLE_TARGET } from '../../formats/examples/labels.js';
+import type { RowColumns } from '../../formats/examples/shard.js';
 import { placeSpans, spanCdf, SpanScratch } from './spans.js';
-
-export const ROLE_PAD = 0;
-export const ROLE_SOURCE = 1;
-export const ROLE_TARGET = 2;
-
-/** The output columns of one row (views of length seqLen). */
-export interface RowColumns {
-  inputIds: Int32Array;
-  labels: Int32Array;
-  segmentIds: Int32Array;
-  roles: Uint8Array;
-  lossWeights: Float32Array;
-}
 
 export interface TokenIds {
   vocabSize: number;
@@ -75,7 +64,7 @@ export class SegmentMasker {
     const end = start + length;
     for (let p = start; p < end; p++) {
       out.inputIds[p] = tokens[p];
-      out.labels[p] = IGNORE_INDEX;
+      out.labels[p] = IGNORE_LABEL;
       out.segmentIds[p] = segmentId;
       out.lossWeights[p] = 0;
     }

@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Piscina } from 'piscina';
-import { removeStaleTemps, writeJsonAtomic } from '../core/atomic.js';
-import { consoleLogger, type Logger } from '../core/log.js';
-import { workerUrl } from '../core/worker-url.js';
+import { removeStaleTemps, writeJsonAtomic } from '../../lib/atomic.js';
+import { consoleLogger, type Logger } from '../../lib/log.js';
+import { workerUrl } from '../../lib/worker-url.js';
 import { biglmSpecialIds } from '../../tokenizer/encoding.js';
 import type { MaskConfig } from './config.js';
-import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, readExampleShard } from './examples.js';
+import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, readExampleShard } from '../../formats/examples/shard.js';
+import type { ExampleShardEntry, ExamplesManifest } from '../../formats/examples/manifest.js';
 import { maskShard, type ShardResult, type ShardTask, type SplitFile } from './shard.js';
 import { writeReportOrWarn } from '../report/report-file.js';
 
@@ -23,43 +24,6 @@ export interface MaskRunOptions {
   /** Worker threads; 1 runs inline. The output does not depend on it. */
   workers?: number;
   log?: Logger;
-}
-
-export interface ExampleShardEntry {
-  path: string;
-  rows: number;
-  maskedTokens: number;
-  bytes: number;
-  sha256: string;
-  /** The source token shard the rows come from. */
-  source: string;
-}
-
-export interface ExamplesManifest {
-  kind: 'biglm-examples';
-  objective: MaskConfig['objective'];
-  seqLen: number;
-  seed: number;
-  /** The fully resolved mask config. */
-  masking: MaskConfig;
-  tokenizer: { name: string; vocabSize: number; eosId: number; specials: { mask: number; bos: number; pad: number }; embeddingSize: number };
-  source: { run: string; manifestSha256: string };
-  shards: ExampleShardEntry[];
-  valid_shards: ExampleShardEntry[];
-  totals: {
-    rows: number;
-    segments: number;
-    /** Non-pad tokens (BOS/EOS included). */
-    tokens: number;
-    padTokens: number;
-    maskedTokens: number;
-    documents: number;
-    keptDocs: number;
-    droppedShortDocs: number;
-    /** Every dropped document by reason (too_short included): documents = keptDocs + sum(dropped). */
-    dropped: Record<string, number>;
-  };
-  split: { validFraction: number; rule: string; trainRows: number; validRows: number; movedToValid: { shard: number; row: number } | null };
 }
 
 interface SourceManifest {

@@ -4,10 +4,11 @@
 
 import { promises as fs } from 'node:fs';
 import { RecordBatchReader, type Data, type RecordBatch } from 'apache-arrow';
-import { Rng } from '../core/rng.js';
-import { IGNORE_INDEX, type MaskConfig } from './config.js';
-import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, type WrittenFile } from './examples.js';
-import { SegmentMasker, type RowColumns } from './objectives.js';
+import { Rng } from '../../lib/rng.js';
+import type { MaskConfig } from './config.js';
+import { IGNORE_LABEL } from '../../formats/examples/labels.js';
+import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, type RowColumns, type WrittenFile } from '../../formats/examples/shard.js';
+import { SegmentMasker } from './objectives.js';
 import { RowPacker, type PackedRow } from './pack.js';
 
 export interface ShardTask {
@@ -56,7 +57,7 @@ export function maskRow(row: PackedRow, cols: RowColumns, masker: SegmentMasker,
   }
   // Padding: [PAD] input, ignored label; segment 0, role 0 and weight 0 are the zeros already there.
   cols.inputIds.fill(padId, row.used);
-  cols.labels.fill(IGNORE_INDEX, row.used);
+  cols.labels.fill(IGNORE_LABEL, row.used);
   cols.segmentIds.fill(0, row.used);
   cols.roles.fill(0, row.used);
   cols.lossWeights.fill(0, row.used);

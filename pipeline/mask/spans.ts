@@ -8,7 +8,7 @@
 // likely. That always meets the budget exactly, keeps P(n) ∝ 1/n for every span but the shrunk last one,
 // and costs O(region length) with no retries.
 
-import type { Rng } from '../core/rng.js';
+import type { Rng } from '../../lib/rng.js';
 
 /** Cumulative P(n) ∝ 1/n for n = 1 … maxSpan (for 3: 6/11, 9/11, 1). */
 export function spanCdf(maxSpan: number): Float64Array {

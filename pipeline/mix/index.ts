@@ -8,5 +8,5 @@ export { planMixture, type MixturePlan, type SourcePlan } from './plan.js';
 export { prepareMixtures, buildMixture, runMixFile, type MixedManifest, type MixLineage, type MixSourceLineage } from './mix.js';
 export { writeTokenRun, type TokenDoc, type TokenRunSpec } from './run-writer.js';
 export { formatMixTable, formatPlanTable } from './table.js';
-export { shardBatches, shardDocs, shardLengths } from '../shards/read.js';
+export { shardBatches, shardDocs, shardLengths } from '../../formats/token-shards/read.js';
 export { writeTextRun, brownTexts } from './text-run.js';

@@ -5,10 +5,10 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
-import { Rng } from '../core/rng.js';
-import type { Logger } from '../core/log.js';
-import { shardDocs } from '../shards/read.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
+import { Rng } from '../../lib/rng.js';
+import type { Logger } from '../../lib/log.js';
+import { shardDocs } from '../../formats/token-shards/read.js';
 import { BucketWriter, bucketPath, decodeRecord, readBucket, removeBuckets } from './buckets.js';
 import type { ResolvedMixFile } from './schema.js';
 import { documentLengths, selectPartial } from './select.js';

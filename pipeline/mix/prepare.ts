@@ -4,8 +4,8 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError } from '../config/errors.js';
-import type { Logger } from '../core/log.js';
+import { ConfigError } from '../../lib/config-errors.js';
+import type { Logger } from '../../lib/log.js';
 import { planMixture, type MixturePlan } from './plan.js';
 import type { ResolvedMixFile, ResolvedMixture } from './schema.js';
 import { checkSameTokenizer, readRunManifest, type SourceRun } from './source-run.js';

@@ -6,13 +6,13 @@
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import type { Manifest } from '../run/finalize.js';
 import { runPaths } from '../run/layout.js';
-import { ArrowFileSink } from '../writers/arrow-file.js';
+import { ArrowFileSink } from '../../formats/arrow/file-sink.js';
 import { Field, List, makeData, type Data, type Uint16, type Uint32 } from 'apache-arrow';
-import { recordBatch, tokenShardSchema, tokenType, uint32Data, utf8Data, type TokenWidth } from '../writers/arrow-columns.js';
-import { shardFileName, type ShardInfo } from '../writers/token-shards.js';
+import { recordBatch, tokenShardSchema, tokenType, uint32Data, utf8Data, type TokenWidth } from '../../formats/arrow/columns.js';
+import { shardFileName, type ShardInfo } from '../../formats/token-shards/write.js';
 
 export interface TokenDoc {
   id: string;

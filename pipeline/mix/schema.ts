@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import { isRemote } from '../../storage/index.js';
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { ShardMaxBytes, editorSchemaKey } from '../config/schema.js';
-import { ConfigError, describeIssues, objectKeys } from '../config/errors.js';
+import { ShardMaxBytes } from '../config/schema.js';
+import { editorSchemaKey } from '../../lib/editor-schema-key.js';
+import { ConfigError, describeIssues, objectKeys } from '../../lib/config-errors.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -149,7 +150,6 @@ function checkMixture(m: z.output<typeof MixtureConfig>, at: (string | number)[]
   }
 }
 
-export type MixFileInput = z.input<typeof MixFileConfig>;
 
 /** A source with its run directory made absolute and every default filled in. */
 export interface ResolvedSource {

@@ -4,8 +4,8 @@
 // only memory that grows with a source.
 
 import * as path from 'node:path';
-import { Rng } from '../core/rng.js';
-import { shardLengths } from '../shards/read.js';
+import { Rng } from '../../lib/rng.js';
+import { shardLengths } from '../../formats/token-shards/read.js';
 import type { SourceRun } from './source-run.js';
 
 /** Token count of every document of a run, in manifest order (from the n_tokens columns only). */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../lib/config-errors.js';
 import type { Manifest } from '../run/finalize.js';
 import { runPaths } from '../run/layout.js';
 

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { Rng } from '../core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { untagBrown } from '../sample/brown.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';

@@ -1,6 +1,6 @@
 // The reader registry and `--format auto`: which reader a file name calls for.
 
-import { Registry } from '../core/registry.js';
+import { Registry } from '../../lib/registry.js';
 import type { ReaderDefinition } from '../core/reader.js';
 import { arrowReader } from './arrow.js';
 import { jsonlReader } from './jsonl.js';

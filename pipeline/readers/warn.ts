@@ -1,7 +1,7 @@
 // Per-file warning budget: the first warnings of each kind are logged in full, the rest are only counted
 // and summed up in one line at the end, so one broken file can not flood the log.
 
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 
 export class FileWarnings {
   private shown = 0;

@@ -3,7 +3,7 @@
 // `writeRunReport(runDir)`. Self-contained: inline CSS, inline SVG charts, a few lines of inline script.
 
 import * as path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
+import { writeFileAtomic } from '../../lib/atomic.js';
 import { detectRunKind, readPrepareFiles, type RunKind } from './run-files.js';
 import { page, type Section } from './html.js';
 import { dropsSection, examplesSection, funnelSection, stageOrder, summarySection } from './prepare-funnel.js';

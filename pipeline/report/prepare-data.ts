@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Stats } from '../core/stats.js';
 import { histogramBins, histogramQuantile, type HistogramRecord } from '../core/histogram.js';
 import { readDedupReport } from '../dedup/report.js';
-import type { ShardInfo } from '../writers/token-shards.js';
+import type { ShardInfo } from '../../formats/token-shards/write.js';
 import type { PrepareFiles } from './run-files.js';
 import { largestClusters } from './run-files.js';
 import { barChart, histogramChart, rangeChart, shorten, type HistogramBar } from './charts.js';

@@ -11,7 +11,7 @@ import type { TaskStatsFile } from '../run/task.js';
 import { runPaths } from '../run/layout.js';
 import { emptyStats, mergeStats, type Stats } from '../core/stats.js';
 import type { MixedManifest } from '../mix/lineage.js';
-import type { ExamplesManifest } from '../mask/run.js';
+import type { ExamplesManifest } from '../../formats/examples/manifest.js';
 import type { ResolvedConfig } from '../config/schema.js';
 
 export type RunKind = 'prepare' | 'mix' | 'mask' | 'train';

@@ -5,13 +5,13 @@
 import { promises as fs } from 'node:fs';
 import { inputBytes, inputName } from '../config/input-path.js';
 import * as path from 'node:path';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 import { emptyStats, mergeStats, totalDropped, type Stats } from '../core/stats.js';
-import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../core/atomic.js';
+import { removeStaleTemps, writeJsonAtomic, writeFileAtomic } from '../../lib/atomic.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import { configHash } from '../config/resolve.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
-import type { ShardInfo } from '../writers/token-shards.js';
+import type { ShardInfo } from '../../formats/token-shards/write.js';
 import { runEncodingName, type Plan } from './plan.js';
 import type { TaskStatsFile } from './task.js';
 import { runPaths } from './layout.js';

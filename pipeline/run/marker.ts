@@ -4,7 +4,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 import { CorruptTaskOutputError } from '../core/corrupt-output.js';
 import type { FileRecord } from './file-record.js';
 import { sizeProblem } from './file-record.js';

@@ -8,7 +8,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../core/log.js';
+import type { Logger } from '../../lib/log.js';
 import { fileProblem, type FileRecord } from './file-record.js';
 import type { Manifest } from './finalize.js';
 import { runPaths } from './layout.js';

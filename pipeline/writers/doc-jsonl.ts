@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import type { Doc } from '../core/doc.js';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
 import { hashMismatch, type FileRecord } from '../run/file-record.js';
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Doc } from '../core/doc.js';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 
 // parquetjs-lite is CommonJS without types; this is the part of its writer API used here.
 interface ParquetWriterApi {

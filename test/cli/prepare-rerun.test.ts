@@ -1,4 +1,4 @@
-// `biglm prepare` through the real CLI on the inputs that used to end a run: one huge pre-tokenizer piece,
+// `biglm prepare` through the real CLI on inputs that could end a run: one huge pre-tokenizer piece,
 // damaged files in a run being resumed, a run directory inside the input glob, an --out that is a file and
 // an absurd task count.
 
@@ -8,8 +8,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, wr
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '../../pipeline/core/rng.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { Rng } from '../../lib/rng.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 

@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 

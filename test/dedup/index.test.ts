@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definitions } from '../../pipeline/dedup/index.js';
-import { Registry } from '../../pipeline/core/registry.js';
+import { Registry } from '../../lib/registry.js';
 import type { StageDefinition } from '../../pipeline/core/stage.js';
 
 describe('the dedup stage definitions', () => {

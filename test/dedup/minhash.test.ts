@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { MinHasher, permutationParams, jaccard, shingleSet, lshCatchProbability } from '../../pipeline/dedup/minhash.js';
 import { MERSENNE_61, mulAddModMersenneBig, MinHashKernel } from '../../pipeline/dedup/mersenne.js';
 import { normalizeText, splitWords, DEFAULT_NORMALIZATION } from '../../pipeline/dedup/normalize.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 const defaults = {
   bands: 14, rows: 8, shingleSize: 5, unit: 'word' as const, segmentation: 'auto' as const,

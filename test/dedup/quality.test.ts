@@ -9,7 +9,7 @@ import { runDedupLocally, MinHasher, jaccard, shingleSet } from '../../pipeline/
 import { minhashParams, minhashSchema } from '../../pipeline/dedup/minhash-options.js';
 import { DedupLayout } from '../../pipeline/dedup/layout.js';
 import { readRecords, RecordKind } from '../../pipeline/dedup/record-file.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { doc, tempRun, brownTexts, sharedData } from './helpers.js';
 import type { Doc } from '../../pipeline/core/doc.js';
 

@@ -9,7 +9,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { createPool, runStepRanks } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 
 let pool: Piscina | undefined;

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chunkArgs, chunkRanks, renderStepScript, shellQuote } from '../../pipeline/executor/slurm/script.js';
 import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
-import { parseMaxArraySize, parseSqueue } from '../../pipeline/executor/slurm/cli.js';
+import { parseMaxArraySize, parseSqueue } from '../../pipeline/executor/slurm/slurm-commands.js';
 import { storageKind } from '../../pipeline/executor/slurm/storage.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

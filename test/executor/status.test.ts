@@ -8,7 +8,7 @@ import { runLocal } from '../../pipeline/executor/local.js';
 import { runStatus, formatStatus } from '../../pipeline/executor/status.js';
 import { pendingWork } from '../../pipeline/executor/executor.js';
 import { failurePath } from '../../pipeline/executor/failures.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { fixtureRegistries } from '../run/contract-fixtures.js';
 
 const reg = fixtureRegistries();

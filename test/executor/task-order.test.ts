@@ -6,7 +6,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { largestFirst } from '../../pipeline/executor/task-order.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { fixtureRegistries } from '../run/contract-fixtures.js';
 

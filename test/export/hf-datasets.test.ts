@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { exportRun, hfDataFileName } from '../../pipeline/export/index.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { pythonVenv, runPython } from '../helpers/python-venv.js';
 
 const py = pythonVenv(['datasets']);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { exportRun } from '../../pipeline/export/index.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 
 // The .idx read the way Megatron-LM's _IndexReader reads it (numpy.frombuffer at the same offsets), in
 // Python, when python3 with numpy is installed; skipped otherwise.

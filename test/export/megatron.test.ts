@@ -8,7 +8,7 @@ import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile } from '../../pipeline/mix/mix.js';
 import { sourceDocs } from './source-docs.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 
 let root: string;
 

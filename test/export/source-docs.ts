@@ -1,7 +1,7 @@
 // The tokens of every document of a run, in shard order: what an export must read back to.
 
 import * as path from 'node:path';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 
 export async function sourceDocs(runDir: string): Promise<number[][]> {

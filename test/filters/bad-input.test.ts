@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { StageDefinition } from '../../pipeline/core/stage.js';
 import { definitions as filterDefinitions } from '../../pipeline/filters/index.js';
-import { definitions as langidDefinitions } from '../../pipeline/langid/index.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { definitions as langidDefinitions } from '../../pipeline/filters/langid/index.js';
+import { Rng } from '../../lib/rng.js';
 import { runStage, doc } from './run-stage.js';
 import { ARTICLE } from './texts.js';
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { definitions as filters } from '../../pipeline/filters/index.js';
-import { definitions as langid } from '../../pipeline/langid/index.js';
+import { definitions as langid } from '../../pipeline/filters/langid/index.js';
 
 const config = JSON.parse(readFileSync(fileURLToPath(new URL('../../configs/fineweb.json', import.meta.url)), 'utf8')) as {
   stages: { type: string; [k: string]: unknown }[];

@@ -3,7 +3,7 @@ import { RangeDuplicates } from '../../pipeline/filters/hash-table.js';
 import { findDuplicates } from '../../pipeline/filters/text-stats.js';
 import { repetitionStats } from '../../pipeline/filters/gopher-repetition.js';
 import { finewebStats, finewebQualitySchema } from '../../pipeline/filters/fineweb-quality.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 /** Duplicates among the '\n'-separated pieces of `text`, counted over ranges. */
 function rangeDuplicates(text: string): { elements: number; chars: number } {

@@ -1,6 +1,6 @@
 // A StageContext for tests: fresh stats, a logger that remembers its lines, rank 0 of 1.
 
-import { memoryLogger, type Logger } from '../../pipeline/core/log.js';
+import { memoryLogger, type Logger } from '../../lib/log.js';
 import type { StageContext } from '../../pipeline/core/stage.js';
 import { StatsRecorder, totalDropped } from '../../pipeline/core/stats.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IGNORE_INDEX, resolveMaskConfig } from '../../pipeline/mask/config.js';
+import { resolveMaskConfig } from '../../pipeline/mask/config.js';
+import { IGNORE_LABEL } from '../../formats/examples/labels.js';
 
 describe('mask config', () => {
   it('fills in the spec defaults', () => {
@@ -8,7 +9,7 @@ describe('mask config', () => {
     expect(c.biglm).toEqual({ splitLow: 0.2, splitHigh: 0.8, sourceRatio: 'adaptive', sourceBase: 0.3, sourceSlope: 0.2, sourceFixed: 0.15, minTargetMasked: 1, maxSpan: 3 });
     expect(c.bert).toEqual({ maskProb: 0.15, replaceMask: 0.8, replaceRandom: 0.1 });
     expect(c.diffusion).toEqual({ minT: 0.001 });
-    expect(IGNORE_INDEX).toBe(-100);
+    expect(IGNORE_LABEL).toBe(-100);
   });
 
   it('keeps defaults for the keys a partial section leaves out', () => {

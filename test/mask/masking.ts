@@ -1,9 +1,10 @@
 // Test helper: pack and mask real documents in memory with the stage's own row function, keeping every
 // row's original tokens and every segment's trace, so statistics can be checked against the spec.
 
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { resolveMaskConfig, type MaskConfig } from '../../pipeline/mask/config.js';
-import { SegmentMasker, type RowColumns, type SegmentTrace } from '../../pipeline/mask/objectives.js';
+import { SegmentMasker, type SegmentTrace } from '../../pipeline/mask/objectives.js';
+import type { RowColumns } from '../../formats/examples/shard.js';
 import { RowPacker } from '../../pipeline/mask/pack.js';
 import { maskRow } from '../../pipeline/mask/shard.js';
 import { biglmSpecialIds } from '../../tokenizer/encoding.js';

@@ -2,8 +2,7 @@
 // segments of the Brown corpus. Checks count violations in plain loops and assert once (fast).
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IGNORE_INDEX } from '../../pipeline/mask/config.js';
-import { ROLE_PAD, ROLE_SOURCE, ROLE_TARGET } from '../../pipeline/mask/objectives.js';
+import { IGNORE_LABEL, ROLE_PAD, ROLE_SOURCE, ROLE_TARGET } from '../../formats/examples/labels.js';
 import { brownParagraphs, gpt2Encoding, tokenizeDocs } from './fixtures.js';
 import { maskDocs, type MaskedRows } from './masking.js';
 
@@ -126,7 +125,7 @@ describe('BiGLM masking on real text (≥ 10,000 segments)', () => {
       const orig = m.original[seg.row];
       if (seg.targetLength !== 0) touched++;
       for (let p = seg.start; p < seg.start + seg.length; p++) {
-        if (cols.roles[p] !== ROLE_SOURCE || cols.labels[p] !== IGNORE_INDEX || cols.inputIds[p] !== orig[p]) touched++;
+        if (cols.roles[p] !== ROLE_SOURCE || cols.labels[p] !== IGNORE_LABEL || cols.inputIds[p] !== orig[p]) touched++;
       }
     }
     expect(touched).toBe(0);
@@ -138,7 +137,7 @@ describe('BiGLM masking on real text (≥ 10,000 segments)', () => {
     m.columns.forEach((cols, r) => {
       const orig = m.original[r];
       for (let p = 0; p < m.config.seqLen; p++) {
-        if (cols.labels[p] === IGNORE_INDEX) {
+        if (cols.labels[p] === IGNORE_LABEL) {
           if (cols.inputIds[p] !== orig[p] || cols.lossWeights[p] !== 0) bad++;
         } else {
           maskedTokens++;
@@ -177,7 +176,7 @@ describe('BiGLM masking on real text (≥ 10,000 segments)', () => {
         if (cols.segmentIds[p] !== expected) bad++;
       }
       for (let p = used; p < m.config.seqLen; p++) {
-        if (cols.inputIds[p] !== m.specials.pad || cols.segmentIds[p] !== 0 || cols.roles[p] !== ROLE_PAD || cols.labels[p] !== IGNORE_INDEX) bad++;
+        if (cols.inputIds[p] !== m.specials.pad || cols.segmentIds[p] !== 0 || cols.roles[p] !== ROLE_PAD || cols.labels[p] !== IGNORE_LABEL) bad++;
       }
     });
     expect(bad).toBe(0);
@@ -211,7 +210,7 @@ describe('BERT masking on real text', () => {
       if (seg.targetLength !== 0) bad++;
       for (let p = seg.start; p < seg.start + seg.length; p++) {
         if (cols.roles[p] !== ROLE_TARGET) bad++; // full attention within the segment
-        if (cols.labels[p] === IGNORE_INDEX) continue;
+        if (cols.labels[p] === IGNORE_LABEL) continue;
         chosen++;
         if (cols.labels[p] !== orig[p] || cols.lossWeights[p] !== 1 || orig[p] >= enc.vocabSize) bad++;
         if (cols.inputIds[p] === m.specials.mask) toMask++;
@@ -245,7 +244,7 @@ describe('masked-diffusion masking on real text', () => {
       const cols = m.columns[seg.row];
       for (let p = seg.start; p < seg.start + seg.length; p++) {
         if (cols.roles[p] !== ROLE_TARGET) bad++;
-        if (cols.labels[p] === IGNORE_INDEX) {
+        if (cols.labels[p] === IGNORE_LABEL) {
           if (cols.lossWeights[p] !== 0) bad++;
         } else {
           maskedTokens++;

@@ -3,11 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IGNORE_INDEX, resolveMaskConfig } from '../../pipeline/mask/config.js';
-import { readExampleShard, type ExampleShard } from '../../pipeline/mask/examples.js';
-import { runMask, type ExamplesManifest } from '../../pipeline/mask/run.js';
+import { resolveMaskConfig } from '../../pipeline/mask/config.js';
+import { IGNORE_LABEL } from '../../formats/examples/labels.js';
+import { readExampleShard, type ExampleShard } from '../../formats/examples/shard.js';
+import { runMask } from '../../pipeline/mask/run.js';
+import type { ExamplesManifest } from '../../formats/examples/manifest.js';
 import { rowSplitHash } from '../../pipeline/mask/shard.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { brownParagraphs, gpt2Encoding, tokenizeDocs, writeTokenRun } from './fixtures.js';
 
@@ -37,7 +39,7 @@ const oscar = path.join(sharedData, 'jsonl/data.jsonl');
 /** Original packed tokens of a row: labels where masked, inputs elsewhere. */
 function originalRow(shard: ExampleShard, i: number): number[] {
   const out: number[] = [];
-  for (let p = i * shard.seqLen; p < (i + 1) * shard.seqLen; p++) out.push(shard.labels[p] === IGNORE_INDEX ? shard.inputIds[p] : shard.labels[p]);
+  for (let p = i * shard.seqLen; p < (i + 1) * shard.seqLen; p++) out.push(shard.labels[p] === IGNORE_LABEL ? shard.inputIds[p] : shard.labels[p]);
   return out;
 }
 

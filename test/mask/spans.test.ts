@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { placeSpans, spanCdf, SpanScratch } from '../../pipeline/mask/spans.js';
 
 function spansOf(scratch: SpanScratch, count: number): [number, number][] {

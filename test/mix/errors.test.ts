@@ -6,8 +6,8 @@ import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { buildMixture, prepareMixtures, runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
-import { ConfigError } from '../../pipeline/config/errors.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { ConfigError } from '../../lib/config-errors.js';
+import { memoryLogger } from '../../lib/log.js';
 
 let root: string;
 

@@ -7,7 +7,7 @@ import { runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { manifestEncodingName } from '../../pipeline/run/finalize.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 
 let root: string;
 

@@ -6,8 +6,8 @@ import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile, type MixedManifest } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
+import { memoryLogger } from '../../lib/log.js';
 
 let root: string;
 
@@ -157,7 +157,7 @@ describe('mixing prepared runs', () => {
 
   it('writes the same shard columns and tokenizer metadata as a prepared run', async () => {
     const [m] = await build('format', [{ name: 'small', sources: [{ run: 'fiction', tokens: 50_000 }] }]);
-    const { readShardSchema } = await import('../../pipeline/shards/read.js');
+    const { readShardSchema } = await import('../../formats/token-shards/read.js');
     const schema = await readShardSchema(path.join(root, 'format', 'small', m.shards[0].path));
     expect(schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(['id:Utf8', 'source:Utf8', 'tokens:List<Uint16>', 'n_tokens:Uint32']);
     expect(JSON.parse(schema.metadata.get('biglm.tokenizer')!)).toEqual({ name: 'gpt2', vocabSize: 50257, eosId: 50256 });

@@ -3,7 +3,7 @@ import { planMixture } from '../../pipeline/mix/plan.js';
 import { selectPartial } from '../../pipeline/mix/select.js';
 import { parseMixFile } from '../../pipeline/mix/schema.js';
 import type { SourceRun } from '../../pipeline/mix/source-run.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 /** The two numbers the planner reads from a source run's manifest. */
 function run(tokens: number, documents: number): SourceRun {

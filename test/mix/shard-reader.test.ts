@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readShardDocs, shardDocs, shardLengths } from '../../pipeline/shards/read.js';
+import { readShardDocs, shardDocs, shardLengths } from '../../formats/token-shards/read.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 

@@ -4,7 +4,7 @@ import { initBackend } from '../../model/backend.js';
 import { allowed, prefixLmBias, toTensors } from '../../model/batch.js';
 import { encode, initParams, disposeParams } from '../../model/biglm.js';
 import { resolveModelConfig } from '../../model/config.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { EMBEDDING_SIZE, hostBatch, makeRow } from './fixtures.js';
 
 const T = 32;

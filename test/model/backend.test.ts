@@ -105,7 +105,7 @@ describe('WebGPU', () => {
     const { AdamW } = await import('../../model/optim.js');
     const { trainStep } = await import('../../model/train.js');
     const { hostBatch, makeRow, EMBEDDING_SIZE } = await import('./fixtures.js');
-    const { Rng } = await import('../../pipeline/core/rng.js');
+    const { Rng } = await import('../../lib/rng.js');
     const c = resolveModelConfig({ vocabSize: EMBEDDING_SIZE, dModel: 32, nLayers: 2, nHeads: 2, maxSeqLen: 32, lengthClasses: 32, rotaryFraction: 0.5 });
     const hb = hostBatch([makeRow(new Rng(21), 32, 2), makeRow(new Rng(22), 32, 2)]);
     const lossesOn = async (backend: 'webgpu' | 'wasm') => {

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../../pipeline/core/log.js';
-import { Rng } from '../../pipeline/core/rng.js';
-import { ExampleLoader, readExamplesManifest, readShard, tokenizerRef } from '../../model/data.js';
+import { memoryLogger } from '../../lib/log.js';
+import { Rng } from '../../lib/rng.js';
+import { ExampleLoader, readShard, tokenizerRef } from '../../model/data.js';
+import { readExamplesManifest } from '../../formats/examples/manifest.js';
 import { makeRow, writeExamplesDir, writeShard } from './fixtures.js';
 
 const MASK_STREAM_FIRST = 0.6393544161692262;

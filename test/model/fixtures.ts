@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Field, Float32, Int32, List, Table, Uint8, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import type { HostBatch } from '../../model/batch.js';
 
 export const BASE_VOCAB = 61; // ids 0..59 words, 60 = EOS

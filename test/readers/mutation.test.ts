@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { buildSeeds } from '../../bench/fuzz/corpus.js';
 import { mutate } from '../../bench/fuzz/mutate.js';
 import { readMutant } from '../../bench/fuzz/check.js';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalExecutor } from '../../api/index.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 import type { Stats } from '../../pipeline/core/stats.js';
 import { buildSample } from '../../pipeline/sample/index.js';

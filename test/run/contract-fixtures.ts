@@ -7,12 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { Registry } from '../../pipeline/core/registry.js';
+import { Registry } from '../../lib/registry.js';
 import type { ReaderDefinition } from '../../pipeline/core/reader.js';
 import type { StageDefinition } from '../../pipeline/core/stage.js';
 import type { Doc } from '../../pipeline/core/doc.js';
 import type { Registries } from '../../pipeline/config/resolve.js';
-import { writeJsonAtomic } from '../../pipeline/core/atomic.js';
+import { writeJsonAtomic } from '../../lib/atomic.js';
 
 export const linesReader: ReaderDefinition = {
   format: 'lines',

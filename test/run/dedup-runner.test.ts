@@ -9,7 +9,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
-import { ConfigError } from '../../pipeline/config/errors.js';
+import { ConfigError } from '../../lib/config-errors.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
+import { memoryLogger } from '../../lib/log.js';
+import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import { readMarker, type Marker } from '../../pipeline/run/marker.js';
 import { fixtureConfig, fixtureCorpus, fixtureRegistries } from './contract-fixtures.js';

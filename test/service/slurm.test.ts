@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { squeue } from '../../pipeline/executor/slurm/cli.js';
+import { squeue } from '../../pipeline/executor/slurm/slurm-commands.js';
 import { FINAL_STATES } from '../../pipeline/executor/slurm/executor.js';
 import { allJobIds, readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
 import { startService, type Service } from '../../service/server.js';

@@ -13,7 +13,7 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { memoryLogger } from '../../pipeline/core/log.js';
+import { memoryLogger } from '../../lib/log.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { biglm, haveDist, removeTempDirs, tempDir, writeRealCorpus } from '../executor/fixtures.js';

@@ -17,7 +17,7 @@ import {
   StorageNotFoundError,
   writeObject,
 } from '../../storage/index.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { BmpTwin, LONG_TEXT_UNITS, PieceScanner } from '../../tokenizer/bmp-twin.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { CL100K_PATTERN, GPT2_PATTERN, O200K_PATTERN, compilePattern } from '../../tokenizer/pattern.js';

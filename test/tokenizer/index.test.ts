@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 import { getEncoding, listEncodings, type Encoding } from '../../tokenizer/index.js';
 import { hasWet, wetDocuments } from './real-text.js';
 

@@ -5,7 +5,7 @@ import { builtinRanks } from '../../tokenizer/mergeable-ranks.js';
 
 const ranks = () => builtinRanks('cl100k_base');
 import { BUILTINS } from '../../tokenizer/builtin.js';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 const cl100k = get_encoding('cl100k_base');
 afterAll(() => cl100k.free());

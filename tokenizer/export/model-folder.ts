@@ -4,7 +4,7 @@
 
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../../pipeline/core/atomic.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
 import { BIGLM_SPECIAL_TEXT } from '../encoding.js';
 import { EOS_TEXT, RANK_FILE } from '../vocab-file.js';
 import { hfTokenizerJson, vocabularyParts } from './hf-tokenizer.js';

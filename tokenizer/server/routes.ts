@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { workerUrl } from '../../pipeline/core/worker-url.js';
+import { workerUrl } from '../../lib/worker-url.js';
 import { describeEncoding, listEncodings, type EncodingInfo } from '../index.js';
 import { Admission, QueueFullError, ShuttingDownError } from './admission.js';
 import { readBody, unsupportedMedia } from './body.js';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../../pipeline/core/log.js';
+import type { Logger } from '../../lib/log.js';
 
 /** Expand the command line's inputs: files stay, a run directory gives its `text/*.jsonl`, another directory its files. */
 export function resolveInputs(inputs: readonly string[]): string[] {

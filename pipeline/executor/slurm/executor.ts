@@ -7,12 +7,12 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../core/log.js';
-import { writeFileAtomic } from '../../core/atomic.js';
+import type { Logger } from '../../../lib/log.js';
+import { writeFileAtomic } from '../../../lib/atomic.js';
 import { checkResumedRun, pendingWork, type Executor } from '../executor.js';
 import type { OpenedRun } from '../run-dir.js';
 import { formatRanksFile } from '../array-ranks.js';
-import { SlurmError, hasCommand, maxArraySize, partitions, sbatch, scancel, squeue } from './cli.js';
+import { SlurmError, hasCommand, maxArraySize, partitions, sbatch, scancel, squeue } from './slurm-commands.js';
 import type { SlurmOptions } from './options.js';
 import { chunkArgs, chunkRanks, renderStepScript, stepLogDir, stepScriptPath } from './script.js';
 import { allJobIds, appendSubmission, readSubmissions, slurmDir, type SubmissionRecord, type SubmittedStep } from './submissions.js';

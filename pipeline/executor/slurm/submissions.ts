@@ -5,7 +5,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeJsonAtomic } from '../../core/atomic.js';
+import { writeJsonAtomic } from '../../../lib/atomic.js';
 import type { SlurmOptions } from './options.js';
 
 export interface SubmittedArray {

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { memoryLogger } from '../../../pipeline/core/log.js';
+import { memoryLogger } from '../../../lib/log.js';
 import { brownTexts } from '../../../pipeline/mix/text-run.js';
 import { getEncoding } from '../../../tokenizer/index.js';
 import { bytesToUnicode } from '../../../tokenizer/export/hf-tokenizer.js';

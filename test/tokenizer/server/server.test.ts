@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get_encoding } from 'tiktoken';
-import { memoryLogger } from '../../../pipeline/core/log.js';
+import { memoryLogger } from '../../../lib/log.js';
 import { startTokenizerServer, type TokenizerServer } from '../../../tokenizer/server/server.js';
 import { trainTokenizer } from '../../../tokenizer/train/index.js';
 

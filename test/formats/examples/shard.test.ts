@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, readExampleShard } from '../../pipeline/mask/examples.js';
+import { ExampleBatchBuilder, ExampleFileWriter, exampleSchema, readExampleShard } from '../../../formats/examples/shard.js';
+import { Rng } from '../../../lib/rng.js';
+import { memoryLogger } from '../../../lib/log.js';
+import { makeRow, writeShard } from '../../model/fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'biglm-examples-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -69,5 +72,24 @@ describe('example shards', () => {
       'target_lengths:List<Int32>',
     ]);
     expect(table.schema.metadata.get('test')).toBe('yes');
+  });
+
+  it('with a row-length check, skips a short row once with a warning and a count, and keeps the others whole', () => {
+    const T = 16;
+    const rows = [makeRow(new Rng(1), T, 2), makeRow(new Rng(2), T, 2), makeRow(new Rng(3), T, 2)];
+    rows[1].labels.pop();
+    const file = path.join(tmp, 'short-row.arrow');
+    writeShard(file, rows);
+    const log = memoryLogger();
+    const dropped = new Map<string, number>();
+    const shard = readExampleShard(file, { seqLen: T, log, dropped });
+    expect(log.lines).toEqual([`warning: ${file}: row 1: labels has ${T - 1} values, expected seqLen ${T}; row skipped`]);
+    expect(dropped.get('data:bad_row_length')).toBe(1);
+    expect(shard.rows).toBe(2);
+    expect(Array.from(shard.inputIds)).toEqual([...rows[0].input_ids, ...rows[2].input_ids]);
+    expect(Array.from(shard.labels)).toEqual([...rows[0].labels, ...rows[2].labels]);
+    expect(Array.from(shard.roles)).toEqual([...rows[0].roles, ...rows[2].roles]);
+    expect(Array.from(shard.targetLengths)).toEqual([...rows[0].target_lengths, ...rows[2].target_lengths]);
+    expect(Array.from(shard.targetOffsets)).toEqual([0, rows[0].target_lengths.length, rows[0].target_lengths.length + rows[2].target_lengths.length]);
   });
 });

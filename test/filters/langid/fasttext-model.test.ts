@@ -6,11 +6,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { writeFileSync, copyFileSync, openSync, ftruncateSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
-import { languageId } from '../../pipeline/langid/language-id.js';
-import { loadFastTextModel, LID176_PATH, MAX_MODEL_BYTES } from '../../pipeline/langid/fasttext-wasm.js';
-import { loadFastTextDetector, parseLabel } from '../../pipeline/langid/fasttext-detector.js';
-import { udhrParagraphs, hasUdhr, type Labelled } from '../../pipeline/langid/dev-sets.js';
-import { runStage, doc, scratchDir } from '../filters/run-stage.js';
+import { languageId } from '../../../pipeline/filters/langid/language-id.js';
+import { loadFastTextModel, LID176_PATH, MAX_MODEL_BYTES } from '../../../pipeline/filters/langid/fasttext-wasm.js';
+import { loadFastTextDetector, parseLabel } from '../../../pipeline/filters/langid/fasttext-detector.js';
+import { udhrParagraphs, hasUdhr, type Labelled } from '../../../pipeline/filters/langid/dev-sets.js';
+import { runStage, doc, scratchDir } from '../run-stage.js';
 
 // Label in GlotLID's form → the UDHR language it is trained on.
 const TRAIN: Record<string, string> = { eng_Latn: 'en', deu_Latn: 'de', srp_Cyrl: 'sr', cmn_Hani: 'zh', als_Latn: 'sq' };

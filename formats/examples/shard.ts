@@ -1,6 +1,6 @@
-// The example shard format (Arrow IPC file, one row per packed sequence) shared with the trainer:
-// columns, a batch builder that fills flat typed arrays without copies, a streaming writer that
-// appears atomically with its sha256, and `readExampleShard` that gives the trainer plain typed arrays.
+// The example shard format (Arrow IPC file, one row per packed sequence), written by `biglm mask` and read
+// by the trainer: columns, a batch builder that fills flat typed arrays without copies, a streaming writer
+// that appears atomically with its sha256, and `readExampleShard`, the one reader, into plain typed arrays.
 
 import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync, promises as fs } from 'node:fs';
@@ -19,8 +19,17 @@ import {
   Uint8,
   type DataType,
 } from 'apache-arrow';
-import { tempName } from '../core/atomic.js';
-import type { RowColumns } from './objectives.js';
+import { tempName } from '../../lib/atomic.js';
+import type { Logger } from '../../lib/log.js';
+
+/** The output columns of one row (views of length seqLen). */
+export interface RowColumns {
+  inputIds: Int32Array;
+  labels: Int32Array;
+  segmentIds: Int32Array;
+  roles: Uint8Array;
+  lossWeights: Float32Array;
+}
 
 const listOf = (name: string, item: DataType) => new Field(name, new List(new Field('item', item, false)), false);
 
@@ -45,7 +54,7 @@ export interface ExampleShard {
   inputIds: Int32Array;
   labels: Int32Array;
   segmentIds: Int32Array;
-  /** 0 pad, 1 source, 2 target. */
+  /** ROLE_PAD, ROLE_SOURCE or ROLE_TARGET (labels.ts). */
   roles: Uint8Array;
   lossWeights: Float32Array;
   /** Target lengths of row i's segments are targetLengths[targetOffsets[i] … targetOffsets[i+1]). */
@@ -231,8 +240,17 @@ export class ExampleFileWriter {
   }
 }
 
+/** Rows of another length than the run's seqLen are warned about, counted as `data:bad_row_length` and skipped. */
+export interface RowLengthCheck {
+  seqLen: number;
+  log: Logger;
+  dropped: Map<string, number>;
+}
+
+const SEQ_COLUMNS = ['input_ids', 'labels', 'segment_ids', 'roles', 'loss_weights'] as const;
+
 /** Read an example shard into flat typed arrays (one copy per column, whatever the batch layout). */
-export function readExampleShard(file: string): ExampleShard {
+export function readExampleShard(file: string, check?: RowLengthCheck): ExampleShard {
   const table = tableFromIPC(readFileSync(file));
   const rows = table.numRows;
   const flat = <T extends Int32Array | Uint8Array | Float32Array>(name: string, Ctor: { new (n: number): T }) => {
@@ -258,18 +276,73 @@ export function readExampleShard(file: string): ExampleShard {
     }
     return { values, rowOffsets };
   };
-  const inputIds = flat('input_ids', Int32Array);
-  const seqLen = rows > 0 ? inputIds.rowOffsets[1] : 0;
+  const seq = {
+    input_ids: flat('input_ids', Int32Array),
+    labels: flat('labels', Int32Array),
+    segment_ids: flat('segment_ids', Int32Array),
+    roles: flat('roles', Uint8Array),
+    loss_weights: flat('loss_weights', Float32Array),
+  };
   const targets = flat('target_lengths', Int32Array);
-  return {
+  const shard: ExampleShard = {
     rows,
-    seqLen,
-    inputIds: inputIds.values,
-    labels: flat('labels', Int32Array).values,
-    segmentIds: flat('segment_ids', Int32Array).values,
-    roles: flat('roles', Uint8Array).values,
-    lossWeights: flat('loss_weights', Float32Array).values,
+    seqLen: check?.seqLen ?? (rows > 0 ? seq.input_ids.rowOffsets[1] : 0),
+    inputIds: seq.input_ids.values,
+    labels: seq.labels.values,
+    segmentIds: seq.segment_ids.values,
+    roles: seq.roles.values,
+    lossWeights: seq.loss_weights.values,
     targetLengths: targets.values,
     targetOffsets: targets.rowOffsets,
+  };
+  if (!check) return shard;
+  const kept: number[] = [];
+  rows: for (let i = 0; i < rows; i++) {
+    for (const name of SEQ_COLUMNS) {
+      const { rowOffsets } = seq[name];
+      const n = rowOffsets[i + 1] - rowOffsets[i];
+      if (n !== check.seqLen) {
+        check.log.warn(`${file}: row ${i}: ${name} has ${n} values, expected seqLen ${check.seqLen}; row skipped`);
+        check.dropped.set('data:bad_row_length', (check.dropped.get('data:bad_row_length') ?? 0) + 1);
+        continue rows;
+      }
+    }
+    kept.push(i);
+  }
+  return kept.length === rows ? shard : keepRows(shard, seq, targets, kept);
+}
+
+type Flat<T> = { values: T; rowOffsets: Int32Array };
+
+/** The shard with only rows `kept` (each of seqLen values in every sequence column). */
+function keepRows(
+  shard: ExampleShard,
+  seq: Record<(typeof SEQ_COLUMNS)[number], Flat<Int32Array | Uint8Array | Float32Array>>,
+  targets: Flat<Int32Array>,
+  kept: number[],
+): ExampleShard {
+  const T = shard.seqLen;
+  const pick = <A extends Int32Array | Uint8Array | Float32Array>(f: Flat<A>): A => {
+    const out = new (f.values.constructor as { new (n: number): A })(kept.length * T);
+    kept.forEach((i, r) => out.set(f.values.subarray(f.rowOffsets[i], f.rowOffsets[i + 1]), r * T));
+    return out;
+  };
+  const targetOffsets = new Int32Array(kept.length + 1);
+  const targetLengths = new Int32Array(kept.reduce((n, i) => n + targets.rowOffsets[i + 1] - targets.rowOffsets[i], 0));
+  kept.forEach((i, r) => {
+    const part = targets.values.subarray(targets.rowOffsets[i], targets.rowOffsets[i + 1]);
+    targetLengths.set(part, targetOffsets[r]);
+    targetOffsets[r + 1] = targetOffsets[r] + part.length;
+  });
+  return {
+    rows: kept.length,
+    seqLen: T,
+    inputIds: pick(seq.input_ids as Flat<Int32Array>),
+    labels: pick(seq.labels as Flat<Int32Array>),
+    segmentIds: pick(seq.segment_ids as Flat<Int32Array>),
+    roles: pick(seq.roles as Flat<Uint8Array>),
+    lossWeights: pick(seq.loss_weights as Flat<Float32Array>),
+    targetLengths,
+    targetOffsets,
   };
 }

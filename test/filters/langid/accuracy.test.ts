@@ -7,11 +7,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDetector, prepareText, type DetectorName } from '../../pipeline/langid/detector.js';
-import { udhrParagraphs, linguaSentences, labelledDocuments, hasUdhr, type Labelled } from '../../pipeline/langid/dev-sets.js';
-import { accuracy, calibration, englishDecision, languagesAtLeast, type Guess } from '../../pipeline/langid/evaluate.js';
+import { createDetector, prepareText, type DetectorName } from '../../../pipeline/filters/langid/detector.js';
+import { udhrParagraphs, linguaSentences, labelledDocuments, hasUdhr, type Labelled } from '../../../pipeline/filters/langid/dev-sets.js';
+import { accuracy, calibration, englishDecision, languagesAtLeast, type Guess } from '../../../pipeline/filters/langid/evaluate.js';
 
-const DATA = fileURLToPath(new URL('../../../shared/data', import.meta.url));
+const DATA = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
 const HAS_DATA = existsSync(`${DATA}/langid/lingua-sentences`);
 if (!HAS_DATA) console.log(`skipped: the lingua / HPLT / web-document checks (${DATA} not found)`);
 

@@ -8,7 +8,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { AsyncByteQueue, RecordBatchFileWriter, RecordBatchStreamWriter, type RecordBatch, type Schema } from 'apache-arrow';
-import { tempName } from '../core/atomic.js';
+import { tempName } from '../../lib/atomic.js';
 
 /** The writer's sink: coalesces chunks into a 1 MiB buffer and writes it out synchronously. */
 class FileSink extends AsyncByteQueue {

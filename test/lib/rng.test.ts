@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../pipeline/core/rng.js';
+import { Rng } from '../../lib/rng.js';
 
 describe('Rng', () => {
   it('gives the same stream for the same seed parts and a different one otherwise', () => {

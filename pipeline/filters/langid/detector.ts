@@ -2,7 +2,7 @@
 // stage can use: `lid176` (fastText's lid.176, bundled; or any fastText model by path), `eld`, and
 // `ensemble` (both, each where it measured better). docs/langid.md has the measurements behind each.
 
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../../lib/config-errors.js';
 import { loadEldDetector, type EldModel } from './eld-detector.js';
 import { loadFastTextDetector } from './fasttext-detector.js';
 import { ensembleDetector } from './ensemble.js';

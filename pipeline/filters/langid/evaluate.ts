@@ -1,5 +1,5 @@
 // Accuracy measurement for language detectors on labelled rows (dev-sets.ts). Shared by
-// bench/langid.ts, which compares detectors, and test/langid, which asserts the targets, so both
+// bench/langid.ts, which compares detectors, and test/filters/langid, which asserts the targets, so both
 // measure exactly the same thing. Predictions are made once per detector and row; every metric is a
 // pure function of rows and predictions.
 

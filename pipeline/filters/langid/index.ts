@@ -1,6 +1,6 @@
 // Language identification: the `language_id` stage and the detectors behind it.
 
-import type { StageDefinition } from '../core/stage.js';
+import type { StageDefinition } from '../../core/stage.js';
 import { languageId } from './language-id.js';
 
 export { languageId, classify, languageIdSchema, type LanguageIdOptions } from './language-id.js';

@@ -1,11 +1,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { ensembleDetector } from '../../pipeline/langid/ensemble.js';
-import { ELD_OVERRIDES } from '../../pipeline/langid/ensemble-table.js';
-import { fitOverrides, MIN_ROWS } from '../../pipeline/langid/ensemble-fit.js';
-import { loadFastTextDetector } from '../../pipeline/langid/fasttext-detector.js';
-import { loadEldDetector } from '../../pipeline/langid/eld-detector.js';
-import { prepareText, type LanguageDetector } from '../../pipeline/langid/detector.js';
-import type { Labelled } from '../../pipeline/langid/dev-sets.js';
+import { ensembleDetector } from '../../../pipeline/filters/langid/ensemble.js';
+import { ELD_OVERRIDES } from '../../../pipeline/filters/langid/ensemble-table.js';
+import { fitOverrides, MIN_ROWS } from '../../../pipeline/filters/langid/ensemble-fit.js';
+import { loadFastTextDetector } from '../../../pipeline/filters/langid/fasttext-detector.js';
+import { loadEldDetector } from '../../../pipeline/filters/langid/eld-detector.js';
+import { prepareText, type LanguageDetector } from '../../../pipeline/filters/langid/detector.js';
+import type { Labelled } from '../../../pipeline/filters/langid/dev-sets.js';
 
 // Real text where the two detectors disagree: Slovak that lid.176 takes for Czech, ELD for Slovak.
 const SLOVAK = prepareText('Všetci ľudia sa rodia slobodní a sebe rovní, čo sa týka ich dôstojnosti a práv. Sú obdarení rozumom a majú spolu jednať v duchu bratstva.', null);

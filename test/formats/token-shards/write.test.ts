@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { writeTokenShards } from '../../pipeline/writers/token-shards.js';
-import { readShardDocs } from '../../pipeline/shards/read.js';
-import type { Doc } from '../../pipeline/core/doc.js';
+import { writeTokenShards } from '../../../formats/token-shards/write.js';
+import { readShardDocs } from '../../../formats/token-shards/read.js';
+import type { Doc } from '../../../pipeline/core/doc.js';
 
 function doc(i: number, n: number): Doc {
   return {

@@ -2,7 +2,7 @@
 // (lid.176 says A, ELD says B, A ≠ B), count how often each is right; where ELD is right on at least
 // MARGIN more rows than lid.176, out of at least MIN_ROWS rows with that pair, the pair goes into the
 // table and the ensemble answers B. `bench/langid.ts --fit` runs this and prints ensemble-table.ts;
-// test/langid/ensemble.test.ts checks the committed table is what the dev rows give.
+// test/filters/langid/ensemble.test.ts checks the committed table is what the dev rows give.
 
 import type { Labelled } from './dev-sets.js';
 import { sameLanguage, type Guess } from './evaluate.js';

@@ -6,8 +6,8 @@
 
 import * as path from 'node:path';
 import { z } from 'zod';
-import { defineFilter, commonOptions } from '../filters/define-filter.js';
-import { ConfigError } from '../config/errors.js';
+import { defineFilter, commonOptions } from '../define-filter.js';
+import { ConfigError } from '../../../lib/config-errors.js';
 import { createDetector, prepareText, DETECTORS, type LanguageDetector } from './detector.js';
 import { ELD_MODELS } from './eld-detector.js';
 import { normalizeLanguage, toIso639_3 } from './iso639.js';

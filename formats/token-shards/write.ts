@@ -3,9 +3,15 @@
 
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
-import type { Doc } from '../core/doc.js';
-import { ArrowFileSink } from './arrow-file.js';
-import { recordBatch, tokenListData, tokenShardSchema, uint32Data, utf8Data, type TokenWidth } from './arrow-columns.js';
+import { ArrowFileSink } from '../arrow/file-sink.js';
+import { recordBatch, tokenListData, tokenShardSchema, uint32Data, utf8Data, type TokenWidth } from '../arrow/columns.js';
+
+/** What a shard row holds of a pipeline document (its tokens set by the tokenize step). */
+export interface TokenizedDoc {
+  id: string;
+  source: string;
+  tokens?: Uint32Array;
+}
 
 export interface ShardInfo {
   /** Relative to the run directory. */
@@ -31,7 +37,7 @@ export function shardFileName(rank: number, index: number): string {
   return `part-${String(rank).padStart(5, '0')}-${String(index).padStart(4, '0')}.arrow`;
 }
 
-export async function writeTokenShards(docs: AsyncIterable<Doc>, opts: TokenShardOptions): Promise<ShardInfo[]> {
+export async function writeTokenShards(docs: AsyncIterable<TokenizedDoc>, opts: TokenShardOptions): Promise<ShardInfo[]> {
   const dir = path.join(opts.runDir, 'shards');
   await fs.mkdir(dir, { recursive: true });
   const schema = tokenShardSchema(opts.width, new Map(Object.entries(opts.metadata)));
@@ -41,7 +47,7 @@ export async function writeTokenShards(docs: AsyncIterable<Doc>, opts: TokenShar
   let sink: ArrowFileSink | undefined;
   let shardDocs = 0;
   let shardTokens = 0;
-  let batch: Doc[] = [];
+  let batch: TokenizedDoc[] = [];
 
   const flush = () => {
     if (batch.length === 0) return;

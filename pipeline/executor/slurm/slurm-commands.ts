@@ -2,7 +2,7 @@
 // interface every site has. Each call has a timeout; a missing tool is told apart from a failing one.
 
 import { execFile } from 'node:child_process';
-import { ConfigError } from '../../config/errors.js';
+import { ConfigError } from '../../../lib/config-errors.js';
 
 /** A configuration-class error (the CLI prints the message, no stack, and exits 2): what failed and the fix. */
 export class SlurmError extends ConfigError {

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { languageId } from '../../pipeline/langid/language-id.js';
-import { prepareText } from '../../pipeline/langid/detector.js';
-import { runStage, doc } from '../filters/run-stage.js';
-import { ARTICLE } from '../filters/texts.js';
+import { languageId } from '../../../pipeline/filters/langid/language-id.js';
+import { prepareText } from '../../../pipeline/filters/langid/detector.js';
+import { runStage, doc } from '../run-stage.js';
+import { ARTICLE } from '../texts.js';
 
 const GERMAN = 'Die Stadtverwaltung hat am Dienstag beschlossen, die Öffnungszeiten der Bibliothek zu verlängern. Viele Bürger hatten sich dafür eingesetzt.';
 const SPANISH = 'El ayuntamiento decidió el martes ampliar el horario de la biblioteca pública, que cerraba a las seis de la tarde desde los recortes.';

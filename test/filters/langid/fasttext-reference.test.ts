@@ -8,10 +8,10 @@ import { describe, it, expect } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { LID176_PATH, loadFastTextModel } from '../../pipeline/langid/fasttext-wasm.js';
-import { prepareText } from '../../pipeline/langid/detector.js';
-import { udhrParagraphs, hasUdhr } from '../../pipeline/langid/dev-sets.js';
-import { scratchDir } from '../filters/run-stage.js';
+import { LID176_PATH, loadFastTextModel } from '../../../pipeline/filters/langid/fasttext-wasm.js';
+import { prepareText } from '../../../pipeline/filters/langid/detector.js';
+import { udhrParagraphs, hasUdhr } from '../../../pipeline/filters/langid/dev-sets.js';
+import { scratchDir } from '../run-stage.js';
 
 function cliVersion(): string | undefined {
   try {
