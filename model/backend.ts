@@ -1,6 +1,7 @@
 // Picks and prepares the tfjs backend: native TensorFlow when installed, else WebGPU when a GPU adapter
 // is found, else WASM (SIMD), else pure JS. Also registers the kernels a training step needs that the
-// stock WASM backend lacks (UnsortedSegmentSum, the gradient of every tf.gather; docs/training.md says why); those overrides are for wasm (and cpu) only: tfjs-backend-webgpu has its own kernels.
+// stock WASM backend lacks (UnsortedSegmentSum, the gradient of every tf.gather; docs/training.md says
+// why); those overrides are for wasm (and cpu) only: tfjs-backend-webgpu has its own kernels.
 
 import * as tf from '@tensorflow/tfjs';
 import { activateWebGpu, describeAdapter, probeWebGpu, releaseWebGpu, WEBGPU_REQUIREMENTS, type WebGpuProbe } from './webgpu.js';
