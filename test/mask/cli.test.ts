@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { maskCommand } from '../../pipeline/mask/cli.js';
+import { maskCommand } from '../../cli/commands/mask.js';
 import { brownParagraphs, tokenizeDocs, writeTokenRun } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'biglm-mask-cli-'));

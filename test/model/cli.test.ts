@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { generateCommand, trainCommand } from '../../model/cli.js';
+import { generateCommand, trainCommand } from '../../cli/commands/model.js';
 import { writeExamplesDir } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-cli-'));

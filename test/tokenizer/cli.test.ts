@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tokenizerCommand } from '../../tokenizer/cli.js';
+import { tokenizerCommand } from '../../cli/commands/tokenizer.js';
 
 function capture() {
   const out: string[] = [];

@@ -5,15 +5,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/config-errors.js';
-import { consoleLogger } from '../lib/log.js';
-import { getEncoding } from '../tokenizer/index.js';
-import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
-import { disposeParams } from './biglm.js';
-import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
-import { TrainConfigSchema, type TrainConfigInput } from './config.js';
-import { generate } from './generate.js';
-import { train } from './train.js';
+import { ConfigError } from '../../lib/config-errors.js';
+import { consoleLogger } from '../../lib/log.js';
+import { getEncoding } from '../../tokenizer/index.js';
+import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from '../../model/backend.js';
+import { disposeParams } from '../../model/biglm.js';
+import { loadCheckpoint, resolveCheckpointDir } from '../../model/checkpoint.js';
+import { TrainConfigSchema, type TrainConfigInput } from '../../model/config.js';
+import { generate } from '../../model/generate.js';
+import { train } from '../../model/train.js';
 
 const TRAIN_HELP = `usage: biglm train <config.json | --examples DIR> [options]
 

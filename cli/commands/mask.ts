@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { consoleLogger } from '../../lib/log.js';
-import { OBJECTIVES, resolveMaskConfig } from './config.js';
-import { runMask } from './run.js';
+import { OBJECTIVES, resolveMaskConfig } from '../../pipeline/mask/config.js';
+import { runMask } from '../../pipeline/mask/run.js';
 
 export const MASK_HELP = `biglm mask <run> --out DIR [--seq-len N] [--objective biglm|bert|diffusion] [--seed S]
                  [--config mask.json] [--workers N]

@@ -2,8 +2,8 @@
 // Each returns an exit status instead of exiting, so tests can call it.
 
 import { parseArgs } from 'node:util';
-import { describeEncoding, getEncoding, listEncodings } from './index.js';
-import { trainTokenizer } from './train/index.js';
+import { describeEncoding, getEncoding, listEncodings } from '../../tokenizer/index.js';
+import { trainTokenizer } from '../../tokenizer/train/index.js';
 
 const TOKENIZER_HELP = `Usage: biglm tokenizer <command> [options]
 
@@ -70,7 +70,7 @@ async function exportVocabulary(args: string[]): Promise<number> {
     process.stderr.write(`biglm tokenizer export: needs one encoding name or vocabulary path, --format hf and --out DIR\n\n${TOKENIZER_HELP}`);
     return 2;
   }
-  const { writeHfTokenizer } = await import('./export/model-folder.js');
+  const { writeHfTokenizer } = await import('../../tokenizer/export/model-folder.js');
   const r = await writeHfTokenizer(positionals[0], values.out);
   process.stdout.write(`wrote ${r.files.map((f) => `${values.out}/${f}`).join(', ')} (${r.name}: ${r.vocabSize} tokens, ${r.merges} merges)\n`);
   return 0;
