@@ -27,6 +27,14 @@ describe('biglm mask (command line)', () => {
     expect(stdout.join('')).toMatch(/biglm mask <run> --out DIR/);
   });
 
+  it('exits 2 with the usage on an unknown flag, and 1 naming a bad integer', async () => {
+    expect(await maskCommand([run, '--out', path.join(tmp, 'z'), '--seqlen', '96'])).toBe(2);
+    expect(stderr.join('')).toMatch(/Unknown option '--seqlen'[\s\S]*biglm mask <run> --out DIR/);
+    stderr = [];
+    expect(await maskCommand([run, '--out', path.join(tmp, 'z'), '--seq-len', '0'])).toBe(1);
+    expect(stderr.join('')).toBe('biglm mask: --seq-len must be an integer ≥ 1; got "0"\n');
+  });
+
   it('exits 2 with the usage on a missing --out or an unknown objective', async () => {
     expect(await maskCommand([run])).toBe(2);
     expect(stderr.join('')).toMatch(/--out DIR is required/);

@@ -72,5 +72,8 @@ describe('biglm train / generate', () => {
     await expect(trainCommand([])).rejects.toThrow(/--examples DIR/);
     await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, webgpu, wasm, cpu/);
     await expect(generateCommand(['--prompt', 'x'])).rejects.toThrow(/--checkpoint and --prompt are required/);
+    await expect(generateCommand(['stray', '--prompt', 'x'])).rejects.toThrow(/takes no positional arguments, got stray/);
+    await expect(trainCommand(['--examples', tmp, '--steps', '2.5'])).rejects.toThrow(/--steps must be an integer ≥ 0; got "2.5"/);
+    await expect(trainCommand(['--exmples', tmp])).rejects.toThrow(/Unknown option '--exmples'/);
   });
 });
