@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Doc } from '../pipeline/core/doc.js';
 import { Rng } from '../lib/rng.js';
-import { runDedupLocally, MinHasher, jaccard, shingleSet } from '../pipeline/dedup/index.js';
-import { minhashParams, minhashSchema } from '../pipeline/dedup/minhash-options.js';
+import { MinHasher, jaccard, shingleSet } from '../pipeline/dedup/index.js';
+import { runDedupLocally } from '../test/helpers/run-dedup-locally.js';
+import { minhashParams, minhashSchema } from '../pipeline/dedup/minhash/minhash-options.js';
 import { benchArg } from './wet-docs.js';
 import { brownDocuments } from './wet-docs.js';
 

@@ -150,7 +150,7 @@ async function benchServe(all: string[]): Promise<void> {
     for (let i = 0; i + 1024 <= d.length && texts.length < 2000; i += 1024) texts.push(d.slice(i, i + 1024));
     if (texts.length >= 2000) break;
   }
-  const cli = fileURLToPath(new URL('../tokenizer/cli.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../cli/commands/serve.js', import.meta.url));
   // The server runs in its own process so the load generator does not share its event loop.
   const child = spawn(process.execPath, ['-e', `import(${JSON.stringify(cli)}).then((m) => m.serveCommand(['--port', '0', '--threads', '2'])).then((c) => process.exit(c))`], {
     stdio: ['ignore', 'ignore', 'pipe'],

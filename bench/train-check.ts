@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { consoleLogger } from '../lib/log.js';
 import { releaseBackend } from '../model/backend.js';
-import { generateCommand, TRAIN_OVERRIDE_OPTIONS } from '../model/cli.js';
+import { generateCommand, TRAIN_OVERRIDE_OPTIONS } from '../cli/commands/model.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../model/config.js';
 import { train } from '../model/train.js';
 import { probeWebGpu } from '../model/webgpu.js';

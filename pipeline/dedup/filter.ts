@@ -2,7 +2,7 @@
 // documents in segment order and drops those listed in the removal files the global steps wrote.
 
 import type { Stage } from '../core/stage.js';
-import { readRecords, RecordKind, type Producer } from './record-file.js';
+import { readRecords, RecordKind, type Producer } from './machinery/record-file.js';
 
 /** Reason codes stored next to each removed index in the removal lists (index into `reasons`). */
 export const REMOVED_DUPLICATE = 0;

@@ -7,4 +7,3 @@ export * from './pack.js';
 export * from './attention.js';
 export * from './shard.js';
 export * from './run.js';
-export { maskCommand, MASK_HELP } from './cli.js';

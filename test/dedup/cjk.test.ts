@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runDedupLocally } from '../../pipeline/dedup/index.js';
+import { runDedupLocally } from '../helpers/run-dedup-locally.js';
 import { doc, tempRun, keptIds, sharedData } from './helpers.js';
 
 const sentences = path.join(sharedData, 'langid/lingua-sentences');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runDedupLocally, exactDedup } from '../../pipeline/dedup/index.js';
+import { exactDedup } from '../../pipeline/dedup/index.js';
+import { runDedupLocally } from '../helpers/run-dedup-locally.js';
 import { DedupLayout } from '../../pipeline/dedup/layout.js';
 import { doc, tempRun, dealByFile, keptIds, brownTexts } from './helpers.js';
 import type { Doc } from '../../pipeline/core/doc.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync, rmSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import * as path from 'node:path';
-import { runDedupLocally, readDedupReport, CorruptTaskOutputError, minhashDedup } from '../../pipeline/dedup/index.js';
-import { markerPath } from '../../pipeline/dedup/local.js';
+import { readDedupReport, CorruptTaskOutputError, minhashDedup } from '../../pipeline/dedup/index.js';
+import { markerPath, runDedupLocally } from '../helpers/run-dedup-locally.js';
 import { DedupLayout } from '../../pipeline/dedup/layout.js';
 import { doc, tempRun, dealByFile, keptIds, brownTexts, sharedData } from './helpers.js';
 import type { Doc } from '../../pipeline/core/doc.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { MinHasher, permutationParams, jaccard, shingleSet, lshCatchProbability } from '../../pipeline/dedup/minhash.js';
-import { MERSENNE_61, mulAddModMersenneBig, MinHashKernel } from '../../pipeline/dedup/mersenne.js';
+import { MinHasher, permutationParams, jaccard, shingleSet, lshCatchProbability } from '../../pipeline/dedup/minhash/minhash.js';
+import { MERSENNE_61, mulAddModMersenneBig, MinHashKernel } from '../../pipeline/dedup/machinery/mersenne.js';
 import { normalizeText, splitWords, DEFAULT_NORMALIZATION } from '../../pipeline/dedup/normalize.js';
 import { Rng } from '../../lib/rng.js';
 
@@ -143,8 +143,8 @@ describe('MinHasher', () => {
 
 describe('the one-pass word hasher', () => {
   it('gives the same word hashes as hashing the words of the normalized text', async () => {
-    const { WordHasher } = await import('../../pipeline/dedup/word-hashes.js');
-    const { hashString32 } = await import('../../pipeline/dedup/hash32.js');
+    const { WordHasher } = await import('../../pipeline/dedup/minhash/word-hashes.js');
+    const { hashString32 } = await import('../../pipeline/dedup/machinery/hash32.js');
     const texts = [
       'Hello, World!! 1,000,000 dollars -- in 1999: a12b UPPER lower\tTabs\nNewlines  ',
       "It's 5 o'clock; x=3+4*2 [edit] {json} <tag> ~tilde~ `tick` _under_score_ |pipe|",
@@ -172,8 +172,8 @@ describe('the one-pass word hasher', () => {
 const lingua = new URL('../../../shared/data/langid/lingua-sentences', import.meta.url).pathname;
 describe.skipIf(!existsSync(lingua))('the one-pass word hasher on 75 languages (shared data)', () => {
   it('agrees with the string path on every sentence file', async () => {
-    const { WordHasher } = await import('../../pipeline/dedup/word-hashes.js');
-    const { hashString32 } = await import('../../pipeline/dedup/hash32.js');
+    const { WordHasher } = await import('../../pipeline/dedup/minhash/word-hashes.js');
+    const { hashString32 } = await import('../../pipeline/dedup/machinery/hash32.js');
     const wh = new WordHasher(DEFAULT_NORMALIZATION, 'auto', 11, 22);
     const files = readdirSync(lingua).filter((f) => f.endsWith('.txt'));
     expect(files.length).toBeGreaterThan(70);

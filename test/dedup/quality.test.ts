@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { runDedupLocally, MinHasher, jaccard, shingleSet } from '../../pipeline/dedup/index.js';
-import { minhashParams, minhashSchema } from '../../pipeline/dedup/minhash-options.js';
+import { MinHasher, jaccard, shingleSet } from '../../pipeline/dedup/index.js';
+import { runDedupLocally } from '../helpers/run-dedup-locally.js';
+import { minhashParams, minhashSchema } from '../../pipeline/dedup/minhash/minhash-options.js';
 import { DedupLayout } from '../../pipeline/dedup/layout.js';
-import { readRecords, RecordKind } from '../../pipeline/dedup/record-file.js';
+import { readRecords, RecordKind } from '../../pipeline/dedup/machinery/record-file.js';
 import { Rng } from '../../lib/rng.js';
 import { doc, tempRun, brownTexts, sharedData } from './helpers.js';
 import type { Doc } from '../../pipeline/core/doc.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { maskCommand } from '../../pipeline/mask/cli.js';
+import { maskCommand } from '../../cli/commands/mask.js';
 import { brownParagraphs, tokenizeDocs, writeTokenRun } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'biglm-mask-cli-'));
@@ -25,6 +25,14 @@ describe('biglm mask (command line)', () => {
   it('prints help and exits 0 on --help', async () => {
     expect(await maskCommand(['--help'])).toBe(0);
     expect(stdout.join('')).toMatch(/biglm mask <run> --out DIR/);
+  });
+
+  it('exits 2 with the usage on an unknown flag, and 1 naming a bad integer', async () => {
+    expect(await maskCommand([run, '--out', path.join(tmp, 'z'), '--seqlen', '96'])).toBe(2);
+    expect(stderr.join('')).toMatch(/Unknown option '--seqlen'[\s\S]*biglm mask <run> --out DIR/);
+    stderr = [];
+    expect(await maskCommand([run, '--out', path.join(tmp, 'z'), '--seq-len', '0'])).toBe(1);
+    expect(stderr.join('')).toBe('biglm mask: --seq-len must be an integer ≥ 1; got "0"\n');
   });
 
   it('exits 2 with the usage on a missing --out or an unknown objective', async () => {

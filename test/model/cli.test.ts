@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { generateCommand, trainCommand } from '../../model/cli.js';
+import { generateCommand, trainCommand } from '../../cli/commands/model.js';
 import { writeExamplesDir } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-cli-'));
@@ -72,5 +72,8 @@ describe('biglm train / generate', () => {
     await expect(trainCommand([])).rejects.toThrow(/--examples DIR/);
     await expect(trainCommand(['--examples', tmp, '--backend', 'gpu'])).rejects.toThrow(/--backend: 'gpu' is not one of auto, tensorflow, webgpu, wasm, cpu/);
     await expect(generateCommand(['--prompt', 'x'])).rejects.toThrow(/--checkpoint and --prompt are required/);
+    await expect(generateCommand(['stray', '--prompt', 'x'])).rejects.toThrow(/takes no positional arguments, got stray/);
+    await expect(trainCommand(['--examples', tmp, '--steps', '2.5'])).rejects.toThrow(/--steps must be an integer ≥ 0; got "2.5"/);
+    await expect(trainCommand(['--exmples', tmp])).rejects.toThrow(/Unknown option '--exmples'/);
   });
 });

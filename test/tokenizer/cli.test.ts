@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tokenizerCommand } from '../../tokenizer/cli.js';
+import { tokenizerCommand } from '../../cli/commands/tokenizer.js';
 
 function capture() {
   const out: string[] = [];
@@ -37,5 +37,15 @@ describe('biglm tokenizer', () => {
     expect(await tokenizerCommand(['info', 'nope'])).toBe(1);
     expect(io.err()).toContain("unknown tokenizer 'nope'; known: gpt2");
     expect(await tokenizerCommand([])).toBe(2);
+  });
+
+  it('checks train and export flags with the shared argument helper', async () => {
+    const io = capture();
+    expect(await tokenizerCommand(['train', 'x.txt', '--out', 'd', '--vocab-size', '1.5'])).toBe(1);
+    expect(io.err()).toContain('biglm tokenizer train: --vocab-size must be an integer ≥ 1; got "1.5"');
+    expect(await tokenizerCommand(['export', 'gpt2', '--frmat', 'hf'])).toBe(1);
+    expect(io.err()).toMatch(/Unknown option '--frmat'[\s\S]*Usage: biglm tokenizer <command>/);
+    expect(await tokenizerCommand(['export', '-h'])).toBe(0);
+    expect(io.out()).toContain('export <name-or-path> --format hf --out DIR');
   });
 });

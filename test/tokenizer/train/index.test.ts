@@ -11,7 +11,7 @@ import { getEncoding } from '../../../tokenizer/index.js';
 import { CL100K_PATTERN } from '../../../tokenizer/pattern.js';
 import { readCorpus, resolveInputs } from '../../../tokenizer/train/corpus.js';
 import { countPieces, trainTokenizer } from '../../../tokenizer/train/index.js';
-import { tokenizerCommand } from '../../../tokenizer/cli.js';
+import { tokenizerCommand } from '../../../cli/commands/tokenizer.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'biglm-bpe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,14 +3,14 @@
 // document's index there). At the end it writes, per band, the sorted (band hash, index) records, the
 // rank's order keys (fileIndex, position), and params.json.
 
-import type { Stage, StageSetup } from '../core/stage.js';
-import { writeJsonAtomic } from '../../lib/atomic.js';
-import { DedupLayout } from './layout.js';
+import type { Stage, StageSetup } from '../../core/stage.js';
+import { writeJsonAtomic } from '../../../lib/atomic.js';
+import { DedupLayout } from '../layout.js';
 import { MinHasher } from './minhash.js';
-import { radixSortRecords, U32Buffer } from './radix-sort.js';
-import { RecordKind, RecordWriter, recordCheck, writeRecords } from './record-file.js';
-import { firstLine } from './report.js';
-import { writeFileAtomic } from '../../lib/atomic.js';
+import { radixSortRecords, U32Buffer } from '../machinery/radix-sort.js';
+import { RecordKind, RecordWriter, recordCheck, writeRecords } from '../machinery/record-file.js';
+import { firstLine } from '../report.js';
+import { writeFileAtomic } from '../../../lib/atomic.js';
 import { hashingOptions, minhashParams, type MinHashOptions } from './minhash-options.js';
 
 export function minhashCollect(options: MinHashOptions, setup: StageSetup): Stage {

@@ -5,11 +5,11 @@
 // against (at most MAX_REPS tried), so one dissimilar member does not hide a true pair. Index–index
 // pairs are skipped.
 
-import { DedupLayout } from './layout.js';
-import { byWords, RecordMerger } from './merge.js';
-import { RecordKind, RecordLookup, RecordStream, RecordWriter } from './record-file.js';
-import { removeOwnTemps } from './files.js';
-import type { IndexSource } from './index-runs.js';
+import { DedupLayout } from '../layout.js';
+import { byWords, RecordMerger } from '../machinery/merge.js';
+import { RecordKind, RecordLookup, RecordStream, RecordWriter } from '../machinery/record-file.js';
+import { removeOwnTemps } from '../files.js';
+import type { IndexSource } from '../index-runs.js';
 
 /** Earlier bucket members a new member is verified against before it starts its own group. */
 const MAX_REPS = 32;

@@ -5,15 +5,15 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Doc } from '../core/doc.js';
-import type { Stage, StageContext, StageDefinition } from '../core/stage.js';
-import { StatsRecorder, type Stats } from '../core/stats.js';
+import type { Doc } from '../../pipeline/core/doc.js';
+import type { Stage, StageContext, StageDefinition } from '../../pipeline/core/stage.js';
+import { StatsRecorder, type Stats } from '../../pipeline/core/stats.js';
 import { memoryLogger, type Logger } from '../../lib/log.js';
 import { writeFileAtomic } from '../../lib/atomic.js';
-import { CorruptTaskOutputError } from './record-file.js';
-import { readDedupReport, type DedupReport } from './report.js';
-import { minhashDedup } from './minhash-dedup.js';
-import { exactDedup } from './exact-dedup.js';
+import { CorruptTaskOutputError } from '../../pipeline/dedup/machinery/record-file.js';
+import { readDedupReport, type DedupReport } from '../../pipeline/dedup/report.js';
+import { minhashDedup } from '../../pipeline/dedup/minhash/minhash-dedup.js';
+import { exactDedup } from '../../pipeline/dedup/exact/exact-dedup.js';
 
 export interface LocalDedupOptions {
   /** Defaults to the stage type. */

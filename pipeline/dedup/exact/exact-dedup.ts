@@ -8,18 +8,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Stage, StageDefinition, StageSetup } from '../core/stage.js';
-import type { StatsRecorder } from '../core/stats.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../lib/atomic.js';
-import { DedupLayout } from './layout.js';
-import { normalizationSchema, normalizeText } from './normalize.js';
-import { radixSortRecords, U32Buffer } from './radix-sort.js';
-import { RecordKind, RecordStream, writeRecords } from './record-file.js';
-import { RecordMerger, type RecordOrder } from './merge.js';
-import { removalFilter, REMOVED_BY_INDEX, REMOVED_DUPLICATE } from './filter.js';
-import { resolveIndexSources, type IndexSource } from './index-runs.js';
-import { addToHistogram, countReport, dumpClusters, firstLine, type ClusterMember, type DedupReport } from './report.js';
-import { removeOwnTemps } from './files.js';
+import type { Stage, StageDefinition, StageSetup } from '../../core/stage.js';
+import type { StatsRecorder } from '../../core/stats.js';
+import { writeFileAtomic, writeJsonAtomic } from '../../../lib/atomic.js';
+import { DedupLayout } from '../layout.js';
+import { normalizationSchema, normalizeText } from '../normalize.js';
+import { radixSortRecords, U32Buffer } from '../machinery/radix-sort.js';
+import { RecordKind, RecordStream, writeRecords } from '../machinery/record-file.js';
+import { RecordMerger, type RecordOrder } from '../machinery/merge.js';
+import { removalFilter, REMOVED_BY_INDEX, REMOVED_DUPLICATE } from '../filter.js';
+import { resolveIndexSources, type IndexSource } from '../index-runs.js';
+import { addToHistogram, countReport, dumpClusters, firstLine, type ClusterMember, type DedupReport } from '../report.js';
+import { removeOwnTemps } from '../files.js';
 
 export const exactSchema = z
   .object({

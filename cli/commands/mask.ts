@@ -3,10 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
 import { consoleLogger } from '../../lib/log.js';
-import { OBJECTIVES, resolveMaskConfig } from './config.js';
-import { runMask } from './run.js';
+import { intOption, parseCommand } from '../args.js';
+import { OBJECTIVES, resolveMaskConfig } from '../../pipeline/mask/config.js';
+import { runMask } from '../../pipeline/mask/run.js';
 
 export const MASK_HELP = `biglm mask <run> --out DIR [--seq-len N] [--objective biglm|bert|diffusion] [--seed S]
                  [--config mask.json] [--workers N]
@@ -28,26 +28,18 @@ roles (0 pad, 1 source, 2 target), loss_weights, target_lengths. See docs/maskin
 export async function maskCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        'seq-len': { type: 'string' },
-        objective: { type: 'string' },
-        seed: { type: 'string' },
-        config: { type: 'string' },
-        workers: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCommand(
+      argv,
+      { out: { type: 'string' }, 'seq-len': { type: 'string' }, objective: { type: 'string' }, seed: { type: 'string' }, config: { type: 'string' }, workers: { type: 'string' } },
+      MASK_HELP,
+    );
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n\n${MASK_HELP}\n`);
+    // the message already ends with the help
+    process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  const { values, positionals, wantsHelp } = parsed;
+  if (wantsHelp) {
     process.stdout.write(MASK_HELP + '\n');
     return 0;
   }
@@ -58,17 +50,11 @@ export async function maskCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) return usage(`expected exactly one run directory, got ${positionals.length}`);
   if (!values.out) return usage('--out DIR is required');
 
-  const integer = (v: string | undefined, flag: string, min: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer ≥ ${min}; got ${JSON.stringify(v)}`);
-    return n;
-  };
   try {
     const fromFile = values.config ? readConfigFile(values.config) : {};
     const overrides: Record<string, unknown> = {};
-    const seqLen = integer(values['seq-len'], 'seq-len', 1);
-    const seed = integer(values.seed, 'seed', 0);
+    const seqLen = intOption(values['seq-len'], 'seq-len', 1);
+    const seed = intOption(values.seed, 'seed', 0);
     if (seqLen !== undefined) overrides.seqLen = seqLen;
     if (seed !== undefined) overrides.seed = seed;
     if (values.objective !== undefined) {
@@ -78,7 +64,7 @@ export async function maskCommand(argv: string[]): Promise<number> {
       overrides.objective = values.objective;
     }
     const config = resolveMaskConfig({ ...fromFile, ...overrides });
-    const workers = integer(values.workers, 'workers', 1) ?? os.availableParallelism();
+    const workers = intOption(values.workers, 'workers', 1) ?? os.availableParallelism();
     const log = consoleLogger('mask: ');
     const started = performance.now();
     const manifest = await runMask({ run: positionals[0], out: values.out, config, workers, log });

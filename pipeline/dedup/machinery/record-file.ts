@@ -7,12 +7,12 @@
 // anything) and throws CorruptTaskOutputError naming the file and the task that produced it, so the
 // executor can rerun that task instead of using bad data.
 
-import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
+import { CorruptTaskOutputError, type Producer } from '../../core/corrupt-output.js';
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync, renameSync, mkdirSync, rmSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as path from 'node:path';
-import { tempName } from '../../lib/atomic.js';
+import { tempName } from '../../../lib/atomic.js';
 
 if (endianness() !== 'LE') throw new Error('dedup record files assume a little-endian machine');
 

@@ -4,14 +4,14 @@
 // before it — the same answer as with one node per index document, at no memory cost for the index.
 // Resident index: order keys (8 B) + parent (4 B) + cluster size (4 B) = 16 bytes per document.
 
-import { writeJsonAtomic } from '../../lib/atomic.js';
-import type { StatsRecorder } from '../core/stats.js';
-import { DedupLayout } from './layout.js';
-import { RecordKind, RecordStream, readHeader, readRecords, writeRecords, CorruptTaskOutputError } from './record-file.js';
-import { KeepOrderUnionFind } from './union-find.js';
-import { addToHistogram, countReport, dumpClusters, type ClusterToDump, type DedupReport } from './report.js';
-import { removeOwnTemps } from './files.js';
-import { REMOVED_BY_INDEX, REMOVED_DUPLICATE } from './filter.js';
+import { writeJsonAtomic } from '../../../lib/atomic.js';
+import type { StatsRecorder } from '../../core/stats.js';
+import { DedupLayout } from '../layout.js';
+import { RecordKind, RecordStream, readHeader, readRecords, writeRecords, CorruptTaskOutputError } from '../machinery/record-file.js';
+import { KeepOrderUnionFind } from '../machinery/union-find.js';
+import { addToHistogram, countReport, dumpClusters, type ClusterToDump, type DedupReport } from '../report.js';
+import { removeOwnTemps } from '../files.js';
+import { REMOVED_BY_INDEX, REMOVED_DUPLICATE } from '../filter.js';
 import type { MinHashOptions } from './minhash-options.js';
 import { hashingOptions } from './minhash-options.js';
 

@@ -4,14 +4,14 @@
 //   <stage>.clusters (one task)         → remove/<r>.rm, report.json [, clusters.jsonl]
 //   filter (this stage, segment task r) drops the listed documents.
 
-import type { StageDefinition } from '../core/stage.js';
-import { DedupLayout } from './layout.js';
+import type { StageDefinition } from '../../core/stage.js';
+import { DedupLayout } from '../layout.js';
 import { minhashCollect } from './minhash-collect.js';
 import { hashingOptions, minhashSchema } from './minhash-options.js';
 import { runBuckets } from './minhash-buckets.js';
 import { runClusters } from './minhash-clusters.js';
-import { removalFilter } from './filter.js';
-import { resolveIndexSources } from './index-runs.js';
+import { removalFilter } from '../filter.js';
+import { resolveIndexSources } from '../index-runs.js';
 
 export const minhashDedup: StageDefinition<typeof minhashSchema> = {
   type: 'minhash_dedup',

@@ -1,19 +1,19 @@
-// `biglm train` and `biglm generate`: argument parsing (node:util parseArgs) around model/train.ts and
+// `biglm train` and `biglm generate`: argument parsing (cli/args.ts) around model/train.ts and
 // model/generate.ts. `cli/commands.ts` dispatches to trainCommand / generateCommand with the arguments
 // after the subcommand. Both return a process exit code.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError } from '../lib/config-errors.js';
-import { consoleLogger } from '../lib/log.js';
-import { getEncoding } from '../tokenizer/index.js';
-import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
-import { disposeParams } from './biglm.js';
-import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
-import { TrainConfigSchema, type TrainConfigInput } from './config.js';
-import { generate } from './generate.js';
-import { train } from './train.js';
+import { ConfigError } from '../../lib/config-errors.js';
+import { intOption, parseCommand, UsageError } from '../args.js';
+import { consoleLogger } from '../../lib/log.js';
+import { getEncoding } from '../../tokenizer/index.js';
+import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from '../../model/backend.js';
+import { disposeParams } from '../../model/biglm.js';
+import { loadCheckpoint, resolveCheckpointDir } from '../../model/checkpoint.js';
+import { TrainConfigSchema, type TrainConfigInput } from '../../model/config.js';
+import { generate } from '../../model/generate.js';
+import { train } from '../../model/train.js';
 
 const TRAIN_HELP = `usage: biglm train <config.json | --examples DIR> [options]
 
@@ -51,13 +51,6 @@ options:
   -h, --help         this text
 `;
 
-function intArg(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name}: expected a non-negative integer, got '${v}'`);
-  return n;
-}
-
 function backendArg(v: string | undefined): BackendChoice | undefined {
   if (v === undefined) return undefined;
   if (!(BACKEND_CHOICES as readonly string[]).includes(v)) throw new Error(`--backend: '${v}' is not one of ${BACKEND_CHOICES.join(', ')}`);
@@ -73,18 +66,12 @@ export const TRAIN_OVERRIDE_OPTIONS = {
 } as const;
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...TRAIN_OVERRIDE_OPTIONS,
-      seed: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      smoke: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
+  const { values, positionals, wantsHelp } = parseCommand(
+    argv,
+    { ...TRAIN_OVERRIDE_OPTIONS, seed: { type: 'string' }, resume: { type: 'boolean', default: false }, smoke: { type: 'boolean', default: false } },
+    TRAIN_HELP,
+  );
+  if (wantsHelp) {
     process.stdout.write(TRAIN_HELP);
     return 0;
   }
@@ -102,9 +89,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (values.examples) input.examples = values.examples;
   if (!input.examples) throw new Error('biglm train: give a config file with "examples", or --examples DIR (see --help)');
   if (values.out) input.out = values.out;
-  const steps = intArg('steps', values.steps);
+  const steps = intOption(values.steps, 'steps', 0);
   if (steps !== undefined) input.steps = steps;
-  const seed = intArg('seed', values.seed);
+  const seed = intOption(values.seed, 'seed', 0);
   if (seed !== undefined) input.seed = seed;
   const backend = backendArg(values.backend);
   if (backend) input.backend = backend;
@@ -130,9 +117,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
 }
 
 export async function generateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values, positionals, wantsHelp } = parseCommand(
+    argv,
+    {
       checkpoint: { type: 'string' },
       prompt: { type: 'string' },
       length: { type: 'string' },
@@ -142,13 +129,14 @@ export async function generateCommand(argv: string[]): Promise<number> {
       tokenizer: { type: 'string' },
       json: { type: 'boolean', default: false },
       steps: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
-  if (values.help) {
+    GENERATE_HELP,
+  );
+  if (wantsHelp) {
     process.stdout.write(GENERATE_HELP);
     return 0;
   }
+  if (positionals.length > 0) throw new UsageError(`biglm generate: takes no positional arguments, got ${positionals.join(' ')}\n\n${GENERATE_HELP}`);
   if (!values.checkpoint || values.prompt === undefined) throw new Error('biglm generate: --checkpoint and --prompt are required (see --help)');
   const log = consoleLogger('');
   const dir = await resolveCheckpointDir(path.resolve(values.checkpoint));
@@ -172,7 +160,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
         ck.params,
         trimmed,
         { mask: tok.specials.mask, bos: tok.specials.bos, eos: tok.eosId, vocabSize: tok.vocabSize },
-        { length: intArg('length', values.length), iterations: Math.max(1, intArg('iterations', values.iterations)!), beam: Math.max(1, intArg('beam', values.beam)!) },
+        { length: intOption(values.length, 'length', 0), iterations: Math.max(1, intOption(values.iterations, 'iterations', 0)!), beam: Math.max(1, intOption(values.beam, 'beam', 0)!) },
       );
       const text = (ids: number[]) => enc.decode(ids.filter((t) => t !== tok.eosId));
       if (values.json) {

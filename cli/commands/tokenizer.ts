@@ -1,9 +1,9 @@
 // Command-line entry point the `biglm` CLI dispatches to: `biglm tokenizer …` (`biglm serve` is cli/commands/serve.ts).
 // Each returns an exit status instead of exiting, so tests can call it.
 
-import { parseArgs } from 'node:util';
-import { describeEncoding, getEncoding, listEncodings } from './index.js';
-import { trainTokenizer } from './train/index.js';
+import { intOption, parseCommand } from '../args.js';
+import { describeEncoding, getEncoding, listEncodings } from '../../tokenizer/index.js';
+import { trainTokenizer } from '../../tokenizer/train/index.js';
 
 const TOKENIZER_HELP = `Usage: biglm tokenizer <command> [options]
 
@@ -65,32 +65,35 @@ export async function tokenizerCommand(argv: string[]): Promise<number> {
 }
 
 async function exportVocabulary(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string', short: 'o' } } });
+  const { values, positionals, wantsHelp } = parseCommand(args, { format: { type: 'string' }, out: { type: 'string', short: 'o' } }, TOKENIZER_HELP);
+  if (wantsHelp) {
+    process.stdout.write(TOKENIZER_HELP);
+    return 0;
+  }
   if (positionals.length !== 1 || values.out === undefined || values.format !== 'hf') {
     process.stderr.write(`biglm tokenizer export: needs one encoding name or vocabulary path, --format hf and --out DIR\n\n${TOKENIZER_HELP}`);
     return 2;
   }
-  const { writeHfTokenizer } = await import('./export/model-folder.js');
+  const { writeHfTokenizer } = await import('../../tokenizer/export/model-folder.js');
   const r = await writeHfTokenizer(positionals[0], values.out);
   process.stdout.write(`wrote ${r.files.map((f) => `${values.out}/${f}`).join(', ')} (${r.name}: ${r.vocabSize} tokens, ${r.merges} merges)\n`);
   return 0;
 }
 
 async function train(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, wantsHelp } = parseCommand(
     args,
-    allowPositionals: true,
-    options: {
+    {
       out: { type: 'string', short: 'o' },
       'vocab-size': { type: 'string' },
       pattern: { type: 'string' },
       name: { type: 'string' },
       'max-piece-bytes': { type: 'string' },
       'max-unique-pieces': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
-  });
-  if (values.help) {
+    TOKENIZER_HELP,
+  );
+  if (wantsHelp) {
     process.stdout.write(TOKENIZER_HELP);
     return 0;
   }
@@ -101,9 +104,9 @@ async function train(args: string[]): Promise<number> {
   const result = await trainTokenizer({
     inputs: positionals,
     out: values.out,
-    ...(values['vocab-size'] !== undefined ? { vocabSize: intOption('--vocab-size', values['vocab-size']) } : {}),
-    ...(values['max-piece-bytes'] !== undefined ? { maxPieceBytes: intOption('--max-piece-bytes', values['max-piece-bytes']) } : {}),
-    ...(values['max-unique-pieces'] !== undefined ? { maxUniquePieces: intOption('--max-unique-pieces', values['max-unique-pieces']) } : {}),
+    ...(values['vocab-size'] !== undefined ? { vocabSize: intOption(values['vocab-size'], 'vocab-size') } : {}),
+    ...(values['max-piece-bytes'] !== undefined ? { maxPieceBytes: intOption(values['max-piece-bytes'], 'max-piece-bytes') } : {}),
+    ...(values['max-unique-pieces'] !== undefined ? { maxUniquePieces: intOption(values['max-unique-pieces'], 'max-unique-pieces') } : {}),
     ...(values.pattern !== undefined ? { pattern: values.pattern as 'cl100k_base' } : {}),
     ...(values.name !== undefined ? { name: values.name } : {}),
   });
@@ -113,12 +116,6 @@ async function train(args: string[]): Promise<number> {
       `in ${(result.seconds.count + result.seconds.merge).toFixed(1)} s\n`,
   );
   return 0;
-}
-
-export function intOption(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${flag} must be an integer, got '${value}'`);
-  return n;
 }
 
 function withEncoding(args: string[], use: (enc: ReturnType<typeof getEncoding>) => void): number {

@@ -1,7 +1,7 @@
 // Options of the `minhash_dedup` stage (datatrove/FineWeb defaults) and what they mean for hashing.
 
 import { z } from 'zod';
-import { normalizationSchema } from './normalize.js';
+import { normalizationSchema } from '../normalize.js';
 import type { MinHashParams } from './minhash.js';
 
 export const minhashSchema = z

@@ -8,11 +8,11 @@
 // equal (a false collision needs a 64-bit hash clash, ~2^-64 per pair and band, which we accept in
 // exchange for 12-byte bucket records instead of 68).
 
-import { Rng } from '../../lib/rng.js';
-import { fmix32, hashString32, mix32 } from './hash32.js';
-import { MinHashKernel } from './mersenne.js';
+import { Rng } from '../../../lib/rng.js';
+import { fmix32, hashString32, mix32 } from '../machinery/hash32.js';
+import { MinHashKernel } from '../machinery/mersenne.js';
 import { WordHasher } from './word-hashes.js';
-import { normalizeText, splitChars, splitWords, type NormalizationOptions, type Segmentation } from './normalize.js';
+import { normalizeText, splitChars, splitWords, type NormalizationOptions, type Segmentation } from '../normalize.js';
 
 export interface MinHashParams {
   bands: number;
