@@ -5,10 +5,10 @@
 // stream here (the member-by-member recovery of gzip-members.ts seeks in a local file).
 
 import { createGunzip, type ZlibOptions } from 'node:zlib';
-import { Decompress } from 'fzstd';
 import type { Readable } from 'node:stream';
 import { readBytes, readStream, statObject, StorageChangedError, StorageNotFoundError, StorageReadError } from '../../storage/index.js';
-import { CompressedInputError, type CompressionFailure } from './decompress-error.js';
+import { CompressedInputError } from './decompress-error.js';
+import { unzstdSource } from './zstd-stream.js';
 import type { Compression } from './decompress.js';
 
 const INFLATE_CHUNK = 256 << 10;
@@ -74,40 +74,12 @@ async function* gunzipStream(path: string, state: { out: number }, src: Readable
 }
 
 async function* unzstdStream(path: string, state: { out: number }, src: Readable): AsyncGenerator<Buffer> {
-  let pending: Uint8Array[] = [];
-  const dec = new Decompress((data) => {
-    if (data.length) pending.push(data);
-  });
-  let consumed = 0;
-  const push = (data: Uint8Array, final: boolean) => {
-    try {
-      dec.push(data, final);
-    } catch (e) {
-      const err = e as Error & { code?: number };
-      // fzstd error code 5 is "unexpected EOF": the stream stops inside a frame
-      const reason: CompressionFailure = err.code === 5 ? 'truncated_zstd' : 'corrupt_zstd';
-      throw new CompressedInputError(path, reason, consumed, state.out, err.message);
-    }
-  };
+  // zstd-stream.ts's bounded decoding (compressed slices sized from the ratio), over the object's stream
   try {
-    for await (const chunk of src) {
-      push(chunk as Buffer, false);
-      consumed += (chunk as Buffer).length;
-      const out = pending;
-      pending = [];
-      for (const d of out) {
-        state.out += d.length;
-        yield Buffer.from(d.buffer, d.byteOffset, d.length);
-      }
-    }
+    yield* unzstdSource(path, state, src as AsyncIterable<Buffer>);
   } catch (e) {
     throw asInputError(path, e, state.out);
   } finally {
     src.destroy();
-  }
-  push(new Uint8Array(0), true);
-  for (const d of pending) {
-    state.out += d.length;
-    yield Buffer.from(d.buffer, d.byteOffset, d.length);
   }
 }

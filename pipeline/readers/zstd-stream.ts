@@ -12,7 +12,12 @@ const READ_CHUNK = 1 << 20;
 const TARGET_OUT = 4 << 20;
 const MIN_SLICE = 1 << 10;
 
-export async function* unzstdChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
+export function unzstdChunks(path: string, state: { out: number }): AsyncGenerator<Buffer> {
+  return unzstdSource(path, state, createReadStream(path, { highWaterMark: READ_CHUNK }));
+}
+
+/** The same bounded decoding over any source of compressed chunks (a local file, a remote object's stream). */
+export async function* unzstdSource(path: string, state: { out: number }, source: AsyncIterable<Buffer | Uint8Array>): AsyncGenerator<Buffer> {
   let pending: Uint8Array[] = [];
   const dec = new Decompress((data) => {
     if (data.length) pending.push(data);
@@ -36,8 +41,8 @@ export async function* unzstdChunks(path: string, state: { out: number }): Async
       yield Buffer.from(d.buffer, d.byteOffset, d.length);
     }
   }
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
-    const bytes = chunk as Buffer;
+  for await (const chunk of source) {
+    const bytes = chunk as Uint8Array;
     for (let at = 0; at < bytes.length; ) {
       // Until output is seen, assume the worst: the first slices are small.
       const ratio = consumed >= 64 * MIN_SLICE ? Math.max(1, state.out / consumed) : TARGET_OUT / MIN_SLICE;

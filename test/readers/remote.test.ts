@@ -12,6 +12,7 @@ import { setRetryListener, writeObject } from '../../storage/index.js';
 import { collect, makeTestContext } from '../helpers/context.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
+import { zstdRleFrame } from './fixtures.js';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
 const haveData = existsSync(path.join(DATA, 'warc/warcfile.warc.gz'));
@@ -100,5 +101,12 @@ describe('readers on a network that fails', () => {
     expect(docs.length).toBe(4000);
     expect(docs[3999].id).toBe('d3999');
     expect(dropped).toEqual({});
+  });
+
+  it('read zstd JSONL from S3 through the bounded zstd decoder: a 40 MB line from a few KB dropped as too large, the line after it kept', async () => {
+    await writeObject('s3://inputs/a/long.jsonl.zst', zstdRleFrame(Buffer.from('{"text": "'), 0x61, 40 << 20, Buffer.from('"}\n{"text": "a short line after it"}\n')));
+    const { docs, dropped } = await read('jsonl', 's3://inputs/a/long.jsonl.zst');
+    expect(docs.map((d) => d.text)).toEqual(['a short line after it']);
+    expect(dropped).toEqual({ 'read:document_too_large': 1 });
   });
 });
