@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LocalExecutor, SlurmExecutor, pipeline, readers, filters, tokenize, writers, memoryLogger, type Pipeline } from '../../api/index.js';
-import { listObjects, readBytes, writeObject } from '../../storage/index.js';
+import { writeObject } from '../../storage/index.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
+import { bucketOutputs, keys } from '../helpers/bucket-files.js';
 import { biglm, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
 
 if (!haveDist) console.warn('skipping the API S3 run tests: the pool threads load dist/ (make build)');
@@ -35,19 +36,6 @@ afterAll(async () => {
 function anotherMachine(): string {
   process.env.BIGLM_SCRATCH = tempDir('biglm-api-scratch-');
   return process.env.BIGLM_SCRATCH;
-}
-
-async function bucketOutputs(url: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  out.set('manifest.json', await readBytes(`${url}/manifest.json`));
-  for await (const o of listObjects(`${url}/shards`)) out.set(o.location.slice(url.length + 1), await readBytes(o.location));
-  return out;
-}
-
-async function keys(url: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const o of listObjects(url)) out.push(o.location.slice(url.length + 1));
-  return out;
 }
 
 const build = (): Pipeline => pipeline([readers.jsonl('s3://runs/inputs/*.jsonl'), filters.length({ minChars: 50 }), tokenize('gpt2'), writers.shards({ batchDocs: 8 })]);

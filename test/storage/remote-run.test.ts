@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { listObjects, readBytes, writeObject } from '../../storage/index.js';
+import { readBytes, writeObject } from '../../storage/index.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
+import { bucketOutputs, keys } from '../helpers/bucket-files.js';
 import { biglm, biglmCli, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
 
 if (!haveDist) console.warn('skipping S3 run directory tests: dist/cli/biglm.js is not built (make build)');
@@ -24,20 +25,6 @@ afterAll(async () => {
   await s3?.close();
   removeTempDirs();
 });
-
-/** The run's manifest and shards as stored in the bucket (the same names `runOutputs` gives a local run). */
-async function bucketOutputs(url: string): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  out.set('manifest.json', await readBytes(`${url}/manifest.json`));
-  for await (const o of listObjects(`${url}/shards`)) out.set(o.location.slice(url.length + 1), await readBytes(o.location));
-  return out;
-}
-
-async function keys(url: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const o of listObjects(url)) out.push(o.location.slice(url.length + 1));
-  return out;
-}
 
 const INPUTS = 's3://runs/inputs/*.jsonl';
 
