@@ -19,7 +19,7 @@ import { runDedupLocally } from '../test/helpers/run-dedup-locally.js';
 import { DedupLayout } from '../pipeline/dedup/layout.js';
 import { RecordKind, RecordWriter, recordCheck, writeRecords } from '../pipeline/dedup/machinery/record-file.js';
 import { radixSortRecords } from '../pipeline/dedup/machinery/radix-sort.js';
-import { fmix32, mix32 } from '../pipeline/dedup/machinery/hash32.js';
+import { fmix32, mix32 } from '../lib/hash32.js';
 import { writeJsonAtomic } from '../lib/atomic.js';
 import { StatsRecorder } from '../pipeline/core/stats.js';
 import { memoryLogger } from '../lib/log.js';

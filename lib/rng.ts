@@ -1,6 +1,8 @@
 // Seeded randomness. Every random choice comes from a generator derived from (seed, rank, shard, …),
 // never Math.random(), so the same input + config + seed gives byte-identical output.
 
+import { fmix32 } from './hash32.js';
+
 /** 32-bit FNV-1a over the parts, used to derive independent stream seeds. */
 function mixSeed(parts: readonly (number | string)[]): number {
   let h = 0x811c9dc5;
@@ -13,20 +15,6 @@ function mixSeed(parts: readonly (number | string)[]): number {
     h ^= 0x2c; // separator so ("1","23") differs from ("12","3")
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
-}
-
-/**
- * MurmurHash3's 32-bit finalizer: every input bit flips about half the output bits. FNV-1a alone leaves
- * neighbouring parts (epoch 4 vs 5) with states whose first mulberry32 outputs are correlated, so two
- * shuffles drawn from them can come out the same.
- */
-function avalanche(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
   return h >>> 0;
 }
 
@@ -44,7 +32,9 @@ export class Rng {
   /** A stream whose seed parts are avalanched first, so neighbouring parts give unrelated sequences. */
   static independent(...seedParts: (number | string)[]): Rng {
     const rng = new Rng();
-    rng.state = avalanche(mixSeed(seedParts));
+    // FNV-1a alone leaves neighbouring parts (epoch 4 vs 5) with states whose first mulberry32 outputs are
+    // correlated, so two shuffles drawn from them can come out the same; murmur3's finalizer avalanches them.
+    rng.state = fmix32(mixSeed(seedParts));
     return rng;
   }
   /** Uniform in [0, 1). */

@@ -144,7 +144,7 @@ describe('MinHasher', () => {
 describe('the one-pass word hasher', () => {
   it('gives the same word hashes as hashing the words of the normalized text', async () => {
     const { WordHasher } = await import('../../pipeline/dedup/minhash/word-hashes.js');
-    const { hashString32 } = await import('../../pipeline/dedup/machinery/hash32.js');
+    const { hashString32 } = await import('../../lib/hash32.js');
     const texts = [
       'Hello, World!! 1,000,000 dollars -- in 1999: a12b UPPER lower\tTabs\nNewlines  ',
       "It's 5 o'clock; x=3+4*2 [edit] {json} <tag> ~tilde~ `tick` _under_score_ |pipe|",
@@ -173,7 +173,7 @@ const lingua = new URL('../../../shared/data/langid/lingua-sentences', import.me
 describe.skipIf(!existsSync(lingua))('the one-pass word hasher on 75 languages (shared data)', () => {
   it('agrees with the string path on every sentence file', async () => {
     const { WordHasher } = await import('../../pipeline/dedup/minhash/word-hashes.js');
-    const { hashString32 } = await import('../../pipeline/dedup/machinery/hash32.js');
+    const { hashString32 } = await import('../../lib/hash32.js');
     const wh = new WordHasher(DEFAULT_NORMALIZATION, 'auto', 11, 22);
     const files = readdirSync(lingua).filter((f) => f.endsWith('.txt'));
     expect(files.length).toBeGreaterThan(70);

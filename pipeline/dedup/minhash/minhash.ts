@@ -9,7 +9,7 @@
 // exchange for 12-byte bucket records instead of 68).
 
 import { Rng } from '../../../lib/rng.js';
-import { fmix32, hashString32, mix32 } from '../machinery/hash32.js';
+import { fmix32, hashString32, mix32 } from '../../../lib/hash32.js';
 import { MinHashKernel } from '../machinery/mersenne.js';
 import { WordHasher } from './word-hashes.js';
 import { normalizeText, splitChars, splitWords, type NormalizationOptions, type Segmentation } from '../normalize.js';

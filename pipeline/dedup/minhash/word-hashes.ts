@@ -5,7 +5,7 @@
 // (spaceless scripts) takes the string path. The result equals hashString32 over
 // splitWords(normalizeText(text)) — a test checks that.
 
-import { fmix32, hashString32, mix32 } from '../machinery/hash32.js';
+import { fmix32, hashString32, mix32 } from '../../../lib/hash32.js';
 import { normalizeText, splitWords, type NormalizationOptions, type Segmentation } from '../normalize.js';
 
 const SPACELESS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
