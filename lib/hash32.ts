@@ -1,6 +1,6 @@
 // Small, fast 32-bit hashing on JS numbers (murmur3 mixing steps): the seeded Rng avalanches its seeds with
-// fmix32, and two independent lanes of these make
-// the 64-bit shingle and band hashes; Math.imul keeps everything in int32 registers.
+// fmix32, and two independent lanes of these make MinHash's 64-bit shingle and band hashes; Math.imul keeps
+// everything in int32 registers.
 
 export function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
