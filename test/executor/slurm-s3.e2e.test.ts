@@ -61,8 +61,9 @@ describe.skipIf(skipWhy !== undefined)('a Slurm run whose only shared storage is
     const env = { ...s3.env, BIGLM_SCRATCH: tempDir('biglm-slurm-s3-scratch-'), BIGLM_SLURM_LOG_DIR: tempDir('biglm-slurm-s3-logs-') };
     const sub = await biglm(['prepare', cfgFile, '--out', url, '--executor', 'slurm', '--no-progress'], env);
     expect(sub.code, sub.stderr).toBe(0);
+    // one line per array: a step with more ranks than the cluster's MaxArraySize (CI's is 4) has several
     const jobs = sub.stdout.trim().split('\n').map((l) => l.split(' '));
-    expect(jobs.map(([step]) => step)).toEqual(steps);
+    expect([...new Set(jobs.map(([step]) => step))]).toEqual(steps);
     // the ranks files and the scripts are in the bucket, the elements are told its URL
     const script = await readText(`${url}/slurm/seg0.sh`);
     expect(script).toContain(`run=${url}`);
