@@ -27,7 +27,7 @@ export { z } from 'zod';
 export type { RunConfigInput, ResolvedConfig } from '../pipeline/config/schema.js';
 export { ConfigError } from '../lib/config-errors.js';
 export { configJsonSchema, CONFIG_KINDS, type ConfigKind } from '../pipeline/config/json-schema.js';
-export type { Manifest } from '../pipeline/run/finalize.js';
+export type { Manifest } from '../pipeline/runner/run-file-types.js';
 export { readShardDocs, type ShardDoc } from '../formats/token-shards/read.js';
 // report.html of any run directory (prepare, mix, mask, train); returns its path.
 export { writeRunReportLazily as writeRunReport, reportPath } from '../pipeline/report/report-file.js';

@@ -1,10 +1,10 @@
 // Where an executor's run directory lives: a local folder, or `s3://bucket/prefix` worked on through a local
-// mirror of it (pipeline/run/remote-run.ts), as `biglm prepare --out s3://…` does — so a run the library
+// mirror of it (pipeline/runner/remote-run.ts), as `biglm prepare --out s3://…` does — so a run the library
 // starts in a bucket resumes from the CLI and the other way round. HTTP(S) is read-only and refused.
 
 import * as path from 'node:path';
 import { ConfigError } from '../lib/config-errors.js';
-import { openMirror } from '../pipeline/run/remote-run.js';
+import { openMirror } from '../pipeline/runner/remote-run.js';
 import { isRemote, schemeOf } from '../storage/index.js';
 
 export interface RunLocation {

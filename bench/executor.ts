@@ -14,8 +14,8 @@ import { defaultRegistries } from '../pipeline/registries.js';
 import { openRunDir } from '../pipeline/executor/run-dir.js';
 import { runLocal } from '../pipeline/executor/local.js';
 import { memoryLogger } from '../lib/log.js';
-import { runPaths } from '../pipeline/run/layout.js';
-import type { TaskStatsFile } from '../pipeline/run/task.js';
+import { runPaths } from '../pipeline/runner/layout.js';
+import type { TaskStatsFile } from '../pipeline/runner/run-file-types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');

@@ -9,7 +9,7 @@
 // or the drop reason) in the chain and under each filter alone, plus its token and statistics digests,
 // so two builds can be compared document by document (`cmp` the files) after an optimization.
 
-import { instrument } from '../pipeline/run/instrument.js';
+import { instrument } from '../pipeline/runner/instrument.js';
 import * as path from 'node:path';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';

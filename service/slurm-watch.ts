@@ -3,7 +3,7 @@
 // last step) and the queue (the job ids in `slurm/submissions.json`); cancelling is scancel on those ids.
 
 import { existsSync } from 'node:fs';
-import { runPaths } from '../pipeline/run/layout.js';
+import { runPaths } from '../pipeline/runner/layout.js';
 import { scancel, squeue } from '../pipeline/executor/slurm/slurm-commands.js';
 import { FINAL_STATES } from '../pipeline/executor/slurm/executor.js';
 import { allJobIds, readSubmissions } from '../pipeline/executor/slurm/submissions.js';

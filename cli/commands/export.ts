@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { createReadStream, promises as fs } from 'node:fs';
 import { isRemote, joinLocation, writeObject } from '../../storage/index.js';
-import { openMirror } from '../../pipeline/run/remote-run.js';
+import { openMirror } from '../../pipeline/runner/remote-run.js';
 import { parseCommand, UsageError } from '../args.js';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../../pipeline/export/index.js';
 

@@ -6,8 +6,9 @@ import { parseCommand, intOption, UsageError } from '../args.js';
 import { readShardDocs, readShardSchema, shardTokenizer } from '../../formats/token-shards/read.js';
 import { getEncoding, listEncodings } from '../../tokenizer/index.js';
 import { existsSync } from 'node:fs';
-import { runPaths } from '../../pipeline/run/layout.js';
-import { manifestEncodingName, type Manifest } from '../../pipeline/run/finalize.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import { manifestEncodingName } from '../../pipeline/runner/finalize.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 import { inspectSections } from '../../pipeline/inspect.js';
 import { reportPath } from '../../pipeline/report/report-file.js';
 

@@ -8,7 +8,7 @@ import { buildMixture, prepareMixtures } from '../../pipeline/mix/mix.js';
 import { formatMixTable, formatPlanTable } from '../../pipeline/mix/table.js';
 import { promises as fs } from 'node:fs';
 import { isRemote } from '../../storage/index.js';
-import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
+import { openMirror, pushChanged } from '../../pipeline/runner/remote-run.js';
 
 export const MIX_HELP = `biglm mix <mix.json> [--out DIR] [--force] [--only NAME] [--dry-run]
 
@@ -50,7 +50,7 @@ export async function mixCommand(argv: string[]): Promise<number> {
     file.mixtures = file.mixtures.filter((m) => values.only!.includes(m.name));
   }
   // Runs in a bucket are read through local mirrors of what a mix reads; an s3:// --out is built in a mirror
-  // and pushed when every mixture is done (pipeline/run/remote-run.ts).
+  // and pushed when every mixture is done (pipeline/runner/remote-run.ts).
   const mirrors = new Map<string, Promise<string>>();
   for (const m of file.mixtures) {
     for (const s of m.sources) {

@@ -10,12 +10,12 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js';
 import type { Execution } from '../../pipeline/executor/executor.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import { countingLogger } from '../log.js';
 import { COMMON_CRAWL_BASE, readInputList } from '../../pipeline/config/input-list.js';
 import { isRemote, schemeOf } from '../../storage/index.js';
-import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import { openMirror, pushChanged } from '../../pipeline/runner/remote-run.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
 biglm prepare --input PATH... --out DIR [--format auto|warc|wat|jsonl|json|parquet|arrow] [--tokenizer NAME]

@@ -2,7 +2,7 @@
 // files the run left — the same page the run writes when it finishes, rewritten now (e.g. mid-run).
 
 import { isRemote, joinLocation } from '../../storage/index.js';
-import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
+import { openMirror, pushChanged } from '../../pipeline/runner/remote-run.js';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseCommand, UsageError } from '../args.js';

@@ -6,15 +6,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { isRemote } from '../../storage/index.js';
-import { openMirror, pushChanged } from '../../pipeline/run/remote-run.js';
+import { openMirror, pushChanged } from '../../pipeline/runner/remote-run.js';
 import { parseCommand, intOption, UsageError } from '../args.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
-import { loadRun } from '../../pipeline/run/task.js';
+import { loadRun } from '../../pipeline/runner/task.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { readSubmissions } from '../../pipeline/executor/slurm/submissions.js';
 import { exists } from '../../lib/atomic.js';
-import { runPaths } from '../../pipeline/run/layout.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 import { countingLogger } from '../log.js';
 import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js';
 import { reportSubmission } from './prepare.js';
@@ -40,7 +40,7 @@ export async function resumeCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${RESUME_HELP}`);
-  // a run in a bucket is read through a local mirror of it (pipeline/run/remote-run.ts)
+  // a run in a bucket is read through a local mirror of it (pipeline/runner/remote-run.ts)
   const runDir = isRemote(positionals[0]) ? await openMirror(positionals[0], {}) : path.resolve(positionals[0]);
   if (!(await exists(runPaths.config(runDir)))) throw new UsageError(`${runDir} is not a biglm run directory (no config.json); start it with biglm prepare`);
   const last = (await readSubmissions(runDir)).at(-1);

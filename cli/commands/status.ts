@@ -3,14 +3,14 @@
 
 import * as path from 'node:path';
 import { isRemote } from '../../storage/index.js';
-import { openMirror } from '../../pipeline/run/remote-run.js';
+import { openMirror } from '../../pipeline/runner/remote-run.js';
 import { parseCommand, UsageError } from '../args.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
-import { loadRun } from '../../pipeline/run/task.js';
-import { buildPlan } from '../../pipeline/run/plan.js';
+import { loadRun } from '../../pipeline/runner/task.js';
+import { buildPlan } from '../../pipeline/runner/plan.js';
 import { formatStatus, runStatus } from '../../pipeline/executor/status.js';
 import { exists } from '../../lib/atomic.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import { reportPath } from '../../pipeline/report/report-file.js';
 
 export const STATUS_HELP = `biglm status <run dir> [--json]
@@ -31,7 +31,7 @@ export async function statusCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${STATUS_HELP}`);
-  // a run in a bucket is read through a local mirror of it (pipeline/run/remote-run.ts)
+  // a run in a bucket is read through a local mirror of it (pipeline/runner/remote-run.ts)
   const runDir = isRemote(positionals[0]) ? await openMirror(positionals[0], { skip: (rel) => /^(shards|text|segments|dedup|tokenizer|excluded)\//.test(rel) }) : path.resolve(positionals[0]);
   if (!(await exists(runPaths.config(runDir)))) throw new UsageError(`${runDir} is not a biglm run directory (no config.json)`);
   const plan = buildPlan(await loadRun(runDir), runDir, defaultRegistries());

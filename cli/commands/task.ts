@@ -4,16 +4,16 @@
 import * as os from 'node:os';
 import { parseCommand, intOption, UsageError } from '../args.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
-import { loadRun } from '../../pipeline/run/task.js';
-import { buildPlan } from '../../pipeline/run/plan.js';
+import { loadRun } from '../../pipeline/runner/task.js';
+import { buildPlan } from '../../pipeline/runner/plan.js';
 import { ArrayIndexError, arrayIndexFromEnv, ranksOfElement, readRanksFile } from '../../pipeline/executor/array-ranks.js';
 import { createPool, producerStep, runStepRanks } from '../../pipeline/executor/local.js';
 import { missingBefore } from '../../pipeline/executor/executor.js';
 import { exists } from '../../lib/atomic.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import { countingLogger } from '../log.js';
 import { isRemote } from '../../storage/index.js';
-import { closeMirror, openMirror, pullTaskInputs, pushFiles } from '../../pipeline/run/remote-run.js';
+import { closeMirror, openMirror, pullTaskInputs, pushFiles } from '../../pipeline/runner/remote-run.js';
 import * as path from 'node:path';
 
 export const TASK_HELP = `biglm task --run DIR --stage NAME (--rank R | --rank-from-env [--ranks-file FILE] [--tasks-per-element K])
@@ -56,7 +56,7 @@ export async function taskCommand(argv: string[]): Promise<number> {
   if (!values.run || !step) throw new UsageError(`--run and --stage are required\n\n${TASK_HELP}`);
   if (!isRemote(values.run)) return runTaskCommand(values.run, step, values);
   // A run on S3 (Slurm nodes that share only the bucket): this process works in a mirror of its own that holds
-  // what its ranks read (pullTaskInputs); its task pushes its outputs, then its marker (pipeline/run/remote-run.ts).
+  // what its ranks read (pullTaskInputs); its task pushes its outputs, then its marker (pipeline/runner/remote-run.ts).
   const mirror = await openMirror(values.run, { private: true });
   try {
     const code = await runTaskCommand(mirror, step, values);

@@ -6,11 +6,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../lib/log.js';
 import { exists } from '../../lib/atomic.js';
-import { runPaths } from '../run/layout.js';
-import type { Plan, StepPlan } from '../run/plan.js';
+import { runPaths } from '../runner/layout.js';
+import type { Plan, StepPlan } from '../runner/plan.js';
 import type { OpenedRun } from './run-dir.js';
 import type { SubmissionRecord } from './slurm/submissions.js';
-import { checkFinishedTasks } from '../run/verify-run.js';
+import { checkFinishedTasks } from '../runner/verify-run.js';
 
 export type Execution =
   | { kind: 'completed'; tasksRun: number; tasksSkipped: number }
@@ -24,7 +24,7 @@ export interface Executor {
 
 /**
  * On a resumed run, before anything is skipped: checks the finished tasks' final outputs and removes the
- * markers of tasks whose outputs are damaged (pipeline/run/verify-run.ts), saying so and what it cost.
+ * markers of tasks whose outputs are damaged (pipeline/runner/verify-run.ts), saying so and what it cost.
  */
 export async function checkResumedRun(run: OpenedRun, log: Logger): Promise<void> {
   if (!run.resumed) return;

@@ -7,9 +7,9 @@ import { configHash, type Registries } from '../config/resolve.js';
 import { describeConfigChange } from './config-change.js';
 import { ConfigError } from '../../lib/config-errors.js';
 import { exists, writeJsonAtomic } from '../../lib/atomic.js';
-import { buildPlan, type Plan } from '../run/plan.js';
-import { runPaths } from '../run/layout.js';
-import { pushFiles, remoteOf, REMOTE_FILE } from '../run/remote-run.js';
+import { buildPlan, type Plan } from '../runner/plan.js';
+import { runPaths } from '../runner/layout.js';
+import { pushFiles, remoteOf, REMOTE_FILE } from '../runner/remote-run.js';
 
 export interface OpenedRun {
   runDir: string;

@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { exists } from '../../lib/atomic.js';
-import { runPaths } from '../run/layout.js';
-import type { Plan } from '../run/plan.js';
+import { runPaths } from '../runner/layout.js';
+import type { Plan } from '../runner/plan.js';
 import { readFailure } from './failures.js';
 import { hasCommand, sacct, squeue, type QueuedElement, type AccountedElement } from './slurm/slurm-commands.js';
 import { elementLogPath } from './slurm/script.js';

@@ -5,7 +5,7 @@
 
 import { promises as fs } from 'node:fs';
 import type { OpenedRun } from './run-dir.js';
-import { runPaths } from '../run/layout.js';
+import { runPaths } from '../runner/layout.js';
 import { isRemote } from '../../storage/index.js';
 
 export async function largestFirst(run: Pick<OpenedRun, 'runDir' | 'config' | 'plan'>, stepName: string, ranks: number[]): Promise<number[]> {

@@ -2,7 +2,7 @@
 // through the MessagePort it was handed.
 
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../run/task.js';
+import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../runner/task.js';
 import { defaultRegistries } from '../registries.js';
 import type { Logger } from '../../lib/log.js';
 import type { PoolWorkerData } from './pool.js';

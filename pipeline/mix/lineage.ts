@@ -3,49 +3,9 @@
 // and the report.txt that `biglm inspect` shows.
 
 import * as path from 'node:path';
-import type { Manifest } from '../run/finalize.js';
+import type { MixedManifest, MixLineage } from './mixed-manifest.js';
 import type { PreparedMixture } from './prepare.js';
 import { formatMixTable } from './table.js';
-
-export interface MixSourceLineage {
-  name: string;
-  /** The source run directory as written in the mix file. */
-  run: string;
-  /** The source's manifest.json (path relative to the mix file's folder) and its sha256. */
-  manifest: { path: string; sha256: string };
-  /** The source run's configHash: which prepare config produced it. */
-  configHash: string;
-  /** As written in the mix file, and what it came to: a share of the mixture and a token count. */
-  requested: { weight?: number; tokens?: number };
-  requestedShare: number;
-  requestedTokens: number;
-  maxEpochs: number;
-  sourceTokens: number;
-  sourceDocuments: number;
-  /** Whole passes over the source, and the tokens / documents of the seeded partial pass. */
-  fullEpochs: number;
-  partialTokens: number;
-  partialDocuments: number;
-  /** What the mixture holds from this source. */
-  tokens: number;
-  documents: number;
-  share: number;
-  /** tokens / sourceTokens. */
-  epochs: number;
-}
-
-export interface MixLineage {
-  name: string;
-  seed: number;
-  /** Requested token budget of the mixture, and the tokens it holds. */
-  requestedTokens: number;
-  tokens: number;
-  documents: number;
-  shuffle: { buckets: number; bucketBytes: number };
-  sources: MixSourceLineage[];
-}
-
-export type MixedManifest = Manifest & { mix: MixLineage };
 
 export interface Realized {
   /** The seeded partial epoch of each source. */

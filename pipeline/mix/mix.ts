@@ -13,11 +13,12 @@ import { BucketWriter, bucketPath, decodeRecord, readBucket, removeBuckets } fro
 import type { ResolvedMixFile } from './schema.js';
 import { documentLengths, selectPartial } from './select.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';
-import { mixConfig, mixLineage, mixReport, type MixedManifest } from './lineage.js';
+import { mixConfig, mixLineage, mixReport } from './lineage.js';
+import type { MixedManifest } from './mixed-manifest.js';
 import { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
 import { writeReportOrWarn } from '../report/report-file.js';
 
-export type { MixedManifest, MixLineage, MixSourceLineage } from './lineage.js';
+export type { MixedManifest, MixLineage, MixSourceLineage } from './mixed-manifest.js';
 export { prepareMixtures, type MixOptions, type PreparedMixture } from './prepare.js';
 
 /**

@@ -7,8 +7,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../lib/config-errors.js';
-import type { Manifest } from '../run/finalize.js';
-import { runPaths } from '../run/layout.js';
+import type { Manifest } from '../runner/run-file-types.js';
+import { runPaths } from '../runner/layout.js';
 
 const ManifestShape = z
   .object({

@@ -1,7 +1,7 @@
 // The comparison table `biglm mix` prints for a sweep: per mixture and source, the tokens, requested and
 // realized shares, documents and epochs — the numbers a mixing experiment reports next to its results.
 
-import type { MixedManifest } from './lineage.js';
+import type { MixedManifest } from './mixed-manifest.js';
 import type { PreparedMixture } from './prepare.js';
 
 const int = (n: number) => n.toLocaleString('en-US');

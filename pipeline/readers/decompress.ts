@@ -3,16 +3,14 @@
 // names the file and the byte offset, so a reader can drop the record it was in and warn once.
 
 import { createReadStream, promises as fs } from 'node:fs';
-import { CompressedInputError } from './decompress-error.js';
+import { CompressedInputError, type Compression } from './decompress-error.js';
 import { gunzipMembers, type GzipDamage } from './gzip-members.js';
 import { unzstdChunks } from './zstd-stream.js';
 import { recompressAdvice, unsupportedCompression } from './unsupported-compression.js';
 import { openRemote } from './remote-decompress.js';
 import { isRemote } from '../../storage/index.js';
 
-export type Compression = 'gzip' | 'zstd' | 'none';
-
-export { CompressedInputError, type CompressionFailure } from './decompress-error.js';
+export { CompressedInputError, type Compression, type CompressionFailure } from './decompress-error.js';
 
 export function sniffCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';

@@ -7,9 +7,8 @@
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { readBytes, readStream, statObject, StorageChangedError, StorageNotFoundError, StorageReadError } from '../../storage/index.js';
-import { CompressedInputError } from './decompress-error.js';
+import { CompressedInputError, type Compression } from './decompress-error.js';
 import { unzstdSource } from './zstd-stream.js';
-import type { Compression } from './decompress.js';
 
 const INFLATE_CHUNK = 256 << 10;
 

@@ -46,7 +46,7 @@ interface GroupAcc {
 /**
  * Counts document lengths per source group into histograms `<point>:chars:<group>` (and `after:tokens:<group>`)
  * and counters `<point>:docs:<group>`, `…:chars:<group>`, `…:tokens:<group>` of stage `stageName`'s stats.
- * The runner calls `add` from the loop that already counts the stage's documents (run/instrument.ts): a
+ * The runner calls `add` from the loop that already counts the stage's documents (runner/instrument.ts): a
  * stream layer of its own would cost an async-generator hop per document, several times the counting.
  */
 export class LengthProbe {

@@ -12,9 +12,9 @@ import { throughputSection } from './throughput.js';
 import { mixSections } from './mix-sections.js';
 import { maskSections } from './mask-sections.js';
 import { trainSections } from './train-sections.js';
-import { reportPath } from './report-file.js';
+import { reportPath } from './report-path.js';
 
-export { REPORT_FILE, reportPath } from './report-file.js';
+export { REPORT_FILE, reportPath } from './report-path.js';
 
 export class NotARunError extends Error {}
 

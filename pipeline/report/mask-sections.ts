@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { readExamplesManifest } from './run-files.js';
 import { barChart } from './charts.js';
 import { cards, escapeHtml, int, note, pct, table, type Cell, type Section } from './html.js';
-import { REPORT_FILE } from './report-file.js';
+import { REPORT_FILE } from './report-path.js';
 
 function flatten(o: Record<string, unknown>, prefix = ''): [string, string][] {
   return Object.entries(o).flatMap(([k, v]) =>

@@ -1,14 +1,8 @@
-// Where a run's report lives. Its own module, so `biglm status` and `biglm inspect` can print the path
-// without loading the charting library.
+// The report's lazy entry point: commands that end by writing report.html load the charting code only then.
 
-import * as path from 'node:path';
+import { reportPath } from './report-path.js';
 
-export const REPORT_FILE = 'report.html';
-
-/** Where a run's report is (whether or not it has been written yet). */
-export function reportPath(runDir: string): string {
-  return path.join(runDir, REPORT_FILE);
-}
+export { REPORT_FILE, reportPath } from './report-path.js';
 
 /** `writeRunReport` (./index.ts) for the library's entry point, loading the charting code only when called. */
 export async function writeRunReportLazily(runDir: string): Promise<string> {

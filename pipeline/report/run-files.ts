@@ -6,11 +6,10 @@
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
 import * as path from 'node:path';
-import type { Manifest } from '../run/finalize.js';
-import type { TaskStatsFile } from '../run/task.js';
-import { runPaths } from '../run/layout.js';
+import type { Manifest, TaskStatsFile } from '../runner/run-file-types.js';
+import { runPaths } from '../runner/layout.js';
 import { emptyStats, mergeStats, type Stats } from '../core/stats.js';
-import type { MixedManifest } from '../mix/lineage.js';
+import type { MixedManifest } from '../mix/mixed-manifest.js';
 import type { ExamplesManifest } from '../../formats/examples/manifest.js';
 import type { ResolvedConfig } from '../config/schema.js';
 

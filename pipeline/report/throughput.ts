@@ -3,7 +3,7 @@
 // task the others wait for — shows.
 
 import type { Stats } from '../core/stats.js';
-import type { TaskStatsFile } from '../run/task.js';
+import type { TaskStatsFile } from '../runner/run-file-types.js';
 import { barChart, dotChart, timelineChart, type TaskSpan } from './charts.js';
 import { int, note, num, seconds, table, type Section } from './html.js';
 import { READ_STAGE } from './prepare-funnel.js';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { readTrainFiles, type MetricLine } from './run-files.js';
 import { lineChart, type LineSeries } from './charts.js';
 import { cards, escapeHtml, int, note, num, table, type Section } from './html.js';
-import { REPORT_FILE } from './report-file.js';
+import { REPORT_FILE } from './report-path.js';
 
 /** Keys that are bookkeeping, not curves: the step itself, cumulative tokens, and the step's raw time. */
 const NOT_CURVES = new Set(['type', 'step', 'tokens', 'step_ms']);

@@ -13,7 +13,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Doc } from '../core/doc.js';
 import { tempName } from '../../lib/atomic.js';
 import { CorruptTaskOutputError, type Producer } from '../core/corrupt-output.js';
-import { hashMismatch, type FileRecord } from '../run/file-record.js';
+import { hashMismatch, type FileRecord } from '../runner/file-record.js';
 
 /** The serialized form of a segment file: everything but the tokens. */
 export type DocLine = Omit<Doc, 'tokens'>;

@@ -50,6 +50,33 @@ export function forbiddenImports(files: Map<string, string>): Violation[] {
   return out;
 }
 
+/** One import cycle among `files` (as a path that returns to its start), or [] when there is none. */
+export function importCycle(files: Map<string, string>): string[] {
+  const targets = (file: string) =>
+    relativeImports(files.get(file)!)
+      .map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, '.ts'))
+      .filter((t) => files.has(t));
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (file: string): string[] => {
+    if (onPath.includes(file)) return [...onPath.slice(onPath.indexOf(file)), file];
+    if (done.has(file)) return [];
+    onPath.push(file);
+    for (const t of targets(file)) {
+      const cycle = visit(t);
+      if (cycle.length > 0) return cycle;
+    }
+    onPath.pop();
+    done.add(file);
+    return [];
+  };
+  for (const file of files.keys()) {
+    const cycle = visit(file);
+    if (cycle.length > 0) return cycle;
+  }
+  return [];
+}
+
 /** The relative specifiers of `import … from`, `import '…'`, `import('…')` and `export … from`. */
 function relativeImports(text: string): string[] {
   const code = withoutComments(text);
@@ -98,6 +125,24 @@ describe('the import graph', () => {
     // a scanner that misses imports would pass vacuously
     expect([...files.values()].reduce((n, text) => n + relativeImports(text).length, 0)).toBeGreaterThan(1000);
     expect(forbiddenImports(files)).toEqual([]);
+  });
+
+  it('has no import cycle among the pipeline files (type-only imports included)', () => {
+    const pipelineFiles = new Map([...sources()].filter(([file]) => file.startsWith('pipeline/')));
+    expect(pipelineFiles.size).toBeGreaterThan(150);
+    expect(importCycle(pipelineFiles)).toEqual([]);
+  });
+
+  it('finds a cycle, through a type-only or dynamic import too', () => {
+    const files = new Map([
+      ['pipeline/a.ts', "import type { B } from './b.js';\n"],
+      ['pipeline/b.ts', "const c = () => import('./sub/c.js');\n"],
+      ['pipeline/sub/c.ts', "export { a } from '../a.js';\n"],
+      ['pipeline/d.ts', "import { a } from './a.js';\n"],
+    ]);
+    expect(importCycle(files)).toEqual(['pipeline/a.ts', 'pipeline/b.ts', 'pipeline/sub/c.ts', 'pipeline/a.ts']);
+    files.set('pipeline/sub/c.ts', "// from '../a.js' in a comment is no import\n");
+    expect(importCycle(files)).toEqual([]);
   });
 
   it('lists every top-level source folder as a part, so a new one needs its arrows drawn', () => {

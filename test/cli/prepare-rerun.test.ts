@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../lib/rng.js';
 import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'cli', 'biglm.js');

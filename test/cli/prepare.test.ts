@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'cli', 'biglm.js');

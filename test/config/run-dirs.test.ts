@@ -12,7 +12,7 @@ import { ConfigError } from '../../lib/config-errors.js';
 import { memoryLogger } from '../../lib/log.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
-import { fixtureRegistries } from '../run/contract-fixtures.js';
+import { fixtureRegistries } from '../runner/contract-fixtures.js';
 
 const reg = fixtureRegistries();
 

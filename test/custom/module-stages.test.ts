@@ -12,7 +12,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import { biglm, haveDist, removeTempDirs, runOutputs, tempDir, writeRealCorpus } from '../executor/fixtures.js';
 import { expectedOutcome, writeStagesModule } from './fixtures.js';
 

@@ -10,7 +10,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import type { ResolvedConfig } from '../../pipeline/config/schema.js';
 import { biglm, haveDist, tempDir, removeTempDirs, runOutputs, writeRealCorpus } from './fixtures.js';
 

@@ -12,7 +12,7 @@ import { defaultRegistries } from '../../pipeline/registries.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
 import { maxArraySize, squeue } from '../../pipeline/executor/slurm/slurm-commands.js';
 import { chunkRanks } from '../../pipeline/executor/slurm/script.js';
 import { FINAL_STATES, submitRun } from '../../pipeline/executor/slurm/executor.js';

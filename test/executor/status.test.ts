@@ -9,7 +9,7 @@ import { runStatus, formatStatus } from '../../pipeline/executor/status.js';
 import { pendingWork } from '../../pipeline/executor/executor.js';
 import { failurePath } from '../../pipeline/executor/failures.js';
 import { memoryLogger } from '../../lib/log.js';
-import { fixtureRegistries } from '../run/contract-fixtures.js';
+import { fixtureRegistries } from '../runner/contract-fixtures.js';
 
 const reg = fixtureRegistries();
 

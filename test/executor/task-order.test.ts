@@ -7,8 +7,8 @@ import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { largestFirst } from '../../pipeline/executor/task-order.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
-import { fixtureRegistries } from '../run/contract-fixtures.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import { fixtureRegistries } from '../runner/contract-fixtures.js';
 
 const reg = fixtureRegistries();
 

@@ -9,7 +9,7 @@ import type { Doc } from '../../pipeline/core/doc.js';
 import type { StageDefinition, StageContext } from '../../pipeline/core/stage.js';
 import { StatsRecorder } from '../../pipeline/core/stats.js';
 import { memoryLogger } from '../../lib/log.js';
-import { instrument } from '../../pipeline/run/instrument.js';
+import { instrument } from '../../pipeline/runner/instrument.js';
 
 // One scratch folder per test file (vitest loads this module once per file), removed after its tests.
 const scratch = mkdtempSync(path.join(tmpdir(), 'biglm-filters-'));

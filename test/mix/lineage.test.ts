@@ -6,7 +6,7 @@ import { parseMixFile } from '../../pipeline/mix/schema.js';
 import { runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
-import { manifestEncodingName } from '../../pipeline/run/finalize.js';
+import { manifestEncodingName } from '../../pipeline/runner/finalize.js';
 import { memoryLogger } from '../../lib/log.js';
 
 let root: string;

@@ -12,7 +12,7 @@ import { runMixFile } from '../../pipeline/mix/mix.js';
 import { readRunManifest } from '../../pipeline/mix/source-run.js';
 import { brownTexts } from '../../pipeline/mix/text-run.js';
 import { exportRun } from '../../pipeline/export/index.js';
-import { fixtureRegistries } from '../run/contract-fixtures.js';
+import { fixtureRegistries } from '../runner/contract-fixtures.js';
 
 // Sources written by the real prepare runner (with the runner tests' line reader, one Brown paragraph
 // per line), so the mixer is checked against what `biglm prepare` writes, not only its own writer.

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readShardDocs, shardDocs, shardLengths } from '../../formats/token-shards/read.js';
 import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 
 let root: string;
 const runs: Record<string, Manifest> = {};

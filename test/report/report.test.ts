@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LocalExecutor } from '../../api/index.js';
 import { memoryLogger } from '../../lib/log.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 import type { Stats } from '../../pipeline/core/stats.js';
 import { buildSample } from '../../pipeline/sample/index.js';
 import { resolveMaskConfig } from '../../pipeline/mask/config.js';

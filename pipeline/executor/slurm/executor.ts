@@ -17,7 +17,7 @@ import type { SlurmOptions } from './options.js';
 import { chunkArgs, chunkRanks, renderStepScript, stepLogDir, stepScriptPath } from './script.js';
 import { allJobIds, appendSubmission, readSubmissions, slurmDir, type SubmissionRecord, type SubmittedStep } from './submissions.js';
 import { filesystemType, storageKind } from './storage.js';
-import { pushFiles, remoteOf } from '../../run/remote-run.js';
+import { pushFiles, remoteOf } from '../../runner/remote-run.js';
 import { joinLocation } from '../../../storage/index.js';
 
 export function slurmExecutor(options: SlurmOptions): Executor {

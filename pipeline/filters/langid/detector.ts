@@ -6,29 +6,9 @@ import { ConfigError } from '../../../lib/config-errors.js';
 import { loadEldDetector, type EldModel } from './eld-detector.js';
 import { loadFastTextDetector } from './fasttext-detector.js';
 import { ensembleDetector } from './ensemble.js';
+import type { LanguageDetector } from './detection.js';
 
-export interface Detection {
-  /** Canonical language code (iso639.ts), or '' when nothing could be detected (empty, symbols only). */
-  language: string;
-  /** The detector's score for `language`: fastText's probability, ELD's normalized n-gram score. */
-  score: number;
-  /** ISO 15924 script when the model's label names it (GlotLID's `srp_Cyrl`); else found from the text. */
-  script?: string;
-  /** Candidates with their scores, in no particular order: the top one and every other one the detector
-   *  reports (see `detect`). */
-  scores: Record<string, number>;
-}
-
-export interface LanguageDetector {
-  name: string;
-  /** Canonical codes the detector can answer. */
-  languages: string[];
-  /**
-   * Detect the language of prepared text (`prepareText`). `minScore`: the caller only needs the other
-   * candidates scoring at least this much (fastText skips the rest; ELD reports all anyway).
-   */
-  detect(text: string, minScore?: number): Detection;
-}
+export type { Detection, LanguageDetector } from './detection.js';
 
 export const DETECTORS = ['lid176', 'eld', 'ensemble'] as const;
 export type DetectorName = (typeof DETECTORS)[number];

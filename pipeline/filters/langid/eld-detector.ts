@@ -4,7 +4,7 @@
 // configurable; 'medium' is the default (within 0.1 point of 'large' at about half its memory).
 
 import { normalizeLanguage } from './iso639.js';
-import type { Detection, LanguageDetector } from './detector.js';
+import type { Detection, LanguageDetector } from './detection.js';
 
 export const ELD_MODELS = ['large', 'medium', 'small', 'extrasmall'] as const;
 export type EldModel = (typeof ELD_MODELS)[number];

@@ -11,7 +11,7 @@
 // - ELD's answer: lid.176's probability that it is either of the two (its choice within the pair is
 //   ELD's, measured better).
 
-import type { Detection, LanguageDetector } from './detector.js';
+import type { Detection, LanguageDetector } from './detection.js';
 import { ELD_OVERRIDES } from './ensemble-table.js';
 
 /** lid.176 probabilities below this are not asked for: they change no score by more than this. */

@@ -9,7 +9,7 @@
 
 import { loadFastTextModel, LID176_PATH, type FastTextModel } from './fasttext-wasm.js';
 import { normalizeLanguage } from './iso639.js';
-import type { Detection, LanguageDetector } from './detector.js';
+import type { Detection, LanguageDetector } from './detection.js';
 
 const LID176_LABELS =
   'af als am an ar arz as ast av az azb ba bar bcl be bg bh bn bo bpy br bs bxr ca cbk ce ceb ckb co cs cv cy da de diq dsb dty dv el eml en eo ' +

@@ -13,30 +13,12 @@ import { configHash } from '../config/resolve.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
 import type { ShardInfo } from '../../formats/token-shards/write.js';
 import { runEncodingName, type Plan } from './plan.js';
-import type { TaskStatsFile } from './task.js';
+import type { Manifest, TaskStatsFile } from './run-file-types.js';
 import { runPaths } from './layout.js';
 import { formatReport } from './report.js';
 import { verifyWholeFile } from './verified-inputs.js';
 import { CorruptTaskOutputError } from '../core/corrupt-output.js';
 import { writeReportOrWarn } from '../report/report-file.js';
-
-export interface Manifest {
-  kind: 'biglm-run';
-  version: 1;
-  configHash: string;
-  tokenizer: {
-    name: string;
-    vocabSize: number;
-    eosId: number;
-    checksum: string;
-    tokenWidth: 16 | 32;
-    /** Trained vocabularies: the folder holding it, relative to the run directory (`getEncoding` takes it). */
-    path?: string;
-  };
-  inputs: { path: string; bytes: number }[];
-  shards: ShardInfo[];
-  totals: { read: number; kept: number; dropped: Record<string, number>; tokens: number; shards: number };
-}
 
 export async function finalizeRun(runDir: string, cfg: ResolvedConfig, plan: Plan, log: Logger): Promise<Manifest> {
   let stats: Stats = emptyStats();

@@ -12,8 +12,8 @@ import { resolveConfig } from '../../pipeline/config/resolve.js';
 import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
-import { readMarker, type Marker } from '../../pipeline/run/marker.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import { readMarker, type Marker } from '../../pipeline/runner/marker.js';
 import { fixtureConfig, fixtureCorpus, fixtureRegistries } from './contract-fixtures.js';
 
 const reg = fixtureRegistries();

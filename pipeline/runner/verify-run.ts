@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../lib/log.js';
 import { fileProblem, type FileRecord } from './file-record.js';
-import type { Manifest } from './finalize.js';
+import type { Manifest } from './run-file-types.js';
 import { runPaths } from './layout.js';
 import { readMarker } from './marker.js';
 import { segmentStepName, type Plan } from './plan.js';

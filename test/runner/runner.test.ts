@@ -9,8 +9,8 @@ import { runLocal } from '../../pipeline/executor/local.js';
 import { memoryLogger } from '../../lib/log.js';
 import { readShardDocs } from '../../formats/token-shards/read.js';
 import { getEncoding } from '../../tokenizer/index.js';
-import { runPaths } from '../../pipeline/run/layout.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 import { fixtureConfig, fixtureCorpus, fixtureRegistries } from './contract-fixtures.js';
 
 const reg = fixtureRegistries();

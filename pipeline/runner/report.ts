@@ -1,7 +1,7 @@
 // The run report a person reads: what came in, what each stage dropped and why, what went out.
 
 import type { Stats } from '../core/stats.js';
-import type { Manifest } from './finalize.js';
+import type { Manifest } from './run-file-types.js';
 
 export function formatReport(m: Manifest, stats: Stats): string {
   const lines: string[] = [];

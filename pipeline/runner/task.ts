@@ -22,6 +22,7 @@ import { buildPlan, globalSteps, runEncodingName, segmentStepName, stageSetup, t
 import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
+import type { TaskStatsFile } from './run-file-types.js';
 import { instrument } from './instrument.js';
 import { recordFile, recordOf, type FileRecord } from './file-record.js';
 import { writeMarker } from './marker.js';
@@ -48,21 +49,6 @@ export interface TaskResult {
   step: string;
   rank: number;
   skipped: boolean;
-}
-
-/** What a task leaves in `stats/<step>/<rank>.json`. */
-export interface TaskStatsFile {
-  step: string;
-  rank: number;
-  worldSize: number;
-  stats: Stats;
-  /** Documents the task passed on (into the next segment, or into shards). */
-  kept: number;
-  shards?: ShardInfo[];
-  /** When the task ran (ms since the epoch) and where (`host pid N thread N`): the report's task timeline. */
-  startedAt?: number;
-  finishedAt?: number;
-  worker?: string;
 }
 
 export interface TaskOptions {

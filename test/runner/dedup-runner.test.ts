@@ -10,8 +10,8 @@ import { openRunDir } from '../../pipeline/executor/run-dir.js';
 import { runLocal } from '../../pipeline/executor/local.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
 import { memoryLogger } from '../../lib/log.js';
-import { runPaths } from '../../pipeline/run/layout.js';
-import type { Manifest } from '../../pipeline/run/finalize.js';
+import { runPaths } from '../../pipeline/runner/layout.js';
+import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 
 const reg = defaultRegistries();
 
