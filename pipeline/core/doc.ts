@@ -5,7 +5,7 @@ export interface Doc {
   /** Stable id: the record id when the input has one, else `<file>#<position>`. */
   id: string;
   text: string;
-  /** Input file the document came from (path as given in the config, after glob expansion). */
+  /** Input file the document came from, as its reader names it (`sourceName`: relative to the config, or a URL). */
   source: string;
   /**
    * Deterministic global order key: index of the input file in the sorted input list, and the

@@ -11,6 +11,16 @@ export interface InputFile {
   path: string;
   /** Index of the file in the sorted list of all inputs: the first half of every doc's order key. */
   fileIndex: number;
+  /**
+   * The name its documents carry as `source` (the runner gives a local input's path relative to the config,
+   * so shards do not depend on where the checkout lives, and a remote one's URL); default: `path`.
+   */
+  source?: string;
+}
+
+/** The `source` of every document read from `file`: readers set it, nothing downstream changes it. */
+export function sourceName(file: InputFile): string {
+  return file.source ?? file.path;
 }
 
 export interface ReaderDefinition<S extends z.ZodType = z.ZodType> {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { contentFormatOption } from './table-row.js';
 import type { Doc } from '../core/doc.js';
-import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
+import { HTML_FORMAT, sourceName, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { CompressedInputError, openDecompressed } from './decompress.js';
 import { splitLines } from './lines.js';
@@ -104,7 +104,7 @@ export function jsonRecordDoc(
   return {
     id: typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : `${file.path}#${index}`,
     text,
-    source: file.path,
+    source: sourceName(file),
     fileIndex: file.fileIndex,
     position: index,
     meta: obj,

@@ -3,13 +3,13 @@
 
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
-import type { InputFile } from '../core/reader.js';
+import { sourceName, type InputFile } from '../core/reader.js';
 
 export function tableRowDoc(file: InputFile, index: number, text: string, id: unknown, meta: Record<string, unknown>): Doc {
   return {
     id: id === null || id === undefined ? `${file.path}#${index}` : String(id),
     text,
-    source: file.path,
+    source: sourceName(file),
     fileIndex: file.fileIndex,
     position: index,
     meta,

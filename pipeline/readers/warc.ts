@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
-import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/reader.js';
+import { HTML_FORMAT, sourceName, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { decodeHtml, decodeUtf8Text } from './charset.js';
 import { openDecompressed } from './decompress.js';
@@ -77,7 +77,7 @@ function buildDoc(file: InputFile, h: WarcHeader, block: Buffer, position: numbe
   const truncated = f.get('warc-truncated');
   if (truncated) meta.truncated = truncated;
   const id = recordId ?? `${file.path}#${position}`;
-  const doc = (text: string): Built => ({ doc: { id, text, source: file.path, fileIndex: file.fileIndex, position, meta } });
+  const doc = (text: string): Built => ({ doc: { id, text, source: sourceName(file), fileIndex: file.fileIndex, position, meta } });
 
   if (h.type === 'conversion') {
     meta.content_type = f.get('content-type') ?? 'text/plain';

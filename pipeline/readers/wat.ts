@@ -10,7 +10,7 @@
 
 import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
-import type { InputFile, ReaderDefinition } from '../core/reader.js';
+import { sourceName, type InputFile, type ReaderDefinition } from '../core/reader.js';
 import type { StageContext } from '../core/stage.js';
 import { openDecompressed } from './decompress.js';
 import { describeGzipDamage } from './gzip-members.js';
@@ -86,7 +86,7 @@ function buildDoc(file: InputFile, h: WarcHeader, block: Buffer, position: numbe
     ...(opts.keepEnvelope ? { wat: envelope } : {}),
   };
   const text = [title, description].filter(Boolean).join('\n\n');
-  return { doc: { id: recordId ?? `${file.path}#${position}`, text, source: file.path, fileIndex: file.fileIndex, position, meta } };
+  return { doc: { id: recordId ?? `${file.path}#${position}`, text, source: sourceName(file), fileIndex: file.fileIndex, position, meta } };
 }
 
 export async function* readWat(file: InputFile, opts: WatOptions, ctx: StageContext): AsyncGenerator<Doc> {

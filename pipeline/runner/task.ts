@@ -237,12 +237,12 @@ async function* readInputs(cfg: ResolvedConfig, fileIndices: number[], reg: Regi
     const file = cfg.inputs[fileIndex];
     const format = cfg.reader.format === 'auto' ? reg.detectFormat(file) : cfg.reader.format;
     const reader = reg.readers.get(format);
-    // Sources are recorded relative to the config, so shards do not depend on where the checkout lives.
-    const source = inputName(cfg.configDir, file);
+    // The name the reader records as each document's source: relative to the config, so shards do not
+    // depend on where the checkout lives (a remote input keeps its URL).
+    const input = { path: file, fileIndex, source: inputName(cfg.configDir, file) };
     let yielded = false;
     try {
-      for await (const doc of reader.read({ path: file, fileIndex }, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
-        doc.source = source;
+      for await (const doc of reader.read(input, cfg.reader.options[format] ?? {}, { ...ctx, stageName: 'read' })) {
         yielded = true;
         yield doc;
       }

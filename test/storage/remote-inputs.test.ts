@@ -45,6 +45,13 @@ async function shardRows(runDir: string): Promise<unknown[]> {
   return rows;
 }
 
+async function shardSources(runDir: string): Promise<unknown[]> {
+  const manifest = JSON.parse(await fs.readFile(path.join(runDir, 'manifest.json'), 'utf8')) as { shards: { path: string }[] };
+  const out: unknown[] = [];
+  for (const s of manifest.shards) for (const r of tableFromIPC(await fs.readFile(path.join(runDir, s.path))).toArray()) out.push(r.source);
+  return out;
+}
+
 describe.skipIf(!haveDist)('prepare with remote inputs', () => {
   it('reads an s3:// glob and keeps the same documents and tokens as the same files on disk', async () => {
     const local = tempDir('biglm-s3in-');
@@ -61,6 +68,8 @@ describe.skipIf(!haveDist)('prepare with remote inputs', () => {
     const rows = await shardRows(path.join(local, 's3'));
     expect(rows.length).toBeGreaterThan(5);
     expect(rows).toEqual(await shardRows(path.join(local, 'disk')));
+    // the source of a document read from a bucket is its object's URL
+    expect(new Set(await shardSources(path.join(local, 's3')))).toEqual(new Set(names.map((n) => `s3://corpus/jsonl/2024/${n}`)));
   });
 
   it('expands s3:// globs, prefixes and ! exclusions next to local patterns, sorted', async () => {
