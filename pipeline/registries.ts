@@ -9,13 +9,14 @@ import { definitions as extractStages } from './extract/index.js';
 import { definitions as filterStages } from './filters/index.js';
 import { definitions as langidStages } from './filters/langid/index.js';
 import { definitions as dedupStages } from './dedup/index.js';
+import { definitions as tokenizeStages } from './tokenize/stage.js';
 
 let cached: Registries | undefined;
 
 export function defaultRegistries(): Registries {
   if (cached) return cached;
   const stages = new StageRegistry();
-  for (const def of [...extractStages, ...langidStages, ...filterStages, ...dedupStages]) stages.register(def.type, def);
+  for (const def of [...extractStages, ...langidStages, ...filterStages, ...dedupStages, ...tokenizeStages]) stages.register(def.type, def);
   cached = { readers: readerRegistry, stages, detectFormat };
   return cached;
 }

@@ -15,6 +15,7 @@ import { isModuleRef, parseModuleRef } from '../custom/module-ref.js';
 import { loadModuleStage } from '../custom/load.js';
 import { describeEncoding, listEncodings } from '../../tokenizer/index.js';
 import { RunConfig, type RunConfigInput, type ResolvedConfig, type ResolvedStage } from './schema.js';
+import { TOKENIZE_STAGE } from '../tokenize/stage.js';
 
 export interface Registries {
   readers: Registry<ReaderDefinition>;
@@ -113,8 +114,11 @@ export async function resolveConfig(
   }
   const stages: ResolvedStage[] = [];
   const seen = new Map<string, number>();
+  let tokenizeAt: number | undefined;
   for (const { entry, i } of entries) {
     const { type: written, name, ...options } = entry;
+    if (tokenizeAt !== undefined) throw stageAfterTokenize(entry.type, i, tokenizeAt);
+    if (written === TOKENIZE_STAGE) tokenizeAt = i;
     let type = written;
     let base = type;
     if (isModuleRef(type)) {
@@ -159,6 +163,18 @@ export async function resolveConfig(
     tokenizer,
     output: cfg.output,
   };
+}
+
+/**
+ * Tokenize ends the stage list: the writers of `output` follow it, and every stage before it sees text without
+ * tokens (a barrier's segment files do not carry them), so nothing may come after it.
+ */
+function stageAfterTokenize(type: string, i: number, tokenizeAt: number): ConfigError {
+  if (type === TOKENIZE_STAGE) return new ConfigError(`stages[${i}].type = "tokenize": tokenize is already stages[${tokenizeAt}]; a run tokenizes once, remove one`);
+  return new ConfigError(
+    `stages[${i}] (${type}) comes after tokenize (stages[${tokenizeAt}]): tokenize is the last stage, only the writers of "output" follow it; ` +
+      'move tokenize to the end of "stages", or leave it out (it is placed last when a config does not name it)',
+  );
 }
 
 /** Inputs in a compression no reader decodes (bzip2, xz, …) are refused by content, whatever their names. */

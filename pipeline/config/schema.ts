@@ -101,7 +101,10 @@ export const RunConfig = z
           'Never derived from --workers, so output does not depend on it.',
       ),
     seed: z.number().int().default(0).describe('Seed for every random choice (sampling, masking, shuffles).'),
-    stages: z.array(StageEntry).default([]).describe('Stages in order, after the reader and before tokenization.'),
+    stages: z
+      .array(StageEntry)
+      .default([])
+      .describe('Stages in order, after the reader. `tokenize` may end the list (it is placed last when left out); the writers of `output` follow it.'),
     tokenizer: TokenizerConfig.default({ name: 'cl100k_base' }),
     output: OutputConfig.default({ shardMaxBytes: 128 * 1024 * 1024, textOutput: 'none', batchDocs: 1024 }),
   })

@@ -45,6 +45,11 @@ export interface StageSetup {
   /** Path of the config file's folder, to resolve relative paths in options. */
   configDir: string;
   seed: number;
+  /**
+   * The encoding the run tokenizes with (a tiktoken name, or the folder of the vocabulary the run trained); the
+   * runner sets it, the tokenize stage needs it.
+   */
+  encoding?: string;
 }
 
 /**

@@ -2,7 +2,8 @@
 // through the MessagePort it was handed.
 
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../runner/task.js';
+import { runTask, type TaskRequest, type TaskResult } from '../runner/task.js';
+import { warmEncoding } from '../tokenize/encodings.js';
 import { defaultRegistries } from '../registries.js';
 import type { Logger } from '../../lib/log.js';
 import type { PoolWorkerData } from './pool.js';

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig, ResolvedStage } from '../config/schema.js';
 import type { Registries } from '../config/resolve.js';
 import type { GlobalStep, StageSetup } from '../core/stage.js';
+import { TOKENIZE_STAGE } from '../tokenize/stage.js';
 
 export interface SegmentPlan {
   index: number;
@@ -15,7 +16,7 @@ export interface SegmentPlan {
   stages: ResolvedStage[];
   /** Barrier stage whose collect stage ends this segment. */
   closesWith?: ResolvedStage;
-  /** The last segment tokenizes and writes shards; the others write `segments/<k>/<rank>.jsonl`. */
+  /** The last segment holds tokenize and writes shards (and the text output); the others write `segments/<k>/<rank>.jsonl`. */
   last: boolean;
   /** This segment starts after the BPE vocabulary was trained on the previous segment's documents. */
   afterTokenizerTraining?: boolean;
@@ -48,7 +49,7 @@ export function runEncodingName(cfg: ResolvedConfig, runDir: string): string {
 }
 
 export function stageSetup(cfg: ResolvedConfig, runDir: string, stageName: string): StageSetup {
-  return { runDir, stageName, configDir: cfg.configDir, seed: cfg.seed };
+  return { runDir, stageName, configDir: cfg.configDir, seed: cfg.seed, encoding: runEncodingName(cfg, runDir) };
 }
 
 export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries): Plan {
@@ -58,7 +59,12 @@ export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries):
 
   const segments: SegmentPlan[] = [];
   let current: SegmentPlan = { index: 0, stages: [], last: false };
-  for (const stage of cfg.stages) {
+  for (const stage of stagesWithTokenize(cfg.stages)) {
+    if (stage.type === TOKENIZE_STAGE && cfg.tokenizer.train) {
+      // Training needs every kept document first: one more boundary, then the segment that tokenizes.
+      segments.push(current);
+      current = { index: segments.length, stages: [], last: false, afterTokenizerTraining: true };
+    }
     if (reg.stages.get(stage.type).barrier) {
       current.closesWith = stage;
       segments.push(current);
@@ -66,11 +72,6 @@ export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries):
     } else {
       current.stages.push(stage);
     }
-  }
-  if (cfg.tokenizer.train) {
-    // Training needs every kept document first: one more boundary, then a segment that only tokenizes.
-    segments.push(current);
-    current = { index: segments.length, stages: [], last: false, afterTokenizerTraining: true };
   }
   current.last = true;
   segments.push(current);
@@ -92,6 +93,11 @@ export function buildPlan(cfg: ResolvedConfig, runDir: string, reg: Registries):
     names.add(s.name);
   }
   return { worldSize, rankFiles, segments, steps };
+}
+
+/** The config's stages, with tokenize placed after the last one when the config does not place it (resolve.ts checks it is last). */
+export function stagesWithTokenize(stages: readonly ResolvedStage[]): ResolvedStage[] {
+  return stages.some((s) => s.type === TOKENIZE_STAGE) ? [...stages] : [...stages, { type: TOKENIZE_STAGE, name: TOKENIZE_STAGE, options: {} }];
 }
 
 /** The global steps of one barrier stage, with the names the plan gives them (`<stage>.<step>`). */

@@ -4,32 +4,28 @@
 
 import { promises as fs } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
-import * as path from 'node:path';
 import type { Doc } from '../core/doc.js';
-import type { Stage, StageContext } from '../core/stage.js';
+import type { StageContext } from '../core/stage.js';
 import type { Logger } from '../../lib/log.js';
-import { StatsRecorder, type Stats } from '../core/stats.js';
+import { StatsRecorder } from '../core/stats.js';
 import { exists, writeFileAtomic } from '../../lib/atomic.js';
 import type { ResolvedConfig } from '../config/schema.js';
 import type { Registries } from '../config/resolve.js';
-import { getEncoding, type Encoding } from '../../tokenizer/index.js';
-import { tokenizeStage, TOKENIZE_STAGE } from '../tokenize/stage.js';
-import { writeTokenShards, type ShardInfo } from '../../formats/token-shards/write.js';
-import { DocJsonlWriter } from '../writers/doc-jsonl.js';
-import { dolmaLine } from '../writers/dolma-line.js';
-import { DocParquetWriter } from '../writers/doc-parquet.js';
-import { buildPlan, globalSteps, runEncodingName, segmentStepName, stageSetup, type Plan, type SegmentPlan } from './plan.js';
+import { buildPlan, globalSteps, runEncodingName, segmentStepName, type Plan, type SegmentPlan } from './plan.js';
 import { trainTokenizer } from '../../tokenizer/train/index.js';
 import { runPaths } from './layout.js';
 import { finalizeRun } from './finalize.js';
 import type { TaskStatsFile } from './run-file-types.js';
 import { instrument } from './instrument.js';
+import { segmentChain } from './segment-chain.js';
+import type { Encoding } from '../../tokenizer/index.js';
+import { encodingFor, encodingLoaded } from '../tokenize/encodings.js';
+import type { WrittenFiles } from '../writers/writer-stage.js';
 import { recordFile, recordOf, type FileRecord } from './file-record.js';
 import { writeMarker } from './marker.js';
 import { pushTask, snapshotFiles } from './remote-run.js';
 import { segmentDocs, trainedTokenizerFiles, verifyTrainedTokenizer, verifyWholeFile } from './verified-inputs.js';
 import { loadModuleStages } from '../custom/load.js';
-import { LengthProbe, sourceGroups } from '../report/collect.js';
 import { hostname } from 'node:os';
 import { inputName } from '../config/input-path.js';
 import { displayLocation, isRemote, StorageNotFoundError } from '../../storage/index.js';
@@ -143,77 +139,20 @@ async function runSegment(
   docs = reportProgress(docs, opts.onProgress);
   if (isMainThread) docs = yieldToEventLoop(docs);
 
-  // A barrier's collect stage passes every document through and reports under the barrier's name:
-  // it adds its time there but not its documents, which the barrier's own stage counts next segment.
-  const chain: { name: string; type: string; stage: Stage; countDocs?: false }[] = [];
-  if (seg.opensWith) {
-    const def = reg.stages.get(seg.opensWith.type);
-    chain.push({ name: seg.opensWith.name, type: seg.opensWith.type, stage: def.create(seg.opensWith.options, stageSetup(cfg, ctx.runDir, seg.opensWith.name)) });
+  let encoding: Encoding | undefined;
+  if (seg.last) {
+    const name = runEncodingName(cfg, ctx.runDir);
+    if (seg.afterTokenizerTraining && !encodingLoaded(name)) await verifyTrainedTokenizer(ctx.runDir, name);
+    encoding = encodingFor(name);
   }
-  for (const s of seg.stages) {
-    chain.push({ name: s.name, type: s.type, stage: reg.stages.get(s.type).create(s.options, stageSetup(cfg, ctx.runDir, s.name)) });
+  const written: WrittenFiles = { files: [], shards: [] };
+  for (const link of segmentChain({ cfg, seg, rank, reg, runDir: ctx.runDir, stats: ctx.stats, encoding }, written)) {
+    const stage = link.counted ? instrument(link.stage, link.counted.docs, link.counted.probes) : link.stage;
+    docs = stage(docs, { ...ctx, stageName: link.name });
   }
-  if (seg.closesWith) {
-    const def = reg.stages.get(seg.closesWith.type);
-    const collect = def.barrier!.collect(seg.closesWith.options, stageSetup(cfg, ctx.runDir, seg.closesWith.name));
-    chain.push({ name: seg.closesWith.name, type: seg.closesWith.type, stage: collect, countDocs: false });
-  }
-  // Document lengths per source where filtering starts (after HTML extraction, else entering the first stage)
-  // and in the shards, for the report.
-  const groups = sourceGroups(cfg.inputs);
-  const extract = seg.index === 0 ? chain.findIndex((c) => c.type === 'html_extract') : -1;
-  chain.forEach(({ name, stage, countDocs }, i) => {
-    const probes =
-      extract >= 0 && i === extract
-        ? { out: new LengthProbe('before', name, groups, ctx.stats) }
-        : seg.index === 0 && extract < 0 && i === 0
-          ? { in: new LengthProbe('before', name, groups, ctx.stats) }
-          : undefined;
-    docs = instrument(stage, countDocs, probes)(docs, { ...ctx, stageName: name });
-  });
-
-  if (!seg.last) {
-    const target = runPaths.segment(ctx.runDir, seg.index, rank);
-    const writer = await DocJsonlWriter.open(target);
-    let written: { bytes: number; sha256: string };
-    try {
-      for await (const doc of docs) await writer.write(doc);
-      written = await writer.close();
-    } catch (e) {
-      await writer.abort();
-      throw e;
-    }
-    return { kept: writer.count, outputs: [{ path: path.relative(ctx.runDir, target), ...written }] };
-  }
-
-  const encodingName = runEncodingName(cfg, ctx.runDir);
-  if (cfg.tokenizer.train && !encodings.has(encodingName)) await verifyTrainedTokenizer(ctx.runDir, encodingName);
-  const encoding = encodingFor(encodingName);
-  const shardsProbe = new LengthProbe('after', TOKENIZE_STAGE, groups, ctx.stats);
-  docs = instrument(tokenizeStage(encoding), true, { out: shardsProbe })(docs, { ...ctx, stageName: TOKENIZE_STAGE });
-  // After tokenization, so the text output holds exactly the documents in the shards.
-  const text = await openTextOutput(cfg, ctx.runDir, rank);
-  if (text) docs = tee(docs, text.sink);
-  let shards: ShardInfo[];
-  try {
-    shards = await writeTokenShards(docs, {
-      runDir: ctx.runDir,
-      rank,
-      width: encoding.vocabSize <= 65536 ? 16 : 32,
-      maxBytes: cfg.output.shardMaxBytes,
-      batchDocs: cfg.output.batchDocs,
-      metadata: {
-        'biglm.tokenizer': JSON.stringify({ name: encoding.name, vocabSize: encoding.vocabSize, eosId: encoding.eosId }),
-      },
-    });
-    await text?.sink.close();
-  } catch (e) {
-    await text?.sink.abort();
-    throw e;
-  }
-  const outputs = shards.map((s) => ({ path: s.path, bytes: s.bytes, sha256: s.sha256 }));
-  if (text) outputs.push(await recordFile(ctx.runDir, text.file));
-  return { kept: shards.reduce((n, s) => n + s.documents, 0), shards, outputs };
+  let kept = 0;
+  for await (const _doc of docs) kept++;
+  return seg.last ? { kept, shards: written.shards, outputs: written.files } : { kept, outputs: written.files };
 }
 
 /** Train the run's BPE vocabulary on every document the stages kept (the segment before training). */
@@ -291,37 +230,4 @@ async function* reportProgress(docs: AsyncIterable<Doc>, onProgress?: (d: TaskPr
     yield doc;
   }
   onProgress(pending);
-}
-
-interface DocSink {
-  write(doc: Doc): Promise<void>;
-  close(): Promise<unknown>;
-  abort(): Promise<void>;
-}
-
-async function openTextOutput(cfg: ResolvedConfig, runDir: string, rank: number): Promise<{ sink: DocSink; file: string } | undefined> {
-  if (cfg.output.textOutput === 'none') return undefined;
-  const file = runPaths.textOutput(runDir, rank, cfg.output.textOutput);
-  return { file, sink: cfg.output.textOutput === 'jsonl' ? await DocJsonlWriter.open(file, dolmaLine) : await DocParquetWriter.open(file) };
-}
-
-async function* tee(docs: AsyncIterable<Doc>, sink: DocSink): AsyncIterable<Doc> {
-  for await (const doc of docs) {
-    await sink.write(doc);
-    yield doc;
-  }
-}
-
-// One encoding per worker thread: loading a 100k-token BPE costs far more than a small task.
-const encodings = new Map<string, Encoding>();
-
-/** Loads a tokenizer ahead of the first task that needs it (a pool thread does so while it waits). */
-export function warmEncoding(name: string): void {
-  encodingFor(name);
-}
-
-function encodingFor(name: string): Encoding {
-  let e = encodings.get(name);
-  if (!e) encodings.set(name, (e = getEncoding(name)));
-  return e;
 }

@@ -1,9 +1,13 @@
 // The tokenize stage: text → token ids with EOS appended, as the encoding's ordinary text
 // (special-token text inside a document stays plain text). Runs inside each task's worker thread.
+// A registered stage: a config may place it (last, only the writers follow it); the plan places it after
+// the last stage when the config does not.
 
+import { z } from 'zod';
 import type { Doc } from '../core/doc.js';
-import type { Stage } from '../core/stage.js';
+import type { Stage, StageDefinition } from '../core/stage.js';
 import type { Encoding } from '../../tokenizer/index.js';
+import { encodingFor } from './encodings.js';
 
 export const TOKENIZE_STAGE = 'tokenize';
 
@@ -25,3 +29,21 @@ export function tokenizeStage(encoding: Encoding): Stage {
     }
   };
 }
+
+const tokenizeSchema = z.object({}).strict();
+
+export const tokenizeDefinition: StageDefinition<typeof tokenizeSchema> = {
+  type: TOKENIZE_STAGE,
+  description:
+    "Token ids of each document's text with EOS appended, by the config's `tokenizer` (drops empty texts as tokenize:empty). " +
+    'The last stage: only the writers of `output` follow it; placed there when the config does not name it.',
+  schema: tokenizeSchema,
+  create(_options, setup) {
+    const name = setup.encoding;
+    if (name === undefined) throw new Error(`stage '${setup.stageName}' (tokenize) needs the run's encoding in its setup`);
+    // Loaded when the task starts streaming, once per thread (a trained vocabulary is verified by then).
+    return (docs, ctx) => tokenizeStage(encodingFor(name))(docs, ctx);
+  },
+};
+
+export const definitions = [tokenizeDefinition];

@@ -4,3 +4,7 @@ export * from '../../formats/token-shards/write.js';
 export * from './doc-jsonl.js';
 export * from './doc-parquet.js';
 export * from './dolma-line.js';
+export * from './writer-stage.js';
+export * from './segment-file-writer.js';
+export * from './token-shards-writer.js';
+export * from './text-output-writer.js';

@@ -12,6 +12,7 @@ import type { ReaderDefinition } from '../../pipeline/core/reader.js';
 import type { StageDefinition } from '../../pipeline/core/stage.js';
 import type { Doc } from '../../pipeline/core/doc.js';
 import type { Registries } from '../../pipeline/config/resolve.js';
+import { tokenizeDefinition } from '../../pipeline/tokenize/stage.js';
 import { writeJsonAtomic } from '../../lib/atomic.js';
 
 export const linesReader: ReaderDefinition = {
@@ -113,6 +114,8 @@ export function fixtureRegistries(): Registries {
   const stages = new Registry<StageDefinition>('stage type');
   stages.register('min_length', minLength);
   stages.register('first_of_text', firstOfText);
+  // every run ends in the tokenize stage, placed last when the config does not name it
+  stages.register('tokenize', tokenizeDefinition);
   return { readers, stages, detectFormat: () => 'lines' };
 }
 
