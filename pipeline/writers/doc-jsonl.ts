@@ -76,7 +76,11 @@ export class DocJsonlWriter {
   }
 
   async abort(): Promise<void> {
+    // The stream opens its file asynchronously: removing it before the stream has closed could run before the
+    // open and leave the temporary file behind.
+    const closed = this.out.closed ? undefined : new Promise<void>((resolve) => this.out.once('close', () => resolve()));
     this.out.destroy();
+    await closed;
     await fs.rm(this.tmp, { force: true });
   }
 }
