@@ -52,7 +52,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const log = consoleLogger('');
   const dir = await resolveCheckpointDir(path.resolve(values.checkpoint));
   if (!dir) throw new Error(`${values.checkpoint}: no checkpoint (neither model.safetensors nor checkpoints/latest)`);
-  const backend = await initBackend(values.backend as BackendChoice);
+  const backend = await initBackend(values.backend as BackendChoice, log);
   log.info(`backend: ${backend.detail}`);
   try {
     const ck = await loadCheckpoint(dir);

@@ -36,6 +36,8 @@ describe('biglm train / generate', () => {
     const metrics = readFileSync(path.join(tmp, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.type === 'train')).toHaveLength(4);
     expect(existsSync(path.join(tmp, 'run', 'checkpoints', 'step-00000004', 'model.safetensors'))).toBe(true);
+    // the command hands train() the run report's writer
+    expect(readFileSync(path.join(tmp, 'run', 'report.html'), 'utf8')).toContain('<h2>Training curves</h2>');
   });
 
   it('generates from a checkpoint with the tokenizer it was trained with', async () => {
