@@ -11,7 +11,7 @@ import { resolveConfig } from '../pipeline/config/resolve.js';
 import { parseMixFile } from '../pipeline/mix/schema.js';
 import { defaultRegistries } from '../pipeline/registries.js';
 import { confine, confineFound, ForbiddenError, type Root } from './confine.js';
-import { JOB_ID, jobRunDir } from './job-store.js';
+import { JOB_ID, jobRunDir } from './job-paths.js';
 
 export const jobRequestSchema = z.discriminatedUnion('kind', [
   z

@@ -15,7 +15,8 @@ import { workerUrl } from '../lib/worker-url.js';
 import type { JobSpec } from './job-request.js';
 import { readTail } from './job-progress.js';
 import { cancelSlurmRun, slurmRunState } from './slurm-watch.js';
-import { jobDir, jobFiles, loadJobs, saveJob, type JobRecord, type JobState } from './job-store.js';
+import { loadJobs, saveJob, type JobRecord, type JobState } from './job-store.js';
+import { jobDir, jobFiles } from './job-paths.js';
 
 // The compiled CLI, also when this module runs from its .ts source (tests).
 const BIGLM = fileURLToPath(workerUrl(import.meta.url, '../cli/biglm.js'));

@@ -1,13 +1,10 @@
-// Where a job lives: `<runs-root>/<id>/job.json` (its record), `request.json` (the checked config),
-// `log.txt` (the command's output) and `run/` (the run directory the command writes). Everything the
-// service knows about a job is in that folder, so a restarted service finds its jobs again.
+// A job's record (`job.json` in its folder, ./job-paths.ts): saved at each change of state and read back by a
+// restarted service.
 
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { writeJsonAtomic } from '../lib/atomic.js';
 import type { JobSpec } from './job-request.js';
-
-export const JOB_ID = /^job-[a-z0-9]{4,40}$/;
+import { JOB_ID, jobFiles } from './job-paths.js';
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
@@ -28,15 +25,6 @@ export interface JobRecord {
   exitCode?: number | null;
   error?: string;
 }
-
-export const jobDir = (root: string, id: string) => path.join(root, id);
-export const jobRunDir = (root: string, id: string) => path.join(root, id, 'run');
-export const jobFiles = (root: string, id: string) => ({
-  record: path.join(root, id, 'job.json'),
-  request: path.join(root, id, 'request.json'),
-  log: path.join(root, id, 'log.txt'),
-  run: jobRunDir(root, id),
-});
 
 export async function saveJob(root: string, job: JobRecord): Promise<void> {
   await writeJsonAtomic(jobFiles(root, job.id).record, job);

@@ -4,7 +4,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { jobProgress, type JobProgress } from './job-progress.js';
-import { jobFiles, type JobRecord } from './job-store.js';
+import { jobFiles } from './job-paths.js';
+import type { JobRecord } from './job-store.js';
 
 export interface JobView extends Omit<JobRecord, 'args' | 'pid'> {
   progress: JobProgress;

@@ -10,7 +10,7 @@ import { sendJson, sendRaw } from '../tokenizer/server/http.js';
 import { ForbiddenError } from './confine.js';
 import { BadRequestError, checkJobRequest, type JobRoots } from './job-request.js';
 import type { JobManager } from './job-runner.js';
-import { JOB_ID } from './job-store.js';
+import { JOB_ID } from './job-paths.js';
 import { reportRunDir, viewJob } from './job-view.js';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;

@@ -15,7 +15,7 @@ import { isRemote, schemeOf } from '../../storage/index.js';
 import { openMirror, pushChanged } from '../../pipeline/runner/remote-run.js';
 import type { Manifest } from '../../pipeline/runner/run-file-types.js';
 import { reportSubmission } from './report-submission.js';
-import type { PrepareRequest } from './prepare.js';
+import type { PrepareRequest } from './prepare-request.js';
 
 export async function runPrepare({ values, configFile, workers }: PrepareRequest): Promise<number> {
   const reg = defaultRegistries();

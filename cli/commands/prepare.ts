@@ -4,11 +4,12 @@
 // nothing heavy for that reason.
 
 import * as os from 'node:os';
-import { parseCommand, intOption, UsageError, type Options } from '../args.js';
+import { parseCommand, intOption, UsageError } from '../args.js';
 import { loadConfigFile } from '../../pipeline/config/config-file.js';
 import { COMMON_CRAWL_BASE } from '../../pipeline/config/common-crawl.js';
 import { discardEarlyPool } from '../../pipeline/executor/pool.js';
-import { EXECUTOR_FLAGS, EXECUTOR_HELP } from './executor-flag-specs.js';
+import { EXECUTOR_HELP } from './executor-flag-specs.js';
+import { PREPARE_FLAGS, type PrepareRequest } from './prepare-request.js';
 import { configPoolHints, startPrepareWorkers } from '../early-pool.js';
 
 export const PREPARE_HELP = `biglm prepare <config.json> [--out DIR] [--workers N] [--force] [--strict]
@@ -34,29 +35,6 @@ shards with manifest.json, stats.json and report.txt into the run directory.
   --no-progress      no progress bar
 ${EXECUTOR_HELP}
 Rerunning the same command resumes: finished tasks are skipped (so does \`biglm resume DIR\`).`;
-
-const PREPARE_FLAGS = {
-  out: { type: 'string' },
-  workers: { type: 'string' },
-  force: { type: 'boolean' },
-  strict: { type: 'boolean' },
-  input: { type: 'string', multiple: true },
-  'input-list': { type: 'string' },
-  'input-base': { type: 'string' },
-  format: { type: 'string' },
-  tokenizer: { type: 'string' },
-  'text-output': { type: 'string' },
-  'no-progress': { type: 'boolean' },
-  ...EXECUTOR_FLAGS,
-} as const satisfies Options;
-
-/** The command line as `runPrepare` gets it: checked, the config file read, the worker count settled. */
-export interface PrepareRequest {
-  values: ReturnType<typeof parseCommand<typeof PREPARE_FLAGS>>['values'];
-  /** The config file, absent in quick mode (--input without a config). */
-  configFile?: { path: string; raw: unknown; dir: string };
-  workers: number;
-}
 
 export async function prepareCommand(argv: string[]): Promise<number> {
   const { values, positionals, wantsHelp } = parseCommand(argv, PREPARE_FLAGS, PREPARE_HELP);

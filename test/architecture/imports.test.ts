@@ -119,10 +119,10 @@ describe('the import graph', () => {
     expect(forbiddenImports(files)).toEqual([]);
   });
 
-  it('has no import cycle among the pipeline files (type-only imports included)', () => {
-    const pipelineFiles = new Map([...sources()].filter(([file]) => file.startsWith('pipeline/')));
-    expect(pipelineFiles.size).toBeGreaterThan(150);
-    expect(importCycle(pipelineFiles)).toEqual([]);
+  it('has no import cycle (type-only imports included)', () => {
+    const files = sources();
+    expect([...files.keys()].filter((file) => file.startsWith('pipeline/')).length).toBeGreaterThan(150);
+    expect(importCycle(files)).toEqual([]);
   });
 
   it('finds a cycle, through a type-only or dynamic import too', () => {
