@@ -8,6 +8,7 @@ import { localBackend } from './local.js';
 import { schemeOf } from './location.js';
 import { readableOf, readRanged, type ReadOptions } from './read.js';
 import { s3Backend } from './s3.js';
+import { readAhead, readAheadTuning } from './read-ahead.js';
 import { matchListing, splitGlob } from './glob.js';
 import { isExpiredCredentials } from './retry.js';
 import { resetS3Clients } from './s3-client.js';
@@ -66,9 +67,18 @@ export function statObject(location: string): Promise<ObjectInfo | undefined> {
   return withFreshCredentials(() => backendFor(location).stat(location));
 }
 
-/** The bytes of an object as they arrive, resuming after dropped connections (read.ts). */
+/**
+ * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 as several
+ * ranged GETs at once (read-ahead.ts) unless `BIGLM_S3_READ_CONCURRENCY=1` asks for one GET stream.
+ * HTTP(S) keeps one stream: a server may ignore ranges, and each block would then cost the whole file.
+ */
 export function readChunks(location: string, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
-  return readRanged(backendFor(location), location, opts);
+  const backend = backendFor(location);
+  if (backend === s3Backend) {
+    const tuning = readAheadTuning();
+    if (tuning.concurrency > 1) return readAhead(backend, location, opts, tuning);
+  }
+  return readRanged(backend, location, opts);
 }
 
 export function readStream(location: string, opts: ReadOptions = {}): Readable {

@@ -1,0 +1,143 @@
+// Reading a large object as several ranged GETs at once, passed on in order: one HTTP stream from an object
+// store tops out well below what the disk or the decompressor takes (on AWS about 100 MB/s a connection; a
+// local S3 server is one JS thread that waits on its own reads), so, like the AWS CLI and s5cmd, the next
+// blocks are requested while the reader drains the current one. Each block is its own `readRanged` read,
+// so it keeps that read's retries, resumption at the byte reached and ETag check; memory is bounded by
+// `concurrency × blockBytes` of bytes received and not yet passed on.
+
+import type { Backend } from './backend.js';
+import { readRanged, type ObjectVersion, type ReadOptions } from './read.js';
+
+export interface ReadAheadTuning {
+  /** Bytes one GET asks for. */
+  blockBytes: number;
+  /** GETs in flight. */
+  concurrency: number;
+  /** Called with the bytes held (received, not yet passed on) whenever that changes; for tests and benchmarks. */
+  onBuffered?: (bytes: number) => void;
+}
+
+/** 4 GETs of 8 MiB: at most 32 MiB held; `BIGLM_S3_READ_CONCURRENCY` / `BIGLM_S3_READ_BLOCK_MB` change it (1 GET: one stream, storage/index.ts). */
+export function readAheadTuning(env: NodeJS.ProcessEnv = process.env): ReadAheadTuning {
+  const concurrency = Number(env.BIGLM_S3_READ_CONCURRENCY ?? 4);
+  const blockMB = Number(env.BIGLM_S3_READ_BLOCK_MB ?? 8);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new Error(`BIGLM_S3_READ_CONCURRENCY=${env.BIGLM_S3_READ_CONCURRENCY}: give a whole number of GETs from 1 to 64`);
+  }
+  if (!(blockMB >= 1 && blockMB <= 1024)) throw new Error(`BIGLM_S3_READ_BLOCK_MB=${env.BIGLM_S3_READ_BLOCK_MB}: give a block size in MiB from 1 to 1024`);
+  return { concurrency, blockBytes: Math.round(blockMB * (1 << 20)) };
+}
+
+/** One ranged GET's bytes as they arrive, until the reader takes them. */
+class Block {
+  readonly chunks: Buffer[] = [];
+  done = false;
+  error: unknown = undefined;
+  private wake: (() => void) | null = null;
+  constructor(
+    readonly start: number,
+    readonly end: number | undefined,
+  ) {}
+
+  notify(): void {
+    this.wake?.();
+    this.wake = null;
+  }
+
+  arrival(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+}
+
+/**
+ * The bytes `[start, end)` of an object, in order. The first block's answer names the object's version and
+ * size (or `opts` did); only then are the next blocks requested, each checked against that version. An object
+ * whose store names no version (no ETag) is read on as one stream, since blocks of two versions could not be
+ * told apart.
+ */
+export async function* readAhead(backend: Backend, location: string, opts: ReadOptions, tuning: ReadAheadTuning): AsyncGenerator<Buffer> {
+  const start = opts.start ?? 0;
+  let end = opts.end;
+  let version: ObjectVersion | undefined = opts.etag !== undefined && opts.size !== undefined ? { etag: opts.etag, size: opts.size } : undefined;
+  if (version && end === undefined) end = version.size;
+  const blocks: Block[] = [];
+  let next = start;
+  let held = 0;
+  let cancelled = false;
+  const report = (delta: number) => {
+    held += delta;
+    tuning.onBuffered?.(held);
+  };
+
+  const pump = async (block: Block, onVersion?: (v: Partial<ObjectVersion>) => void): Promise<void> => {
+    const range = readRanged(backend, location, {
+      start: block.start,
+      end: block.end,
+      etag: version?.etag ?? opts.etag,
+      size: version?.size ?? opts.size,
+      policy: opts.policy,
+      onVersion,
+    });
+    try {
+      for await (const c of range) {
+        if (cancelled) break;
+        block.chunks.push(c);
+        report(c.length);
+        block.notify();
+      }
+    } catch (e) {
+      block.error = e;
+    } finally {
+      block.done = true;
+      block.notify();
+    }
+  };
+
+  const fill = () => {
+    while (version && !cancelled && blocks.length < tuning.concurrency && next < end!) {
+      const b = new Block(next, Math.min(end!, next + tuning.blockBytes));
+      next = b.end!;
+      blocks.push(b);
+      void pump(b);
+    }
+  };
+
+  // The first block: a bounded range when the version is known or may be learnt from its answer.
+  const first = new Block(start, Math.min(end ?? Infinity, start + tuning.blockBytes));
+  next = first.end!;
+  blocks.push(first);
+  void pump(first, (v) => {
+    if (version !== undefined) return;
+    if (v.etag === undefined || v.size === undefined) return;
+    version = { etag: v.etag, size: v.size };
+    end = Math.min(end ?? v.size, v.size);
+    fill();
+  });
+  fill();
+
+  try {
+    while (blocks.length > 0) {
+      const b = blocks[0];
+      for (;;) {
+        const c = b.chunks.shift();
+        if (c) {
+          report(-c.length);
+          yield c;
+          continue;
+        }
+        if (b.done) break;
+        await b.arrival();
+      }
+      if (b.error !== undefined) throw b.error;
+      blocks.shift();
+      if (blocks.length === 0 && version === undefined && b === first && b.end !== undefined && (end === undefined || b.end < end)) {
+        // No version to check blocks against (or no size to plan them by): the rest as one stream.
+        yield* readRanged(backend, location, { start: b.end, end, etag: opts.etag, size: opts.size, policy: opts.policy });
+        return;
+      }
+      fill();
+    }
+  } finally {
+    cancelled = true;
+  }
+}
