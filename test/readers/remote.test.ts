@@ -6,13 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, inflateRawSync } from 'node:zlib';
 import { readerRegistry } from '../../pipeline/readers/index.js';
 import { setRetryListener, writeObject } from '../../storage/index.js';
 import { collect, makeTestContext } from '../helpers/context.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
-import { zstdRleFrame } from './fixtures.js';
+import { conversionRecord, gzipMembers, zstdRleFrame } from './fixtures.js';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
 const haveData = existsSync(path.join(DATA, 'warc/warcfile.warc.gz'));
@@ -108,5 +108,60 @@ describe('readers on a network that fails', () => {
     const { docs, dropped } = await read('jsonl', 's3://inputs/a/long.jsonl.zst');
     expect(docs.map((d) => d.text)).toEqual(['a short line after it']);
     expect(dropped).toEqual({ 'read:document_too_large': 1 });
+  });
+});
+
+/** Compressed offsets of every member of a multi-member gzip file. */
+function memberOffsets(gz: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = 0; at < gz.length; ) {
+    offsets.push(at);
+    const r = inflateRawSync(gz.subarray(at + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
+    at += 10 + r.engine.bytesWritten + 8;
+  }
+  return offsets;
+}
+
+/** One byte flipped in the middle of member `m`. */
+function damageMember(gz: Buffer, m: number): Buffer {
+  const offsets = memberOffsets(gz);
+  const damaged = Buffer.from(gz);
+  damaged[Math.floor((offsets[m] + (offsets[m + 1] ?? gz.length)) / 2)] ^= 0xff;
+  return damaged;
+}
+
+describe('a damaged gzip member in a remote input', () => {
+  /** The same file read from disk and from S3: documents, drops and warnings (location aside) must agree. */
+  async function bothWays(format: string, name: string, bytes: Buffer) {
+    const local = path.join(dir, name);
+    writeFileSync(local, bytes);
+    await writeObject(`s3://inputs/damaged/${name}`, bytes);
+    const fromDisk = await read(format, local);
+    const fromS3 = await read(format, `s3://inputs/damaged/${name}`);
+    const warnings = (r: typeof fromDisk, where: string) => r.ctx.log.lines.map((l) => l.replace(where, 'FILE'));
+    expect(warnings(fromS3, `s3://inputs/damaged/${name}`)).toEqual(warnings(fromDisk, local));
+    expect(fromS3.docs.map((d) => d.text)).toEqual(fromDisk.docs.map((d) => d.text));
+    expect(fromS3.dropped).toEqual(fromDisk.dropped);
+    expect(fromS3.ctx.stats.snapshot().read).toBe(fromDisk.ctx.stats.snapshot().read);
+    return fromS3;
+  }
+
+  it('costs a WARC from S3 the record in that member only, as from disk', async () => {
+    const texts = Array.from({ length: 60 }, (_, i) => `Page ${i}. ${'Words of a crawled page, one record a gzip member. '.repeat(30 + i)}`);
+    const gz = gzipMembers(texts.map((t, i) => conversionRecord(`https://example.com/${i}`, t)));
+    const { docs, dropped, ctx } = await bothWays('warc', 'one-bad-member.warc.gz', damageMember(gz, 23));
+    expect(docs.map((d) => d.text)).toEqual(texts.filter((_, i) => i !== 23));
+    expect(dropped).toEqual({ 'read:corrupt_gzip': 1 });
+    expect(ctx.log.lines).toEqual([expect.stringMatching(/^warning: s3:\/\/inputs\/damaged\/one-bad-member\.warc\.gz:\d+: gzip member at compressed byte \d+ does not decode .* to the next intact member at byte \d+ \[read:corrupt_gzip\]$/)]);
+  });
+
+  it('keeps of a multi-member JSONL from S3 every line before the damaged member, as from disk', async () => {
+    const members = Array.from({ length: 20 }, (_, m) =>
+      gzipSync(Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `m${m}-${i}`, text: `line ${i} of member ${m} `.repeat(10) })).join('\n') + '\n'),
+    );
+    const { docs, dropped } = await bothWays('jsonl', 'one-bad-member.jsonl.gz', damageMember(Buffer.concat(members), 12));
+    expect(docs.length).toBeGreaterThanOrEqual(12 * 50);
+    expect(docs.slice(0, 600).map((d) => d.id)).toEqual(Array.from({ length: 600 }, (_, k) => `m${Math.floor(k / 50)}-${k % 50}`));
+    expect(Object.keys(dropped)).toEqual(['read:corrupt_gzip']);
   });
 });
