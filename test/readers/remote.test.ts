@@ -7,11 +7,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, promises as fs } from '
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync, inflateRawSync } from 'node:zlib';
+import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { readerRegistry } from '../../pipeline/readers/index.js';
-import { setRetryListener, writeObject } from '../../storage/index.js';
+import { configureS3, setRetryListener, writeObject } from '../../storage/index.js';
 import { collect, makeTestContext } from '../helpers/context.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
+import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { conversionRecord, gzipMembers, zstdRleFrame } from './fixtures.js';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
@@ -163,5 +165,63 @@ describe('a damaged gzip member in a remote input', () => {
     expect(docs.length).toBeGreaterThanOrEqual(12 * 50);
     expect(docs.slice(0, 600).map((d) => d.id)).toEqual(Array.from({ length: 600 }, (_, k) => `m${Math.floor(k / 50)}-${k % 50}`));
     expect(Object.keys(dropped)).toEqual(['read:corrupt_gzip']);
+  });
+});
+
+describe('Arrow IPC from S3, by ranged reads', () => {
+  /** 30 record batches of 40 rows, ~100 KB each: a file larger than the reader's 1 MiB block. */
+  function batches(version: string) {
+    const tables = Array.from(
+      { length: 30 },
+      (_, b) =>
+        new Table({
+          id: vectorFromArray(Array.from({ length: 40 }, (_, i) => `b${b}-${i}`), new Utf8()),
+          text: vectorFromArray(Array.from({ length: 40 }, (_, i) => `${version}: row ${i} of batch ${b}. ${'Arrow text. '.repeat(200)}`), new Utf8()),
+        }),
+    );
+    return new Table(tables.flatMap((t) => t.batches));
+  }
+  const rows = (r: Awaited<ReturnType<typeof read>>) => r.docs.map((d) => [d.id, d.text]);
+
+  for (const format of ['file', 'stream'] as const) {
+    it(`reads the ${format} format to the same documents as from disk, in several GETs`, async () => {
+      const name = `batches.${format === 'file' ? 'arrow' : 'arrows'}`;
+      const bytes = tableToIPC(batches('v1'), format);
+      writeFileSync(path.join(dir, name), bytes);
+      await writeObject(`s3://inputs/arrow/${name}`, bytes);
+      const proxy = await startCuttingProxy(s3.port, { cuts: 0, afterBytes: 0 });
+      configureS3({ endpoint: proxy.endpoint, pathStyle: true });
+      let fromS3;
+      try {
+        fromS3 = await read('arrow', `s3://inputs/arrow/${name}`);
+      } finally {
+        configureS3({});
+        await proxy.close();
+      }
+      const fromDisk = await read('arrow', path.join(dir, name));
+      expect(fromDisk.docs).toHaveLength(1200);
+      expect(rows(fromS3)).toEqual(rows(fromDisk));
+      expect(fromS3.dropped).toEqual({});
+      // the footer and blocks of batches, each a ranged GET (a copy of this 3.7 MB file was one GET)
+      const gets = proxy.requests.filter((r) => r.startsWith(`GET /inputs/arrow/${name}`)).length;
+      expect(gets).toBeGreaterThanOrEqual(format === 'file' ? 4 : 1);
+    });
+  }
+
+  it('drops the rest of a file replaced in the middle of the read as read:object_changed, keeping the rows before', async () => {
+    await writeObject('s3://inputs/arrow/changing.arrow', tableToIPC(batches('v1'), 'file'));
+    const ctx = makeTestContext();
+    const def = readerRegistry.get('arrow');
+    const docs = [];
+    for await (const d of def.read({ path: 's3://inputs/arrow/changing.arrow', fileIndex: 0 }, def.schema.parse({}), ctx)) {
+      if (docs.length === 0) await writeObject('s3://inputs/arrow/changing.arrow', tableToIPC(batches('v2'), 'file'));
+      docs.push(d);
+    }
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.length).toBeLessThan(1200);
+    expect(docs.every((d) => d.text.startsWith('v1: '))).toBe(true);
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:object_changed': 1 });
+    expect(ctx.stats.snapshot().read).toBe(docs.length + 1);
+    expect(ctx.log.lines).toEqual([expect.stringMatching(/^warning: s3:\/\/inputs\/arrow\/changing\.arrow:\d+: .*the object changed while it was read.* rows before it kept, the rest of the file is lost \[read:object_changed\]$/)]);
   });
 });
