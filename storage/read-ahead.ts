@@ -1,9 +1,8 @@
 // Reading a large object as several ranged GETs at once, passed on in order: one HTTP stream from an object
-// store tops out well below what the disk or the decompressor takes (on AWS about 100 MB/s a connection; a
-// local S3 server is one JS thread that waits on its own reads), so, like the AWS CLI and s5cmd, the next
-// blocks are requested while the reader drains the current one. Each block is its own `readRanged` read,
+// store tops out well below what the disk or the decompressor takes (on AWS about 100 MB/s a connection), so,
+// like the AWS CLI and s5cmd, the next blocks are requested while the reader drains the current one. Each block is its own `readRanged` read,
 // so it keeps that read's retries, resumption at the byte reached and ETag check; memory is bounded by
-// `concurrency × blockBytes` of bytes received and not yet passed on.
+// `concurrency × blockBytes` of bytes received and not yet passed on; GETs are added while the reader waits.
 
 import type { Backend } from './backend.js';
 import { readRanged, type ObjectVersion, type ReadOptions } from './read.js';
@@ -11,13 +10,15 @@ import { readRanged, type ObjectVersion, type ReadOptions } from './read.js';
 export interface ReadAheadTuning {
   /** Bytes one GET asks for. */
   blockBytes: number;
-  /** GETs in flight. */
+  /** The most GETs in flight. */
   concurrency: number;
   /** Called with the bytes held (received, not yet passed on) whenever that changes; for tests and benchmarks. */
   onBuffered?: (bytes: number) => void;
+  /** Called with the GETs in flight or not yet passed on whenever one is added. */
+  onBlocks?: (blocks: number) => void;
 }
 
-/** 4 GETs of 8 MiB: at most 32 MiB held; `BIGLM_S3_READ_CONCURRENCY` / `BIGLM_S3_READ_BLOCK_MB` change it (1 GET: one stream, storage/index.ts). */
+/** Up to 4 GETs of 8 MiB: at most 32 MiB held; `BIGLM_S3_READ_CONCURRENCY` / `BIGLM_S3_READ_BLOCK_MB` change it (1 GET: one stream, storage/index.ts). */
 export function readAheadTuning(env: NodeJS.ProcessEnv = process.env): ReadAheadTuning {
   const concurrency = Number(env.BIGLM_S3_READ_CONCURRENCY ?? 4);
   const blockMB = Number(env.BIGLM_S3_READ_BLOCK_MB ?? 8);
@@ -93,14 +94,20 @@ export async function* readAhead(backend: Backend, location: string, opts: ReadO
     }
   };
 
-  const fill = () => {
-    while (version && !cancelled && blocks.length < tuning.concurrency && next < end!) {
+  const fill = (most = tuning.concurrency) => {
+    for (let added = 0; added < most && version && !cancelled && blocks.length < tuning.concurrency && next < end!; added++) {
       const b = new Block(next, Math.min(end!, next + tuning.blockBytes));
       next = b.end!;
       blocks.push(b);
+      tuning.onBlocks?.(blocks.length);
       void pump(b);
     }
   };
+  // Two blocks in flight to begin with, one more each time the reader reaches a block still arriving (up to
+  // `concurrency`): when the network keeps ahead of the reader (a store next door, a slow decompressor) two
+  // GETs suffice and little is held; when the reader waits on the network, GETs are added until it does not.
+  let target = Math.min(2, tuning.concurrency);
+  const topUp = () => fill(Math.max(0, target - blocks.length));
 
   // The first block: a bounded range when the version is known or may be learnt from its answer.
   const first = new Block(start, Math.min(end ?? Infinity, start + tuning.blockBytes));
@@ -111,9 +118,9 @@ export async function* readAhead(backend: Backend, location: string, opts: ReadO
     if (v.etag === undefined || v.size === undefined) return;
     version = { etag: v.etag, size: v.size };
     end = Math.min(end ?? v.size, v.size);
-    fill();
+    topUp();
   });
-  fill();
+  topUp();
 
   try {
     while (blocks.length > 0) {
@@ -135,7 +142,9 @@ export async function* readAhead(backend: Backend, location: string, opts: ReadO
         yield* readRanged(backend, location, { start: b.end, end, etag: opts.etag, size: opts.size, policy: opts.policy });
         return;
       }
-      fill();
+      // the next block not there yet when the reader reaches it: the network is behind, one more GET
+      if (blocks.length > 0 && !blocks[0].done) target = Math.min(tuning.concurrency, target + 1);
+      topUp();
     }
   } finally {
     cancelled = true;

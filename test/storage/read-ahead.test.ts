@@ -129,13 +129,33 @@ describe('S3 read-ahead', () => {
     const data = randomBytes(4 << 20, 15);
     await writeObject('s3://biglm-test/ra/slow.bin', data);
     let peak = 0;
-    const tuning = { blockBytes: 256 * KiB, concurrency: 3, onBuffered: (b: number) => (peak = Math.max(peak, b)) };
+    let most = 0;
+    const tuning = { blockBytes: 256 * KiB, concurrency: 3, onBuffered: (b: number) => (peak = Math.max(peak, b)), onBlocks: (n: number) => (most = Math.max(most, n)) };
     const got = await drain(readAhead(s3Backend, 's3://biglm-test/ra/slow.bin', {}, tuning), (_c, n) =>
       n % 4 === 0 ? new Promise((r) => setTimeout(r, 5)) : Promise.resolve(),
     );
     expect(sha(got)).toBe(sha(data));
     expect(peak).toBeLessThanOrEqual(3 * 256 * KiB);
     expect(peak).toBeGreaterThan(256 * KiB);
+    expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it('adds GETs, up to its limit, while the reader waits on a slow link', async () => {
+    const data = randomBytes(3 << 20, 17);
+    await writeObject('s3://biglm-test/ra/slow-link.bin', data);
+    const proxy = await startCuttingProxy(s3.port, { cuts: 0, afterBytes: 0, mbps: 8 });
+    configureS3({ endpoint: proxy.endpoint, pathStyle: true });
+    try {
+      const inFlight: number[] = [];
+      const got = await drain(readAhead(s3Backend, 's3://biglm-test/ra/slow-link.bin', {}, { blockBytes: 128 * KiB, concurrency: 4, onBlocks: (n) => inFlight.push(n) }));
+      expect(sha(got)).toBe(sha(data));
+      // two to begin with, then more as the reader catches up with blocks still arriving; never past the limit
+      expect(inFlight[0]).toBe(2);
+      expect(Math.max(...inFlight)).toBe(4);
+    } finally {
+      configureS3({});
+      await proxy.close();
+    }
   });
 
   it('stops its GETs when the reader stops early', async () => {
