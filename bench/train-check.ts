@@ -20,6 +20,7 @@ import { releaseBackend } from '../model/backend.js';
 import { generateCommand, TRAIN_OVERRIDE_OPTIONS } from '../cli/commands/model.js';
 import { TrainConfigSchema, type TrainConfigInput } from '../model/config.js';
 import { train } from '../model/train.js';
+import { writeReportOrWarn } from '../pipeline/report/report-file.js';
 import { probeWebGpu } from '../model/webgpu.js';
 
 async function trainChecked(argv: string[]): Promise<void> {
@@ -42,7 +43,7 @@ async function trainChecked(argv: string[]): Promise<void> {
   if (values.model) input.model = { ...input.model, ...(JSON.parse(values.model) as object) };
   const cfg = TrainConfigSchema.parse(input);
   const before = tf.memory().numTensors;
-  const r = await train(cfg, { log: consoleLogger('') });
+  const r = await train(cfg, { log: consoleLogger(''), writeReport: writeReportOrWarn });
   const after = tf.memory().numTensors;
   const line = {
     check: 'train',

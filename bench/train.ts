@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../lib/rng.js';
 import { initBackend, releaseBackend, type BackendChoice } from '../model/backend.js';
+import { consoleLogger } from '../lib/log.js';
 import type { HostBatch } from '../model/batch.js';
 import { IGNORE_LABEL } from '../formats/examples/labels.js';
 import { disposeParams, initParams } from '../model/biglm.js';
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   for (const choice of values.backends.split(',') as BackendChoice[]) {
     let info;
     try {
-      info = await initBackend(choice);
+      info = await initBackend(choice, consoleLogger());
     } catch (err) {
       process.stderr.write(`backend ${choice}: unavailable (${(err as Error).message})\n`);
       continue;

@@ -4,8 +4,6 @@
 import { UsageError } from './args.js';
 import { ConfigError } from '../lib/config-errors.js';
 import { commands } from './commands.js';
-import { startPrepareWorkers } from './early-pool.js';
-import { discardEarlyPool } from '../pipeline/executor/pool.js';
 import { biglmVersion } from './version.js';
 
 function usage(): string {
@@ -34,13 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`biglm: unknown command '${name}'; known: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
-  // the threads warm up while the command imports the pipeline and plans the run
-  if (name === 'prepare') startPrepareWorkers(rest);
-  try {
-    return await command.run(rest);
-  } finally {
-    await discardEarlyPool();
-  }
+  return command.run(rest);
 }
 
 /** Storage refused the credentials; from a pool thread the error arrives as a plain Error with its message. */

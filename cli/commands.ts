@@ -31,7 +31,7 @@ export const commands: Record<string, Command> = {
   serve: { summary: 'the tokenizer HTTP service (loopback by default)', run: lazy(() => import('./commands/serve.js'), 'serveCommand') },
   mask: { summary: 'token shards → masked BiGLM / BERT / diffusion training examples', run: lazy(() => import('./commands/mask.js'), 'maskCommand') },
   train: { summary: 'train a BiGLM encoder on masked examples (TensorFlow.js: GPU, WASM or CPU)', run: lazy(() => import('./commands/model.js'), 'trainCommand') },
-  eval: { summary: 'score a checkpoint on every held-out row, next to unigram and bigram baselines', run: lazy(() => import('../model/eval-cli.js'), 'evalCommand') },
+  eval: { summary: 'score a checkpoint on every held-out row, next to unigram and bigram baselines', run: lazy(() => import('./commands/eval.js'), 'evalCommand') },
   generate: { summary: 'mask-predict generation from a trained checkpoint', run: lazy(() => import('./commands/model.js'), 'generateCommand') },
   task: { summary: 'run one (stage, rank) task of a run (executors call this)', run: lazy(() => import('./commands/task.js'), 'taskCommand') },
 };

@@ -1,56 +1,46 @@
 // `biglm prepare` starts its worker threads before it imports the pipeline and plans the run, so their own
-// start-up (imports, tokenizer) overlaps the main thread's (pipeline/executor/pool.ts). Reads only what it
-// needs from the arguments; anything unusual (help, Slurm, one worker, bad values) just skips the head start,
-// and the command itself reports errors as usual.
+// start-up (imports, tokenizer) overlaps the main thread's (pipeline/executor/pool.ts). It decides from what
+// the command has already read; a Slurm run or a single worker just goes without the head start.
 
-import * as os from 'node:os';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { startPool } from '../pipeline/executor/pool.js';
 import { BUILTINS } from '../tokenizer/builtin.js';
 
 const GLOB = /[*?[\]{}]/;
 
-export function startPrepareWorkers(argv: string[]): void {
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      strict: false,
-      allowPositionals: true,
-      options: { workers: { type: 'string' }, executor: { type: 'string' }, input: { type: 'string', multiple: true }, tokenizer: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch {
-    return;
-  }
-  if (values.help || (values.executor !== undefined && values.executor !== 'local')) return;
-  let workers = values.workers === undefined ? os.availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers <= 1) return;
-  const inputs = (values.input as string[] | undefined) ?? configInputs(positionals[0]);
+export interface PrepareWorkers {
+  /** --workers: the main thread and workers − 1 pool threads. */
+  workers: number;
+  /** --executor; only the local one has a pool. */
+  executor?: string;
+  /** The run's inputs (paths or globs), when they are known before planning. */
+  inputs?: readonly string[];
+  /** The tokenizer the run encodes with, when known before planning. */
+  tokenizer?: string;
+}
+
+/** The pool threads to start and the tokenizer they load while they wait; undefined for none. */
+export function earlyPoolPlan(w: PrepareWorkers): { threads: number; tokenizer?: string } | undefined {
+  if (w.executor !== undefined && w.executor !== 'local') return undefined;
+  let workers = w.workers;
   // a run has at most one task per input file
-  if (inputs && inputs.length > 0 && !inputs.some((i) => GLOB.test(i))) workers = Math.min(workers, inputs.length);
-  const tokenizer = typeof values.tokenizer === 'string' ? values.tokenizer : positionals[0] ? configTokenizer(positionals[0]) : 'cl100k_base';
+  if (w.inputs && w.inputs.length > 0 && !w.inputs.some((i) => GLOB.test(i))) workers = Math.min(workers, w.inputs.length);
   // the main thread is the last worker (executor/local.ts)
-  startPool(workers - 1, { tokenizer: tokenizer && Object.hasOwn(BUILTINS, tokenizer) ? tokenizer : undefined });
+  if (workers <= 1) return undefined;
+  // a vocabulary path may be one the run trains itself, which does not exist yet
+  return { threads: workers - 1, tokenizer: w.tokenizer !== undefined && Object.hasOwn(BUILTINS, w.tokenizer) ? w.tokenizer : undefined };
 }
 
-function readConfig(file: string | undefined): { inputs?: unknown; tokenizer?: { name?: unknown; train?: unknown } } | undefined {
-  if (!file) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as { inputs?: unknown; tokenizer?: { name?: unknown } };
-  } catch {
-    return undefined;
-  }
+export function startPrepareWorkers(w: PrepareWorkers): void {
+  const plan = earlyPoolPlan(w);
+  if (plan) startPool(plan.threads, { tokenizer: plan.tokenizer });
 }
 
-function configInputs(file: string | undefined): string[] | undefined {
-  const inputs = readConfig(file)?.inputs;
-  return Array.isArray(inputs) && inputs.every((i) => typeof i === 'string') ? inputs : undefined;
-}
-
-function configTokenizer(file: string): string | undefined {
-  const t = readConfig(file)?.tokenizer;
-  // a vocabulary trained by the run itself does not exist yet
-  return t && !t.train && typeof t.name === 'string' ? t.name : t === undefined ? 'cl100k_base' : undefined;
+/** What a config file says about its inputs and tokenizer before it is checked: only plain values count. */
+export function configPoolHints(raw: unknown): { inputs?: string[]; tokenizer?: string } {
+  const cfg = (raw !== null && typeof raw === 'object' ? raw : {}) as { inputs?: unknown; tokenizer?: { name?: unknown; train?: unknown } };
+  const inputs = Array.isArray(cfg.inputs) && cfg.inputs.every((i) => typeof i === 'string') ? (cfg.inputs as string[]) : undefined;
+  const t = cfg.tokenizer;
+  // no tokenizer key: the default encoding; a vocabulary the run trains does not exist yet
+  const tokenizer = t === undefined ? 'cl100k_base' : t && !t.train && typeof t.name === 'string' ? t.name : undefined;
+  return { inputs, tokenizer };
 }

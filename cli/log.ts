@@ -1,14 +1,15 @@
 // The CLI's logger: lines on stderr, warnings counted (for --strict).
 
-import type { Logger } from '../lib/log.js';
+import { consoleLogger, type Logger } from '../lib/log.js';
 
 export function countingLogger(): Logger & { warnings: number } {
+  const stderr = consoleLogger();
   const log = {
     warnings: 0,
-    info: (msg: string) => process.stderr.write(`${msg}\n`),
+    info: stderr.info,
     warn: (msg: string) => {
       log.warnings++;
-      process.stderr.write(`warning: ${msg}\n`);
+      stderr.warn(msg);
     },
   };
   return log;

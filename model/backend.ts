@@ -4,6 +4,7 @@
 // why); those overrides are for wasm (and cpu) only: tfjs-backend-webgpu has its own kernels.
 
 import * as tf from '@tensorflow/tfjs';
+import type { Logger } from '../lib/log.js';
 import { activateWebGpu, describeAdapter, probeWebGpu, releaseWebGpu, WEBGPU_REQUIREMENTS, type WebGpuProbe } from './webgpu.js';
 
 export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -19,7 +20,7 @@ export interface BackendInfo {
 /** Native bindings, tried in this order. Optional dependencies: absent unless a user installed them. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-async function tryNative(): Promise<string | null> {
+async function tryNative(log: Logger): Promise<string | null> {
   for (const pkg of NATIVE_PACKAGES) {
     try {
       // A variable specifier keeps TypeScript from resolving a package that is not installed.
@@ -28,7 +29,7 @@ async function tryNative(): Promise<string | null> {
       if (await tf.setBackend('tensorflow')) return pkg;
     } catch (err) {
       if (!isModuleNotFound(err)) {
-        process.stderr.write(`warning: ${pkg} is installed but failed to load: ${(err as Error).message}\n`);
+        log.warn(`${pkg} is installed but failed to load: ${(err as Error).message}`);
       }
     }
   }
@@ -46,7 +47,7 @@ function isModuleNotFound(err: unknown): boolean {
  */
 let probed: Promise<WebGpuProbe> | undefined; // one child process per process, not per call
 
-async function tryWebGpu(explicit: boolean): Promise<BackendInfo | null> {
+async function tryWebGpu(explicit: boolean, log: Logger): Promise<BackendInfo | null> {
   probed ??= probeWebGpu();
   const probe = await probed;
   if (!probe.adapter) {
@@ -58,7 +59,7 @@ async function tryWebGpu(explicit: boolean): Promise<BackendInfo | null> {
   releaseWebGpu();
   const why = 'an adapter was found, but tfjs-backend-webgpu failed to start on it (see the warning above)';
   if (explicit) throw new Error(`--backend webgpu: ${why}; use --backend wasm`);
-  process.stderr.write(`warning: ${why}; using wasm\n`);
+  log.warn(`${why}; using wasm`);
   return null;
 }
 
@@ -80,21 +81,21 @@ async function tryWasm(): Promise<boolean> {
 /**
  * Activates a backend. `auto`: native TensorFlow if installed, else WebGPU on a hardware adapter, else
  * WASM, else cpu. An explicit choice that cannot be honoured is a configuration error, not a silent
- * fallback.
+ * fallback; a fallback `auto` takes past a backend that is there but fails is a warning on `log`.
  */
-export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function initBackend(choice: BackendChoice, log: Logger): Promise<BackendInfo> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new Error(`unknown backend '${choice}'; known: ${BACKEND_CHOICES.join(', ')}`);
   }
   if (choice === 'auto' || choice === 'tensorflow') {
-    const pkg = await tryNative();
+    const pkg = await tryNative(log);
     if (pkg) return { name: 'tensorflow', detail: `tensorflow (native, from ${pkg})` };
     if (choice === 'tensorflow') {
       throw new Error(`--backend tensorflow: neither ${NATIVE_PACKAGES.join(' nor ')} is installed; install one, or use --backend wasm`);
     }
   }
   if (choice === 'auto' || choice === 'webgpu') {
-    const info = await tryWebGpu(choice === 'webgpu');
+    const info = await tryWebGpu(choice === 'webgpu', log);
     if (info) return info;
   }
   if (choice === 'auto' || choice === 'wasm') {
@@ -106,7 +107,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
       }
     } catch (err) {
       if (choice === 'wasm') throw err;
-      process.stderr.write(`warning: wasm backend failed to start: ${(err as Error).message}; using cpu\n`);
+      log.warn(`wasm backend failed to start: ${(err as Error).message}; using cpu`);
     }
   }
   await tf.setBackend('cpu');

@@ -21,7 +21,6 @@ import { setOutputBiasToLogUnigram } from './output-bias.js';
 import { AdamW, globalNorm, nonFiniteCount } from './optim.js';
 import { lossCurveSvg } from './plot.js';
 import { learningRate } from './schedule.js';
-import { writeReportOrWarn } from '../pipeline/report/report-file.js';
 
 export interface StepResult {
   loss: number;
@@ -75,6 +74,11 @@ export interface TrainOptions {
   /** Stop after this many completed steps (as if interrupted); the schedule still spans cfg.steps. */
   stopAfter?: number;
   log: Logger;
+  /**
+   * Writes the run's report.html once metrics.jsonl, loss.svg and the last checkpoint are written (the CLI
+   * passes the run report's writer, which model/ does not import); no report without it.
+   */
+  writeReport?: (runDir: string, log: Logger) => Promise<unknown>;
 }
 
 export interface TrainResult {
@@ -121,7 +125,7 @@ async function writePlot(runDir: string, metrics: MetricLine[], title: string, u
 
 export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<TrainResult> {
   const { log } = opts;
-  const backend = await initBackend(cfg.backend);
+  const backend = await initBackend(cfg.backend, log);
   log.info(`backend: ${backend.detail}`);
   const manifest: ReadableExamplesManifest = await readExamplesManifest(cfg.examples);
   const model = resolveModelConfig({ ...cfg.model, vocabSize: manifest.tokenizer.embeddingSize, maxSeqLen: manifest.seqLen });
@@ -235,7 +239,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions): Promise<Train
     }
   }
   await writePlot(runDir, await readMetrics(metricsFile), `biglm ${model.nLayers}×${model.dModel} on ${path.basename(path.resolve(cfg.examples))}`, uni.entropy);
-  await writeReportOrWarn(runDir, log);
+  await opts.writeReport?.(runDir, log);
   for (const [reason, n] of trainData.dropped) log.warn(`${n} training rows skipped (${reason})`);
   const result: TrainResult = {
     runDir,

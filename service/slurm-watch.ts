@@ -1,6 +1,6 @@
 // Jobs on the Slurm executor: `biglm prepare --executor slurm` submits job arrays and exits; the job then
-// runs in Slurm, not in the service. Its state comes from the run directory (the manifest, written by the
-// last step) and the queue (the job ids in `slurm/submissions.json`); cancelling is scancel on those ids.
+// runs in Slurm, not in the service. Its state comes from the queue (the job ids in `slurm/submissions.json`)
+// and, once none of them is queued or running, the run directory (a manifest); cancelling is scancel on those ids.
 
 import { existsSync } from 'node:fs';
 import { runPaths } from '../pipeline/run/layout.js';
@@ -11,11 +11,11 @@ import { allJobIds, readSubmissions } from '../pipeline/executor/slurm/submissio
 export type SlurmRunState = 'queued or running' | 'finished' | 'ended unfinished';
 
 export async function slurmRunState(runDir: string): Promise<SlurmRunState> {
-  if (existsSync(runPaths.manifest(runDir))) return 'finished';
+  // The manifest alone is not the end: the finalize element writes the reports and its marker after it,
+  // and a client that fetches the run (or removes it) as soon as it reads "done" must find it whole.
   const ids = allJobIds(await readSubmissions(runDir));
   const live = (await squeue(ids)).filter((e) => !FINAL_STATES.has(e.state));
   if (live.length > 0) return 'queued or running';
-  // The last element may have written the manifest between the two looks.
   return existsSync(runPaths.manifest(runDir)) ? 'finished' : 'ended unfinished';
 }
 

@@ -1,33 +1,12 @@
-// The executor flags `biglm prepare` and `biglm resume` share: which executor, and how Slurm should run it.
+// The executor that `biglm prepare`'s and `biglm resume`'s flags ask for, and how Slurm should run it (the
+// flags themselves: executor-flag-specs.ts).
 
-import { parseCommand, intOption, UsageError } from '../args.js';
+import { intOption, UsageError } from '../args.js';
+import { EXECUTOR_FLAGS } from './executor-flag-specs.js';
 import { SlurmOptions } from '../../pipeline/executor/slurm/options.js';
 import { localExecutor } from '../../pipeline/executor/local.js';
 import { slurmExecutor } from '../../pipeline/executor/slurm/executor.js';
 import type { Executor } from '../../pipeline/executor/executor.js';
-
-export const EXECUTOR_FLAGS = {
-  executor: { type: 'string' },
-  partition: { type: 'string' },
-  'array-parallelism': { type: 'string' },
-  'cpus-per-task': { type: 'string' },
-  time: { type: 'string' },
-  mem: { type: 'string' },
-  'tasks-per-element': { type: 'string' },
-  'requeue-signal': { type: 'string' },
-  'sbatch-arg': { type: 'string', multiple: true },
-} as const satisfies Parameters<typeof parseCommand>[1];
-
-export const EXECUTOR_HELP = `  --executor E            local (default: run here, in a worker pool) or slurm (submit job arrays and return)
- Slurm (--executor slurm; see docs/slurm.md):
-  --partition P           partition to submit to (checked with sinfo first; default: the cluster's default)
-  --array-parallelism P   at most P elements of a step's array run at once (--array=0-N%P)
-  --cpus-per-task C       CPUs per array element (default 1)
-  --mem M                 memory per array element, e.g. 4G
-  --time T                time limit per array element, e.g. 2:00:00
-  --tasks-per-element K   ranks each array element runs (default 1)
-  --requeue-signal S      seconds before the time limit when an element requeues itself (default 120)
-  --sbatch-arg A          another sbatch argument, e.g. --sbatch-arg=--account=lm (repeatable)`;
 
 type FlagValues = { [K in keyof typeof EXECUTOR_FLAGS]?: (typeof EXECUTOR_FLAGS)[K] extends { multiple: true } ? string[] : string };
 

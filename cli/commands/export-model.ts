@@ -2,6 +2,7 @@
 
 import { parseCommand, UsageError } from '../args.js';
 import { initBackend } from '../../model/backend.js';
+import { consoleLogger } from '../../lib/log.js';
 import { exportHfModel, MODEL_EXPORT_FORMATS, type ModelExportFormat } from '../../model/export-hf/index.js';
 import { hfTokenizerFilesOrReason } from '../../tokenizer/export/model-folder.js';
 
@@ -30,10 +31,11 @@ export async function exportModelCommand(argv: string[]): Promise<number> {
   }
   if (!values.out) throw new UsageError('--out DIR is required');
   // The weights only pass through tfjs tensors; WASM holds them without tfjs' pure-JS backend banner.
-  await initBackend('wasm');
+  const log = consoleLogger();
+  await initBackend('wasm', log);
   const record = await exportHfModel(positionals[0], values.out, async (dir, ref) => {
     const r = await hfTokenizerFilesOrReason(dir, ref);
-    if (r.reason) console.error(`warning: no tokenizer in the export: ${r.reason}`);
+    if (r.reason) log.warn(`no tokenizer in the export: ${r.reason}`);
     return r.files;
   });
   console.log(`${values.out}: ${record.files.join(', ')} (checkpoint step ${record.step})`);

@@ -14,6 +14,7 @@ import { loadCheckpoint, resolveCheckpointDir } from '../../model/checkpoint.js'
 import { TrainConfigSchema, type TrainConfigInput } from '../../model/config.js';
 import { generate } from '../../model/generate.js';
 import { train } from '../../model/train.js';
+import { writeReportOrWarn } from '../../pipeline/report/report-file.js';
 
 const TRAIN_HELP = `usage: biglm train <config.json | --examples DIR> [options]
 
@@ -106,7 +107,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const log = consoleLogger('');
   let r;
   try {
-    r = await train(cfg, { resume: values.resume, log });
+    r = await train(cfg, { resume: values.resume, log, writeReport: writeReportOrWarn });
   } finally {
     releaseBackend();
   }
@@ -141,7 +142,7 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const log = consoleLogger('');
   const dir = await resolveCheckpointDir(path.resolve(values.checkpoint));
   if (!dir) throw new Error(`${values.checkpoint}: no checkpoint (neither model.safetensors nor checkpoints/latest)`);
-  const backend = await initBackend(backendArg(values.backend)!);
+  const backend = await initBackend(backendArg(values.backend)!, log);
   log.info(`backend: ${backend.detail}`);
   try {
     const ck = await loadCheckpoint(dir);

@@ -16,8 +16,9 @@ import { exists } from '../../lib/atomic.js';
 import { runPaths } from '../../pipeline/run/layout.js';
 import type { Manifest } from '../../pipeline/run/finalize.js';
 import { countingLogger } from '../log.js';
-import { EXECUTOR_FLAGS, EXECUTOR_HELP, executorFrom } from './executor-flags.js';
-import { reportSubmission } from './prepare.js';
+import { executorFrom } from './executor-flags.js';
+import { EXECUTOR_FLAGS, EXECUTOR_HELP } from './executor-flag-specs.js';
+import { reportSubmission } from './report-submission.js';
 
 export const RESUME_HELP = `biglm resume <run dir> [--workers N] [--executor local|slurm] [Slurm options]
 

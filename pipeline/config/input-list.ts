@@ -6,9 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import { joinLocation, readBytes } from '../../storage/index.js';
 import { ConfigError } from '../../lib/config-errors.js';
-
-/** Where Common Crawl serves its files over HTTPS (its `s3://commoncrawl/` bucket is the other door). */
-export const COMMON_CRAWL_BASE = 'https://data.commoncrawl.org/';
+import { COMMON_CRAWL_BASE } from './common-crawl.js';
 
 export async function readInputList(listFile: string, base: string = COMMON_CRAWL_BASE): Promise<string[]> {
   let bytes: Buffer;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Registries } from './resolve.js';
 import { RunConfig } from './schema.js';
 import { MixFileShape } from '../mix/schema.js';
-import { TrainConfigSchema } from '../../model/config.js';
+import { TrainConfigSchema } from '../../formats/train-config/schema.js';
 import { MODULE_REF_PATTERN } from '../custom/module-ref.js';
 import { listEncodings } from '../../tokenizer/index.js';
 

@@ -1,7 +1,6 @@
 // Config file → ResolvedConfig: parse the frame, expand inputs, check every stage's and reader's options
 // against their own schemas (filling defaults), and name each stage instance.
 
-import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { z } from 'zod';
@@ -22,19 +21,7 @@ export interface Registries {
   detectFormat(file: string): string;
 }
 
-export async function loadConfigFile(file: string): Promise<{ raw: unknown; dir: string }> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read config ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return { raw: JSON.parse(text), dir: path.dirname(path.resolve(file)) };
-  } catch (e) {
-    throw new ConfigError(`config ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+export { loadConfigFile } from './config-file.js';
 
 /** Where `resolveConfig` says what it changed or left out (the CLI's logger). */
 export interface ConfigNotices {

@@ -4,7 +4,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { runTask, warmEncoding, type TaskRequest, type TaskResult } from '../run/task.js';
 import { defaultRegistries } from '../registries.js';
-import type { Logger } from '../../lib/log.js';
+import { consoleLogger, type Logger } from '../../lib/log.js';
 import type { PoolWorkerData } from './pool.js';
 import { sharePieceTable } from '../../tokenizer/index.js';
 
@@ -28,10 +28,9 @@ if (warmup?.tokenizer) {
 
 export default async function runWorkerTask(task: WorkerTask): Promise<TaskResult> {
   const { port, ...req } = task;
-  const log: Logger = {
-    info: (msg) => (port ? port.postMessage({ kind: 'log', level: 'info', msg }) : process.stderr.write(msg + '\n')),
-    warn: (msg) => (port ? port.postMessage({ kind: 'log', level: 'warn', msg }) : process.stderr.write(`warning: ${msg}\n`)),
-  };
+  const log: Logger = port
+    ? { info: (msg) => port.postMessage({ kind: 'log', level: 'info', msg }), warn: (msg) => port.postMessage({ kind: 'log', level: 'warn', msg }) }
+    : consoleLogger();
   try {
     return await runTask(req, defaultRegistries(), {
       log,

@@ -22,14 +22,6 @@ const ALLOWED: Record<string, readonly string[]> = {
   bench: ['lib', 'storage', 'tokenizer', 'formats', 'pipeline', 'model', 'service', 'api', 'cli', 'test'],
 };
 
-/** Single files allowed across one more arrow, each with the reason (docs/architecture.md lists them too). */
-const EXCEPTIONS: Record<string, string> = {
-  // train writes its run's report.html through the report's lazy entry point, as mask and mix do
-  'model/train.ts -> pipeline/report/report-file.ts': 'train report',
-  // `biglm config schema` documents the training config next to the run config
-  'pipeline/config/json-schema.ts -> model/config.ts': 'config schema',
-};
-
 export interface Violation {
   from: string;
   to: string;
@@ -43,7 +35,7 @@ export function forbiddenImports(files: Map<string, string>): Violation[] {
     for (const spec of relativeImports(text)) {
       const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, '.ts');
       const to = target.split('/')[0];
-      if (to === from || ALLOWED[from]?.includes(to) || EXCEPTIONS[`${file} -> ${target}`]) continue;
+      if (to === from || ALLOWED[from]?.includes(to)) continue;
       out.push({ from: file, to: target });
     }
   }

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { getLanguageService, TextDocument } from 'vscode-json-languageservice';
 import { configJsonSchema, detectConfigKind, CONFIG_KINDS } from '../../pipeline/config/json-schema.js';
 import { defaultRegistries } from '../../pipeline/registries.js';
+import { TrainConfigSchema } from '../../model/config.js';
 import { biglm, haveDist, removeTempDirs, repoRoot, tempDir } from '../executor/fixtures.js';
 
 afterAll(removeTempDirs);
@@ -56,6 +57,16 @@ describe('the JSON Schema of config files', () => {
     const config = { $schema: './biglm.schema.json', inputs: ['x'], stages: [{ type: './my-stages.js#isGood', minChars: 5 }, { type: '../lib/s.js' }] };
     expect(errorsOf('prepare', config)).toEqual([]);
   });
+
+  it("is the library's too, the training config's included, with the trainer's defaults", async () => {
+    const api = await import('../../api/index.js');
+    expect(api.CONFIG_KINDS).toEqual(['prepare', 'mix', 'train']);
+    const train = api.configJsonSchema('train', reg) as { title: string; properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown }> }> };
+    expect(train).toEqual(schemas.train);
+    expect(train.title).toBe('biglm train config');
+    expect(train.properties.steps.default).toBe(TrainConfigSchema.parse({ examples: 'x' }).steps);
+    expect(train.properties.optim.properties!.beta2.default).toBe(0.95);
+  });
 });
 
 describe('VS Code\'s JSON language service with the schema', () => {
@@ -92,6 +103,8 @@ describe.skipIf(!haveDist)('biglm config', () => {
     const schema = await biglm(['config', 'schema']);
     expect(schema.code).toBe(0);
     expect(JSON.parse(schema.stdout)).toEqual(JSON.parse(JSON.stringify(schemas.prepare)));
+    const train = await biglm(['config', 'schema', '--kind', 'train']);
+    expect(JSON.parse(train.stdout)).toEqual(JSON.parse(JSON.stringify(schemas.train)));
     const resolved = await biglm(['config', 'resolve', path.join(configsDir, 'train-tiny.json')]);
     expect(resolved.code).toBe(0);
     const cfg = JSON.parse(resolved.stdout);

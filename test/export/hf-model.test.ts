@@ -106,7 +106,7 @@ describe.skipIf(!py.venv)('a BiGLM checkpoint exported for Hugging Face transfor
   beforeAll(async () => {
     process.env.HF_HOME = path.join(tmp, 'hf-home'); // trust_remote_code copies the modeling file under HF_HOME
     process.env.HF_HUB_OFFLINE = '1';
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../model/backend.js';
+import { memoryLogger } from '../../lib/log.js';
 import { allowed, prefixLmBias, toTensors } from '../../model/batch.js';
 import { encode, initParams, disposeParams } from '../../model/biglm.js';
 import { resolveModelConfig } from '../../model/config.js';
@@ -28,7 +29,7 @@ function rowsOf(h: Float32Array, positions: number[]): number[][] {
 
 describe('the prefix-LM attention mask', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
   });
 
   it('lets source see only source of its segment, target see its whole segment, and nothing cross segments', () => {

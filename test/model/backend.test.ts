@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend, releaseBackend } from '../../model/backend.js';
+import { memoryLogger } from '../../lib/log.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,11 +15,11 @@ const noHardwareAdapter = noAdapter || probe.adapter.isFallbackAdapter;
 
 /** Runs f on the cpu backend and on wasm (with our kernels) and returns both results as arrays. */
 async function onBoth(f: () => tf.Tensor): Promise<[number[], number[]]> {
-  await initBackend('cpu');
+  await initBackend('cpu', memoryLogger());
   const cpu = tf.tidy(f);
   const a = Array.from(cpu.dataSync());
   cpu.dispose();
-  await initBackend('wasm');
+  await initBackend('wasm', memoryLogger());
   const w = tf.tidy(f);
   const b = Array.from(w.dataSync());
   w.dispose();
@@ -33,9 +34,9 @@ function expectClose(a: number[], b: number[], tol = 1e-4): void {
 
 describe('the wasm backend with our kernels', () => {
   it('reports which backend it chose', async () => {
-    expect((await initBackend('wasm')).detail).toMatch(/^wasm \(SIMD (on|off)/);
-    expect((await initBackend('cpu')).name).toBe('cpu');
-    await expect(initBackend('tensorflow')).rejects.toThrow(/is installed/);
+    expect((await initBackend('wasm', memoryLogger())).detail).toMatch(/^wasm \(SIMD (on|off)/);
+    expect((await initBackend('cpu', memoryLogger())).name).toBe('cpu');
+    await expect(initBackend('tensorflow', memoryLogger())).rejects.toThrow(/is installed/);
   });
 
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -52,7 +53,7 @@ describe('the wasm backend with our kernels', () => {
   });
 
   it('sums segments (the gradient of gather) like the definition', async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
     const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
     const out = tf.unsortedSegmentSum(x, tf.tensor1d([2, 0, 2, 9], 'int32'), 3);
     expect(out.arraySync()).toEqual([[3, 4], [0, 0], [6, 8]]);
@@ -79,7 +80,7 @@ describe('WebGPU', () => {
 
   it.skipIf(!noAdapter)('without an adapter, --backend webgpu fails fast and says what is missing', async () => {
     const t0 = performance.now();
-    const err = (await initBackend('webgpu').then(
+    const err = (await initBackend('webgpu', memoryLogger()).then(
       () => null,
       (e: unknown) => e as Error,
     ))!;
@@ -94,7 +95,7 @@ describe('WebGPU', () => {
   });
 
   it.skipIf(!noHardwareAdapter)('without a hardware adapter, auto picks wasm', async () => {
-    const info = await initBackend('auto');
+    const info = await initBackend('auto', memoryLogger());
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
   });
@@ -109,7 +110,7 @@ describe('WebGPU', () => {
     const c = resolveModelConfig({ vocabSize: EMBEDDING_SIZE, dModel: 32, nLayers: 2, nHeads: 2, maxSeqLen: 32, lengthClasses: 32, rotaryFraction: 0.5 });
     const hb = hostBatch([makeRow(new Rng(21), 32, 2), makeRow(new Rng(22), 32, 2)]);
     const lossesOn = async (backend: 'webgpu' | 'wasm') => {
-      await initBackend(backend);
+      await initBackend(backend, memoryLogger());
       const params = initParams(c, 5);
       const opt = new AdamW(params, OptimConfigSchema.parse({ lr: 1e-2 }));
       const losses = [(await trainStep(c, params, opt, hb, 1e-2)).loss];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generateCommand, trainCommand } from '../../cli/commands/model.js';
+import { evalCommand } from '../../cli/commands/eval.js';
 import { writeExamplesDir } from './fixtures.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'biglm-cli-'));
@@ -36,6 +37,24 @@ describe('biglm train / generate', () => {
     const metrics = readFileSync(path.join(tmp, 'run', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.type === 'train')).toHaveLength(4);
     expect(existsSync(path.join(tmp, 'run', 'checkpoints', 'step-00000004', 'model.safetensors'))).toBe(true);
+    // the command hands train() the run report's writer
+    expect(readFileSync(path.join(tmp, 'run', 'report.html'), 'utf8')).toContain('<h2>Training curves</h2>');
+  });
+
+  it('scores the checkpoint on every held-out row next to the baselines, and refuses what it does not take', async () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await evalCommand(['--checkpoint', path.join(tmp, 'run'), '--examples', path.join(tmp, 'examples'), '--batch', '3', '--backend', 'wasm', '--json']);
+    const printed = out.mock.calls.map((c) => String(c[0])).join('');
+    out.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    const report = JSON.parse(printed);
+    expect(report).toMatchObject({ checkpoint: path.join(tmp, 'run', 'checkpoints', 'step-00000004'), step: 4, rows: 4 });
+    expect(report.positions).toBeGreaterThan(0);
+    for (const k of ['loss', 'unigramCE', 'bigramCE']) expect(Number.isFinite(report[k]) && report[k] > 0, k).toBe(true);
+    await expect(evalCommand(['--checkpoint', path.join(tmp, 'run'), '--batchsize', '3'])).rejects.toThrow(/Unknown option '--batchsize'[\s\S]*usage: biglm eval/);
+    await expect(evalCommand([path.join(tmp, 'run')])).rejects.toThrow(/takes no positional arguments/);
   });
 
   it('generates from a checkpoint with the tokenizer it was trained with', async () => {

@@ -27,7 +27,7 @@ const model = (lengthClasses: number) => resolveModelConfig({ vocabSize: EMBEDDI
 
 describe('what a training run reports', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
     writeExamplesDir(examples, { T, trainShards: 3, rowsPerShard: 12, validRows: 10, seed: 21 });
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../model/backend.js';
+import { memoryLogger } from '../../lib/log.js';
 import { applyRotary, matmul, rotaryTables, softmaxCrossEntropy } from '../../model/ops.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -9,7 +10,7 @@ function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 
 describe('model building blocks on wasm', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
   });
 
   it('matmul with the transpose-then-matmul gradient matches tf.matMul and its gradient', () => {

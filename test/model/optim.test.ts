@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../model/backend.js';
+import { memoryLogger } from '../../lib/log.js';
 import { OptimConfigSchema } from '../../model/config.js';
 import { AdamW } from '../../model/optim.js';
 
@@ -20,7 +21,7 @@ function stepWith(g: number[], gradClip: number): { norm: number; m: number[] } 
 
 describe('AdamW', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
   });
 
   it('reports the global gradient norm before clipping, as a tensor', () => {

@@ -33,7 +33,7 @@ const config = (out: string, extra: object = {}) =>
 
 describe('non-finite values and damaged checkpoints', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
     writeExamplesDir(examples, { T: 16, trainShards: 2, rowsPerShard: 6, validRows: 2, seed: 4 });
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));

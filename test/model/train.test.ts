@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -51,7 +51,7 @@ function promptRow(maskedTargets: number[], T: number): Row {
 
 describe('training a tiny BiGLM', () => {
   beforeAll(async () => {
-    await initBackend('wasm');
+    await initBackend('wasm', memoryLogger());
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -161,6 +161,8 @@ describe('training a tiny BiGLM', () => {
       expect(r.step).toBe(6);
       expect(lossesOf('full')).toHaveLength(6 + 2);
       expect(readFileSync(path.join(tmp, 'full', 'loss.svg'), 'utf8')).toContain('<svg');
+      // the report is its caller's to write (cli/commands/model.ts passes the writer)
+      expect(existsSync(path.join(tmp, 'full', 'report.html'))).toBe(false);
       const dir = (await resolveCheckpointDir(path.join(tmp, 'full')))!;
       expect(path.basename(dir)).toBe('step-00000006');
       const a = await loadCheckpoint(dir);

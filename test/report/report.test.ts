@@ -22,6 +22,7 @@ import { brownTexts, writeTextRun } from '../../pipeline/mix/text-run.js';
 import { TrainConfigSchema } from '../../model/config.js';
 import { train } from '../../model/train.js';
 import { renderRunReport } from '../../pipeline/report/index.js';
+import { writeReportOrWarn } from '../../pipeline/report/report-file.js';
 import type { Browser } from 'playwright-core';
 import { browserUnavailable, launchBrowser, openPage } from '../helpers/browser.js';
 
@@ -78,7 +79,7 @@ beforeAll(async () => {
     model: { dModel: 32, nLayers: 1, nHeads: 2, lengthClasses: 0 },
     optim: { lr: 3e-3, warmupSteps: 1 },
   });
-  await train(cfg, { log: memoryLogger() });
+  await train(cfg, { log: memoryLogger(), writeReport: writeReportOrWarn });
 
   // A second source of real text, so the mixture has shares to compare.
   const news = path.join(tmp, 'runs', 'brown-fiction');

@@ -81,5 +81,9 @@ describe.skipIf(!cluster.ok)('prepare jobs on Slurm', () => {
     const done = await ended(job);
     expect(done.state, `${done.error}\n${slurmLogs(`${roots.runs}/${job}/run`)}`).toBe('done');
     expect(done.result.manifest.totals.read).toBe(180);
+    // "done" once every element has ended, the finalize one included: its reports are there to fetch
+    const runDir = `${roots.runs}/${job}/run`;
+    expect((await squeue(allJobIds(await readSubmissions(runDir)))).filter((e) => !FINAL_STATES.has(e.state))).toEqual([]);
+    expect(existsSync(`${runDir}/report.html`)).toBe(true);
   });
 });

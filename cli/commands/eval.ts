@@ -2,16 +2,16 @@
 // directory, next to the unigram and bigram baselines of the same positions (model/eval.ts).
 
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { consoleLogger } from '../lib/log.js';
-import { getEncoding } from '../tokenizer/index.js';
-import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from './backend.js';
-import { countTrainingLabels } from './baselines.js';
-import { disposeParams } from './biglm.js';
-import { loadCheckpoint, resolveCheckpointDir } from './checkpoint.js';
-import { tokenizerRef } from './data.js';
-import { readExamplesManifest } from '../formats/examples/manifest.js';
-import { evaluateHeldOut, formatEvalReport } from './eval.js';
+import { parseCommand, UsageError } from '../args.js';
+import { consoleLogger } from '../../lib/log.js';
+import { getEncoding } from '../../tokenizer/index.js';
+import { BACKEND_CHOICES, initBackend, releaseBackend, type BackendChoice } from '../../model/backend.js';
+import { countTrainingLabels } from '../../model/baselines.js';
+import { disposeParams } from '../../model/biglm.js';
+import { loadCheckpoint, resolveCheckpointDir } from '../../model/checkpoint.js';
+import { tokenizerRef } from '../../model/data.js';
+import { readExamplesManifest } from '../../formats/examples/manifest.js';
+import { evaluateHeldOut, formatEvalReport } from '../../model/eval.js';
 
 const EVAL_HELP = `usage: biglm eval --checkpoint DIR [--examples DIR] [options]
 
@@ -30,21 +30,22 @@ options:
 `;
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values, positionals, wantsHelp } = parseCommand(
+    argv,
+    {
       checkpoint: { type: 'string' },
       examples: { type: 'string' },
       batch: { type: 'string', default: '16' },
       backend: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
-  if (values.help) {
+    EVAL_HELP,
+  );
+  if (wantsHelp) {
     process.stdout.write(EVAL_HELP);
     return 0;
   }
+  if (positionals.length > 0) throw new UsageError(`biglm eval: takes no positional arguments, got ${positionals.join(' ')}\n\n${EVAL_HELP}`);
   if (!values.checkpoint) throw new Error('biglm eval: --checkpoint is required (see --help)');
   if (!(BACKEND_CHOICES as readonly string[]).includes(values.backend!)) throw new Error(`--backend: '${values.backend}' is not one of ${BACKEND_CHOICES.join(', ')}`);
   const batch = Number(values.batch);
@@ -52,7 +53,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const log = consoleLogger('');
   const dir = await resolveCheckpointDir(path.resolve(values.checkpoint));
   if (!dir) throw new Error(`${values.checkpoint}: no checkpoint (neither model.safetensors nor checkpoints/latest)`);
-  const backend = await initBackend(values.backend as BackendChoice);
+  const backend = await initBackend(values.backend as BackendChoice, log);
   log.info(`backend: ${backend.detail}`);
   try {
     const ck = await loadCheckpoint(dir);
