@@ -1,7 +1,7 @@
 // Reading from a local S3-compatible server against reading from local disk, in the same run: 200 MB
 // (gzip JSONL made from real e-mails, so the readers' decompression path is the one timed, and the same
 // JSONL plain, so the transport alone is) read through `openDecompressed`, the seam every reader opens its
-// input by. Disk, S3 as one GET stream (BIGLM_S3_READ_CONCURRENCY=1) and S3 with read-ahead (the default:
+// input by. Disk, S3 as one GET stream (BIGLM_READ_CONCURRENCY=1) and S3 with read-ahead (the default:
 // 4 ranged GETs of 8 MiB in flight) alternate, each in its own process so its peak RSS and CPU time are
 // its own. s3rver answers from `--servers` processes over one folder and one port (node:cluster; a real
 // S3 is not one JS thread), or from this process with `--servers 1`; its CPU time is printed next to the
@@ -141,7 +141,7 @@ async function serverWorker(dir: string, port: number): Promise<void> {
 
 const VARIANTS = [
   { name: 'disk', env: {} },
-  { name: 's3 one GET stream', env: { BIGLM_S3_READ_CONCURRENCY: '1' } },
+  { name: 's3 one GET stream', env: { BIGLM_READ_CONCURRENCY: '1' } },
   { name: 's3 read-ahead', env: {} },
 ] as const;
 
@@ -227,7 +227,7 @@ async function cappedLink(mb: number, rounds: number, env: NodeJS.ProcessEnv, po
   const ms = { one: 0, ahead: 0 };
   try {
     for (let i = 0; i < rounds; i++) {
-      const one = await run(key, { ...env, AWS_ENDPOINT_URL: link.endpoint, BIGLM_S3_READ_CONCURRENCY: '1' });
+      const one = await run(key, { ...env, AWS_ENDPOINT_URL: link.endpoint, BIGLM_READ_CONCURRENCY: '1' });
       const ahead = await run(key, { ...env, AWS_ENDPOINT_URL: link.endpoint });
       ms.one += one.ms;
       ms.ahead += ahead.ms;

@@ -68,13 +68,13 @@ export function statObject(location: string): Promise<ObjectInfo | undefined> {
 }
 
 /**
- * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 as several
- * ranged GETs at once (read-ahead.ts) unless `BIGLM_S3_READ_CONCURRENCY=1` asks for one GET stream.
- * HTTP(S) keeps one stream: a server may ignore ranges, and each block would then cost the whole file.
+ * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 and HTTP(S) as
+ * several ranged GETs at once (read-ahead.ts; a server that ignores ranges is read as one stream) unless
+ * `BIGLM_READ_CONCURRENCY=1` asks for one GET stream.
  */
 export function readChunks(location: string, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
   const backend = backendFor(location);
-  if (backend === s3Backend) {
+  if (backend !== localBackend) {
     const tuning = readAheadTuning();
     if (tuning.concurrency > 1) return readAhead(backend, location, opts, tuning);
   }

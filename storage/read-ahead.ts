@@ -18,14 +18,14 @@ export interface ReadAheadTuning {
   onBlocks?: (blocks: number) => void;
 }
 
-/** Up to 4 GETs of 8 MiB: at most 32 MiB held; `BIGLM_S3_READ_CONCURRENCY` / `BIGLM_S3_READ_BLOCK_MB` change it (1 GET: one stream, storage/index.ts). */
+/** Up to 4 GETs of 8 MiB: at most 32 MiB held; `BIGLM_READ_CONCURRENCY` / `BIGLM_READ_BLOCK_MB` change it (1 GET: one stream, storage/index.ts). */
 export function readAheadTuning(env: NodeJS.ProcessEnv = process.env): ReadAheadTuning {
-  const concurrency = Number(env.BIGLM_S3_READ_CONCURRENCY ?? 4);
-  const blockMB = Number(env.BIGLM_S3_READ_BLOCK_MB ?? 8);
+  const concurrency = Number(env.BIGLM_READ_CONCURRENCY ?? 4);
+  const blockMB = Number(env.BIGLM_READ_BLOCK_MB ?? 8);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new Error(`BIGLM_S3_READ_CONCURRENCY=${env.BIGLM_S3_READ_CONCURRENCY}: give a whole number of GETs from 1 to 64`);
+    throw new Error(`BIGLM_READ_CONCURRENCY=${env.BIGLM_READ_CONCURRENCY}: give a whole number of GETs from 1 to 64`);
   }
-  if (!(blockMB >= 1 && blockMB <= 1024)) throw new Error(`BIGLM_S3_READ_BLOCK_MB=${env.BIGLM_S3_READ_BLOCK_MB}: give a block size in MiB from 1 to 1024`);
+  if (!(blockMB >= 1 && blockMB <= 1024)) throw new Error(`BIGLM_READ_BLOCK_MB=${env.BIGLM_READ_BLOCK_MB}: give a block size in MiB from 1 to 1024`);
   return { concurrency, blockBytes: Math.round(blockMB * (1 << 20)) };
 }
 
@@ -52,15 +52,17 @@ class Block {
 
 /**
  * The bytes `[start, end)` of an object, in order. The first block's answer names the object's version and
- * size (or `opts` did); only then are the next blocks requested, each checked against that version. An object
+ * size (checked against `opts`, when it names them); only then are the next blocks requested, each checked
+ * against that version. An object
  * whose store names no version (no ETag) is read on as one stream, since blocks of two versions could not be
- * told apart.
+ * told apart, and so is one from a server that answered the first block's range with the whole object.
  */
 export async function* readAhead(backend: Backend, location: string, opts: ReadOptions, tuning: ReadAheadTuning): AsyncGenerator<Buffer> {
   const start = opts.start ?? 0;
   let end = opts.end;
-  let version: ObjectVersion | undefined = opts.etag !== undefined && opts.size !== undefined ? { etag: opts.etag, size: opts.size } : undefined;
-  if (version && end === undefined) end = version.size;
+  if (end === undefined && opts.size !== undefined) end = opts.size;
+  // set from the first block's answer: what every later block is checked against
+  let version: ObjectVersion | undefined;
   const blocks: Block[] = [];
   let next = start;
   let held = 0;
@@ -70,7 +72,7 @@ export async function* readAhead(backend: Backend, location: string, opts: ReadO
     tuning.onBuffered?.(held);
   };
 
-  const pump = async (block: Block, onVersion?: (v: Partial<ObjectVersion>) => void): Promise<void> => {
+  const pump = async (block: Block, onVersion?: (v: Partial<ObjectVersion> & { ranged: boolean }) => void): Promise<void> => {
     const range = readRanged(backend, location, {
       start: block.start,
       end: block.end,
@@ -109,18 +111,18 @@ export async function* readAhead(backend: Backend, location: string, opts: ReadO
   let target = Math.min(2, tuning.concurrency);
   const topUp = () => fill(Math.max(0, target - blocks.length));
 
-  // The first block: a bounded range when the version is known or may be learnt from its answer.
+  // The first block alone: its answer says the version, the size and whether ranges are honoured.
   const first = new Block(start, Math.min(end ?? Infinity, start + tuning.blockBytes));
   next = first.end!;
   blocks.push(first);
   void pump(first, (v) => {
-    if (version !== undefined) return;
-    if (v.etag === undefined || v.size === undefined) return;
+    if (v.size !== undefined) end = Math.min(end ?? v.size, v.size);
+    // a server that sent the whole object for a range would send it again for each block
+    if (v.etag === undefined || v.size === undefined || !v.ranged) return;
     version = { etag: v.etag, size: v.size };
     end = Math.min(end ?? v.size, v.size);
     topUp();
   });
-  topUp();
 
   try {
     while (blocks.length > 0) {

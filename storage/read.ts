@@ -16,8 +16,11 @@ export interface ReadOptions extends ReadRange {
   /** The size listed earlier: an object of another size fails with StorageChangedError. */
   size?: number;
   policy?: RetryPolicy;
-  /** Called once, with what the first answer said of the object (read-ahead plans its next blocks by it). */
-  onVersion?: (version: Partial<ObjectVersion>) => void;
+  /**
+   * Called once, with what the first answer said of the object and whether it honoured the range (read-ahead
+   * plans its next blocks by it).
+   */
+  onVersion?: (version: Partial<ObjectVersion> & { ranged: boolean }) => void;
 }
 
 export interface ObjectVersion {
@@ -81,7 +84,7 @@ export async function* readRanged(backend: Backend, location: string, opts: Read
     }
     if (!announced) {
       announced = true;
-      opts.onVersion?.({ etag: res.etag ?? etag, size: res.size ?? total });
+      opts.onVersion?.({ etag: res.etag ?? etag, size: res.size ?? total, ranged: res.honoredRange });
     }
     etag ??= res.etag;
     total ??= res.size;

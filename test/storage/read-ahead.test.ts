@@ -179,8 +179,8 @@ describe('S3 read-ahead', () => {
   });
 
   it('refuses read-ahead settings that make no sense, naming the variable', () => {
-    expect(() => readAheadTuning({ BIGLM_S3_READ_CONCURRENCY: '0' })).toThrow(/BIGLM_S3_READ_CONCURRENCY=0/);
-    expect(() => readAheadTuning({ BIGLM_S3_READ_BLOCK_MB: 'lots' })).toThrow(/BIGLM_S3_READ_BLOCK_MB=lots/);
-    expect(readAheadTuning({ BIGLM_S3_READ_CONCURRENCY: '2', BIGLM_S3_READ_BLOCK_MB: '4' })).toEqual({ concurrency: 2, blockBytes: 4 << 20 });
+    expect(() => readAheadTuning({ BIGLM_READ_CONCURRENCY: '0' })).toThrow(/BIGLM_READ_CONCURRENCY=0/);
+    expect(() => readAheadTuning({ BIGLM_READ_BLOCK_MB: 'lots' })).toThrow(/BIGLM_READ_BLOCK_MB=lots/);
+    expect(readAheadTuning({ BIGLM_READ_CONCURRENCY: '2', BIGLM_READ_BLOCK_MB: '4' })).toEqual({ concurrency: 2, blockBytes: 4 << 20 });
   });
 });
