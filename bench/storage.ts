@@ -2,7 +2,7 @@
 // (gzip JSONL made from real e-mails, so the readers' decompression path is the one timed, and the same
 // JSONL plain, so the transport alone is) read through `openDecompressed`, the seam every reader opens its
 // input by. Disk, S3 as one GET stream (BIGLM_READ_CONCURRENCY=1) and S3 with read-ahead (the default:
-// 4 ranged GETs of 8 MiB in flight) alternate, each in its own process so its peak RSS and CPU time are
+// ranged GETs of 8 MiB, 2 to 4 in flight) alternate, each in its own process so its peak RSS and CPU time are
 // its own. s3rver answers from `--servers` processes over one folder and one port (node:cluster; a real
 // S3 is not one JS thread), or from this process with `--servers 1`; its CPU time is printed next to the
 // reader's, since on a 2-core machine the two share the cores. Targets (issue 17): S3 within 1.5x the
