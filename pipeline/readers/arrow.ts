@@ -17,7 +17,8 @@ import type { StageContext } from '../core/stage.js';
 import './flatbuffer-guard.js';
 import { FileWarnings } from './warn.js';
 import { openArrowSource, type ArrowSource } from './arrow-source.js';
-import { StorageChangedError, StorageReadError } from '../../storage/index.js';
+import type { StorageChangedError } from '../../storage/index.js';
+import { storageFailure } from './storage-failure.js';
 import { tableReaderSchema, tableRowDoc } from './table-row.js';
 
 export const arrowSchema = tableReaderSchema('Column holding the document text (a Utf8 or LargeUtf8 column).');
@@ -36,13 +37,6 @@ function plainValue(v: unknown): unknown {
     return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
   }
   return v;
-}
-
-/** A remote read that failed for good: the object changed, or the download kept breaking off. */
-function storageFailure(e: unknown): string | undefined {
-  if (e instanceof StorageChangedError) return 'read:object_changed';
-  if (e instanceof StorageReadError) return 'read:download_failed';
-  return undefined;
 }
 
 function message(e: unknown): string {

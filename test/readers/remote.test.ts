@@ -4,6 +4,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync, inflateRawSync } from 'node:zlib';
@@ -223,5 +224,36 @@ describe('Arrow IPC from S3, by ranged reads', () => {
     expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:object_changed': 1 });
     expect(ctx.stats.snapshot().read).toBe(docs.length + 1);
     expect(ctx.log.lines).toEqual([expect.stringMatching(/^warning: s3:\/\/inputs\/arrow\/changing\.arrow:\d+: .*the object changed while it was read.* rows before it kept, the rest of the file is lost \[read:object_changed\]$/)]);
+  });
+});
+
+describe('Parquet from S3 replaced in the middle of the read', () => {
+  async function parquetFile(version: string): Promise<Buffer> {
+    const parquet = createRequire(import.meta.url)('parquetjs-lite');
+    const schema = new parquet.ParquetSchema({ id: { type: 'UTF8' }, text: { type: 'UTF8' } });
+    const p = path.join(dir, `groups-${version}.parquet`);
+    const w = await parquet.ParquetWriter.openFile(schema, p, { rowGroupSize: 200 });
+    for (let i = 0; i < 1000; i++) await w.appendRow({ id: `r${i}`, text: `${version}: row ${i} of a Parquet file` });
+    await w.close();
+    return fs.readFile(p);
+  }
+
+  it('drops the rows from the failing row group to the end as read:object_changed, keeping the groups before', async () => {
+    await writeObject('s3://inputs/parquet/groups.parquet', await parquetFile('v1'));
+    const v2 = await parquetFile('v2');
+    const ctx = makeTestContext();
+    const def = readerRegistry.get('parquet');
+    const docs = [];
+    for await (const d of def.read({ path: 's3://inputs/parquet/groups.parquet', fileIndex: 0 }, def.schema.parse({}), ctx)) {
+      if (docs.length === 0) await writeObject('s3://inputs/parquet/groups.parquet', v2);
+      docs.push(d);
+    }
+    expect(docs.length % 200).toBe(0);
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.length).toBeLessThan(1000);
+    expect(docs.every((d) => d.text.startsWith('v1: '))).toBe(true);
+    expect(ctx.stats.snapshot().stages.read.dropped).toEqual({ 'read:object_changed': 1000 - docs.length });
+    expect(ctx.stats.snapshot().read).toBe(1000);
+    expect(ctx.log.lines).toEqual([expect.stringMatching(/^warning: s3:\/\/inputs\/parquet\/groups\.parquet:row group \d+ .*rows from here to the end lost: .*the object changed while it was read.*\[read:object_changed\]$/)]);
   });
 });
