@@ -44,4 +44,6 @@ export interface Backend {
   rename(from: string, to: string): Promise<void>;
   /** Remove an object; nothing there is fine. */
   delete(location: string): Promise<void>;
+  /** Remove many objects, in as few requests as the store allows (S3: 1,000 keys a request); missing ones are fine. */
+  deleteMany(locations: string[]): Promise<void>;
 }

@@ -69,4 +69,5 @@ export const httpBackend: Backend = {
   write: async (location) => readOnly(location),
   rename: async (from) => readOnly(from),
   delete: async (location) => readOnly(location),
+  deleteMany: async (locations) => readOnly(locations[0] ?? 'https://'),
 };

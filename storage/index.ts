@@ -7,7 +7,8 @@ import { httpBackend } from './http.js';
 import { localBackend } from './local.js';
 import { schemeOf } from './location.js';
 import { readableOf, readRanged, type ReadOptions } from './read.js';
-import { s3Backend } from './s3.js';
+import { S3_DELETE_BATCH, s3Backend } from './s3.js';
+import { readAhead, readAheadTuning } from './read-ahead.js';
 import { matchListing, splitGlob } from './glob.js';
 import { isExpiredCredentials } from './retry.js';
 import { resetS3Clients } from './s3-client.js';
@@ -66,9 +67,18 @@ export function statObject(location: string): Promise<ObjectInfo | undefined> {
   return withFreshCredentials(() => backendFor(location).stat(location));
 }
 
-/** The bytes of an object as they arrive, resuming after dropped connections (read.ts). */
+/**
+ * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 and HTTP(S) as
+ * several ranged GETs at once (read-ahead.ts; a server that ignores ranges is read as one stream) unless
+ * `BIGLM_READ_CONCURRENCY=1` asks for one GET stream.
+ */
 export function readChunks(location: string, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
-  return readRanged(backendFor(location), location, opts);
+  const backend = backendFor(location);
+  if (backend !== localBackend) {
+    const tuning = readAheadTuning();
+    if (tuning.concurrency > 1) return readAhead(backend, location, opts, tuning);
+  }
+  return readRanged(backend, location, opts);
 }
 
 export function readStream(location: string, opts: ReadOptions = {}): Readable {
@@ -100,4 +110,16 @@ export async function renameObject(from: string, to: string): Promise<void> {
 
 export function deleteObject(location: string): Promise<void> {
   return withFreshCredentials(() => backendFor(location).delete(location));
+}
+
+/** Every object below a folder / key prefix removed (on S3, 1,000 a request); returns how many there were. */
+export async function deletePrefix(prefix: string): Promise<number> {
+  // listed whole first: deleting while a listing pages on could move the keys its next page starts from
+  const found: string[] = [];
+  for await (const o of listObjects(prefix)) found.push(o.location);
+  for (let i = 0; i < found.length; i += S3_DELETE_BATCH) {
+    const batch = found.slice(i, i + S3_DELETE_BATCH);
+    await withFreshCredentials(() => backendFor(prefix).deleteMany(batch));
+  }
+  return found.length;
 }

@@ -105,4 +105,8 @@ export const localBackend: Backend = {
   async delete(location: string): Promise<void> {
     await fs.rm(localPath(location), { force: true });
   },
+
+  async deleteMany(locations: string[]): Promise<void> {
+    for (const location of locations) await fs.rm(localPath(location), { force: true });
+  },
 };

@@ -16,6 +16,16 @@ export interface ReadOptions extends ReadRange {
   /** The size listed earlier: an object of another size fails with StorageChangedError. */
   size?: number;
   policy?: RetryPolicy;
+  /**
+   * Called once, with what the first answer said of the object and whether it honoured the range (read-ahead
+   * plans its next blocks by it).
+   */
+  onVersion?: (version: Partial<ObjectVersion> & { ranged: boolean }) => void;
+}
+
+export interface ObjectVersion {
+  etag: string;
+  size: number;
 }
 
 export type RetryListener = (message: string) => void;
@@ -37,6 +47,7 @@ export async function* readRanged(backend: Backend, location: string, opts: Read
   let failures = 0;
   let refreshedCredentials = false;
   let resumed = false;
+  let announced = false;
   const again = async (e: unknown): Promise<void> => {
     resumed = true;
     if (isExpiredCredentials(e) && !refreshedCredentials) {
@@ -71,9 +82,14 @@ export async function* readRanged(backend: Backend, location: string, opts: Read
       res.body.destroy();
       throw new StorageChangedError(where, pos, `${total} bytes, now ${res.size}`);
     }
+    if (!announced) {
+      announced = true;
+      opts.onVersion?.({ etag: res.etag ?? etag, size: res.size ?? total, ranged: res.honoredRange });
+    }
     etag ??= res.etag;
     total ??= res.size;
-    if (end === undefined && total !== undefined) end = total;
+    // a range past the end of the object is what is there (as S3 answers it)
+    if (total !== undefined) end = Math.min(end ?? total, total);
     let skip = res.honoredRange ? 0 : pos;
     try {
       for await (const chunk of res.body) {

@@ -5,6 +5,7 @@
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -16,6 +17,10 @@ import type { Backend, ObjectInfo, RangeResponse, ReadRange } from './backend.js
 import { StorageAccessError, StorageChangedError, StorageNotFoundError } from './errors.js';
 import { parseS3 } from './location.js';
 import { s3Client } from './s3-client.js';
+import { backoff, isRetryable, retryPolicy, sleep } from './retry.js';
+
+/** Keys one DeleteObjects request may name (S3's limit). */
+export const S3_DELETE_BATCH = 1000;
 
 /** 8 MiB parts: S3's minimum is 5 MiB, its maximum 10,000 parts per object (80 GB at this size). */
 export const S3_PART_SIZE = 8 << 20;
@@ -45,6 +50,25 @@ export function mapS3Error(location: string, e: unknown): never {
 
 function s3Url(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
+}
+
+/**
+ * One DeleteObjects request, tried again with backoff after a 5xx or a reset beyond the SDK's own quick
+ * retries: deleting is idempotent, and a store may fail a batch as a whole (s3rver does when two of its
+ * deletes empty the same folder at once). Returns the keys the store says it could not delete.
+ */
+async function deleteBatch(bucket: string, keys: string[]): Promise<{ Key?: string; Code?: string; Message?: string }[]> {
+  const policy = retryPolicy();
+  for (let failures = 0; ; ) {
+    try {
+      // Quiet: the answer lists only the keys that could not be deleted
+      const out = await s3Client().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      return out.Errors ?? [];
+    } catch (e) {
+      if (!isRetryable(e) || ++failures > policy.retries) mapS3Error(s3Url(bucket, keys[0]), e);
+      await sleep(backoff(policy, failures));
+    }
+  }
 }
 
 export const s3Backend: Backend = {
@@ -141,6 +165,25 @@ export const s3Backend: Backend = {
       await s3Client().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (e) {
       mapS3Error(location, e);
+    }
+  },
+
+  async deleteMany(locations: string[]): Promise<void> {
+    const byBucket = new Map<string, string[]>();
+    for (const location of locations) {
+      const { bucket, key } = parseS3(location);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), key]);
+    }
+    for (const [bucket, keys] of byBucket) {
+      for (let i = 0; i < keys.length; i += S3_DELETE_BATCH) {
+        const batch = keys.slice(i, i + S3_DELETE_BATCH);
+        const errors = await deleteBatch(bucket, batch);
+        // a refusal of one key is the refusal of the request: the same credentials ask for all of them
+        const failed = errors.find((e) => e.Code !== 'NoSuchKey');
+        if (failed) {
+          mapS3Error(s3Url(bucket, failed.Key ?? batch[0]), Object.assign(new Error(failed.Message ?? failed.Code ?? 'DeleteObjects failed'), { name: failed.Code ?? 'Error' }));
+        }
+      }
     }
   },
 };

@@ -8,7 +8,7 @@
 // ends the file: the rows read so far are kept, and the rest, whose row count is in the lost messages,
 // counts as one `read:corrupt_arrow` record with a warning giving the batch and its byte offset.
 
-import { createReadStream, promises as fs } from 'node:fs';
+import type { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { RecordBatchReader, type RecordBatch, type RecordBatchFileReader } from 'apache-arrow';
 import type { Doc } from '../core/doc.js';
@@ -16,7 +16,9 @@ import { HTML_FORMAT, type InputFile, type ReaderDefinition } from '../core/read
 import type { StageContext } from '../core/stage.js';
 import './flatbuffer-guard.js';
 import { FileWarnings } from './warn.js';
-import { localCopy } from './local-copy.js';
+import { openArrowSource, type ArrowSource } from './arrow-source.js';
+import type { StorageChangedError } from '../../storage/index.js';
+import { storageFailure } from './storage-failure.js';
 import { tableReaderSchema, tableRowDoc } from './table-row.js';
 
 export const arrowSchema = tableReaderSchema('Column holding the document text (a Utf8 or LargeUtf8 column).');
@@ -74,11 +76,11 @@ function checkFooterBlocks(footer: RecordBatchFileReader['footer'] | null, size:
  * Node takes as "the current position"), and the same message read again and again (its file reader
  * retries a block whose message is not a record batch without moving on).
  */
-function boundedHandle(fh: fs.FileHandle, size: number) {
+function boundedHandle(fh: ArrowSource, size: number) {
   const readsAt = new Map<number, number>();
   return {
     fd: fh.fd,
-    stat: () => fh.stat(),
+    stat: async () => ({ size }),
     close: () => Promise.resolve(), // the reader's caller closes it
     read(buffer: Uint8Array, offset: number, length: number, position: number) {
       if (!(Number.isSafeInteger(position) && position >= 0 && position <= size && length >= 0)) {
@@ -104,30 +106,21 @@ function rowsHeld(chunks: readonly { length: number; valueOffsets?: ArrayLike<un
 }
 
 /** Whether the file starts or ends with the file format's magic (then its stream starts at byte 8). */
-async function hasFileMagic(path: string, size: number): Promise<boolean> {
-  if (size < 8) return false;
-  const fh = await fs.open(path, 'r');
-  try {
-    const head = Buffer.alloc(6);
-    const tail = Buffer.alloc(6);
-    await fh.read(head, 0, 6, 0);
-    await fh.read(tail, 0, 6, size - 6);
-    return head.equals(MAGIC) || tail.equals(MAGIC);
-  } finally {
-    await fh.close();
-  }
+async function hasFileMagic(source: ArrowSource): Promise<boolean> {
+  if (source.size < 8) return false;
+  const head = Buffer.alloc(6);
+  const tail = Buffer.alloc(6);
+  await source.read(head, 0, 6, 0);
+  await source.read(tail, 0, 6, source.size - 6);
+  return head.equals(MAGIC) || tail.equals(MAGIC);
 }
 
 export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: StageContext): AsyncGenerator<Doc> {
   const warnings = new FileWarnings(ctx.log, file.path);
-  // a remote file is read from a temporary copy: the reader seeks to the footer (local-copy.ts)
-  const source = await localCopy(file.path);
-  const size = (await fs.stat(source.path)).size;
-  const fh = await fs.open(source.path, 'r').catch(async (e: unknown) => {
-    await source.release();
-    throw e;
-  });
-  let stream: ReturnType<typeof createReadStream> | undefined;
+  // a local file handle, or a remote object read by ranged GETs (arrow-source.ts)
+  const fh = await openArrowSource(file.path);
+  const size = fh.size;
+  let stream: ReturnType<ArrowSource['stream']> | undefined;
   const at = { offset: 0 };
   let position = 0;
   let batchIndex = 0;
@@ -139,10 +132,17 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
       if (!reader.schema) throw new Error('no schema message');
       if (reader.isFile()) checkFooterBlocks(reader.footer, size);
     } catch (e) {
-      const start = (await hasFileMagic(source.path, size)) ? 8 : 0;
+      const failed = storageFailure(e);
+      if (failed) {
+        ctx.stats.countRead();
+        ctx.stats.drop(READ, failed);
+        warnings.warn((e as StorageChangedError).offset, failed, `${message(e)}; the file is skipped`);
+        return;
+      }
+      const start = (await hasFileMagic(fh)) ? 8 : 0;
       warnings.warn(start, 'stream_fallback', `not a readable Arrow IPC file (${message(e)}); reading its record batches as a stream from byte ${start}`);
       at.offset = start;
-      stream = createReadStream(source.path, { start, highWaterMark: 1 << 20 });
+      stream = fh.stream(start);
       try {
         reader = await RecordBatchReader.from(counted(stream, at));
         await reader.open();
@@ -171,6 +171,12 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
         next = await batches.next();
       } catch (e) {
         ctx.stats.countRead();
+        const failed = storageFailure(e);
+        if (failed) {
+          ctx.stats.drop(READ, failed);
+          warnings.warn((e as StorageChangedError).offset, failed, `${message(e)}; ${position} rows before it kept, the rest of the file is lost`);
+          break;
+        }
         ctx.stats.drop(READ, CORRUPT);
         const where = stream ? `${at.offset}` : `batch ${batchIndex}`;
         warnings.warn(where, CORRUPT, `record batch ${batchIndex} does not decode (${message(e)}); ${position} rows before it kept, the rest of the file is lost`);
@@ -212,7 +218,6 @@ export async function* readArrow(file: InputFile, opts: ArrowOptions, ctx: Stage
     warnings.finish();
     stream?.destroy();
     await fh.close();
-    await source.release();
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { createReadStream, promises as fs } from 'node:fs';
 import { CompressedInputError, type Compression } from './decompress-error.js';
-import { gunzipMembers, type GzipDamage } from './gzip-members.js';
+import { gunzipMembers, localGzipSource, type GzipDamage } from './gzip-members.js';
 import { unzstdChunks } from './zstd-stream.js';
 import { recompressAdvice, unsupportedCompression } from './unsupported-compression.js';
 import { openRemote } from './remote-decompress.js';
@@ -45,7 +45,7 @@ const READ_CHUNK = 1 << 20;
  * Common Crawl writes it) is one continuous stream.
  */
 export async function openDecompressed(path: string, options: DecompressOptions = {}): Promise<DecompressedStream> {
-  if (isRemote(path)) return openRemoteDecompressed(path);
+  if (isRemote(path)) return openRemoteDecompressed(path, options);
   const fh = await fs.open(path, 'r');
   let head: Buffer;
   let fileBytes: number;
@@ -64,7 +64,7 @@ export async function openDecompressed(path: string, options: DecompressOptions 
   const source = unsupported
     ? refuse(new CompressedInputError(path, 'unsupported_compression', 0, 0, recompressAdvice(path, unsupported)))
     :
-    compression === 'gzip' ? gunzipMembers(path, state, options.onGzipDamage) : compression === 'zstd' ? unzstdChunks(path, state) : plainChunks(path, state);
+    compression === 'gzip' ? gunzipMembers(path, localGzipSource(path, fileBytes), state, options.onGzipDamage) : compression === 'zstd' ? unzstdChunks(path, state) : plainChunks(path, state);
   return {
     compression,
     fileBytes,
@@ -76,7 +76,7 @@ export async function openDecompressed(path: string, options: DecompressOptions 
 }
 
 /** An s3:// or http(s):// input, streamed through the storage layer (remote-decompress.ts). */
-async function openRemoteDecompressed(path: string): Promise<DecompressedStream> {
+async function openRemoteDecompressed(path: string, options: DecompressOptions): Promise<DecompressedStream> {
   const remote = await openRemote(path);
   const compression = sniffCompression(remote.head);
   const unsupported = compression === 'none' ? unsupportedCompression(remote.head) : null;
@@ -86,7 +86,7 @@ async function openRemoteDecompressed(path: string): Promise<DecompressedStream>
     fileBytes: remote.fileBytes,
     chunks: unsupported
       ? refuse(new CompressedInputError(path, 'unsupported_compression', 0, 0, recompressAdvice(path, unsupported)))
-      : remote.chunks(compression, state),
+      : remote.chunks(compression, state, options.onGzipDamage),
     get bytesOut() {
       return state.out;
     },

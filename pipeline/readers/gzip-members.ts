@@ -4,9 +4,11 @@
 // again member by member, each inflated in one call that reports how many compressed bytes it used (the
 // member's exact end), then checked against its CRC-32 and length. A member too large for that (over
 // MAX_MEMBER_WINDOW compressed or MAX_MEMBER_OUTPUT decompressed: a big single-member .jsonl.gz) keeps the
-// streaming pass's error.
+// streaming pass's error. The bytes come from a GzipSource: a local file (positioned reads), or a remote
+// object (one stream, then ranged reads; remote-decompress.ts), so both recover the same way.
 
 import { createReadStream, promises as fs } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { constants as zlibConstants, crc32, createGunzip, inflateRaw, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { CompressedInputError, type CompressionFailure } from './decompress-error.js';
 
@@ -34,12 +36,46 @@ const MAX_MEMBER_OUTPUT = 256 << 20;
 const INFLATE_CHUNK = 256 << 10;
 const HOLD_BACK = 2 << 20;
 
-/** The compressed bytes of a file from some offset on, read forward in 1 MiB positioned reads. */
+/** Where a gzip file's compressed bytes come from. */
+export interface GzipSource {
+  /** Compressed bytes in all. */
+  readonly size: number;
+  /** Every byte from the start, as one stream (the fast pass). */
+  stream(): Readable;
+  /** Bytes [position, position + length), fewer at the end (the member-by-member pass). */
+  readAt(position: number, length: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** A local file: streamed, and read by positioned reads on a handle opened when first needed. */
+export function localGzipSource(path: string, size: number): GzipSource {
+  let fh: Promise<fs.FileHandle> | undefined;
+  return {
+    size,
+    stream: () => createReadStream(path, { highWaterMark: READ_CHUNK }),
+    async readAt(position, length) {
+      const handle = await (fh ??= fs.open(path, 'r'));
+      const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, size - position)));
+      let got = 0;
+      while (got < out.length) {
+        const { bytesRead } = await handle.read(out, got, out.length - got, position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return out.subarray(0, got);
+    },
+    async close() {
+      if (fh) await (await fh).close();
+    },
+  };
+}
+
+/** The compressed bytes of a file from some offset on, read forward in 1 MiB reads. */
 class Window {
   buf = Buffer.alloc(0);
   start = 0;
   constructor(
-    private readonly fh: fs.FileHandle,
+    private readonly source: GzipSource,
     readonly size: number,
   ) {}
 
@@ -59,14 +95,8 @@ class Window {
     }
     const want = Math.min(from + n, this.size);
     if (this.end >= want) return;
-    const more = Buffer.allocUnsafe(Math.max(want - this.end, Math.min(READ_CHUNK, this.size - this.end)));
-    let got = 0;
-    while (got < more.length) {
-      const { bytesRead } = await this.fh.read(more, got, more.length - got, this.end + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    this.buf = Buffer.concat([this.buf, more.subarray(0, got)]);
+    const more = await this.source.readAt(this.end, Math.max(want - this.end, Math.min(READ_CHUNK, this.size - this.end)));
+    this.buf = Buffer.concat([this.buf, more]);
   }
 
   /** Bytes [from, to) as a view; call ensure first. */
@@ -209,14 +239,14 @@ async function nextIntactMember(w: Window, from: number): Promise<number | null>
  * with an intact one after it is reported to `onDamage`, and decoding goes on there; otherwise (or without
  * `onDamage`) what the damaged member still gives is passed on and a CompressedInputError ends the stream.
  */
-export async function* gunzipMembers(path: string, state: { out: number }, onDamage?: (d: GzipDamage) => void): AsyncGenerator<Buffer> {
+export async function* gunzipMembers(path: string, source: GzipSource, state: { out: number }, onDamage?: (d: GzipDamage) => void): AsyncGenerator<Buffer> {
   let failure: CompressedInputError;
   // The newest HOLD_BACK bytes stay here until more follow: zlib notices damage only some way into a
   // member, and what it decoded of that member before must not reach the reader as if it were a record.
   const held: Buffer[] = [];
   let heldBytes = 0;
   try {
-    for await (const chunk of streamFrom(path, 0, { out: 0 })) {
+    for await (const chunk of streamFrom(path, source, { out: 0 })) {
       held.push(chunk);
       heldBytes += chunk.length;
       while (heldBytes - held[0].length >= HOLD_BACK) {
@@ -232,12 +262,18 @@ export async function* gunzipMembers(path: string, state: { out: number }, onDam
     }
     return;
   } catch (e) {
-    if (!(e instanceof CompressedInputError)) throw e;
+    if (!(e instanceof CompressedInputError)) {
+      // the transport failed, not the data: what zlib decoded is sound
+      for (const out of held) {
+        state.out += out.length;
+        yield out;
+      }
+      throw e;
+    }
     failure = e;
   }
-  const fh = await fs.open(path, 'r');
   try {
-    const w = new Window(fh, (await fh.stat()).size);
+    const w = new Window(source, source.size);
     // Decompressed bytes already passed on: the member-by-member pass skips them.
     const delivered = state.out;
     let position = 0; // decompressed offset of the member-by-member pass
@@ -281,13 +317,13 @@ export async function* gunzipMembers(path: string, state: { out: number }, onDam
       at = resumedAt;
     }
   } finally {
-    await fh.close();
+    await source.close();
   }
 }
 
-/** Streams the file from `start` through one zlib stream, passing on every byte decoded before a failure. */
-async function* streamFrom(path: string, start: number, state: { out: number }): AsyncGenerator<Buffer> {
-  const src = createReadStream(path, { start, highWaterMark: READ_CHUNK });
+/** Streams the file through one zlib stream, passing on every byte decoded before a failure. */
+async function* streamFrom(path: string, source: GzipSource, state: { out: number }): AsyncGenerator<Buffer> {
+  const src = source.stream();
   const gz = createGunzip({ chunkSize: INFLATE_CHUNK } as ZlibOptions);
   src.on('error', (e) => gz.destroy(e));
   src.pipe(gz);
@@ -326,7 +362,7 @@ async function* streamFrom(path: string, start: number, state: { out: number }):
         const err: NodeJS.ErrnoException = failure;
         // Node reports a stream that ends mid-member as Z_BUF_ERROR; bad data and checksums as Z_DATA_ERROR.
         const reason = err.code === 'Z_BUF_ERROR' ? 'truncated_gzip' : 'corrupt_gzip';
-        if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR') throw new CompressedInputError(path, reason, start + gz.bytesWritten, state.out, err.message);
+        if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR') throw new CompressedInputError(path, reason, gz.bytesWritten, state.out, err.message);
         throw err;
       }
       if (ended) return;

@@ -18,6 +18,7 @@ import { tableReaderSchema, tableRowDoc } from './table-row.js';
 import { openRangedFile, type RangedFile } from './ranged-file.js';
 import { parquetCompressors } from './parquet-codecs.js';
 import { jsonSafe } from './json-safe.js';
+import { storageFailure } from './storage-failure.js';
 
 export const parquetSchema = tableReaderSchema("Column holding the document text (the Mizo news shards use 'Article').");
 
@@ -73,6 +74,13 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
     try {
       metadata = await parquetMetadataAsync(ranged);
     } catch (e) {
+      const failed = storageFailure(e);
+      if (failed) {
+        ctx.stats.countRead();
+        ctx.stats.drop(READ, failed);
+        warnings.warn(Math.max(0, ranged.byteLength - 8), failed, `the footer could not be read (${message(e)}); the file is skipped`);
+        return;
+      }
       // Without the footer there is no schema and no row count: the file is one lost record.
       ctx.stats.countRead();
       ctx.stats.drop(READ, CORRUPT);
@@ -106,6 +114,15 @@ export async function* readParquet(file: InputFile, opts: ParquetOptions, ctx: S
           utf8: false, // a BYTE_ARRAY column without a STRING annotation stays bytes: the text is decoded strictly below
         });
       } catch (e) {
+        const failed = storageFailure(e);
+        if (failed) {
+          // the object changed or stopped downloading: every later row group would fail the same way
+          const rest = metadata.row_groups.slice(g).reduce((n, grp) => n + Number(grp.num_rows), 0);
+          ctx.stats.countRead(rest);
+          ctx.stats.drop(READ, failed, rest);
+          warnings.warn(`row group ${g} (${groupBytes(metadata, g)})`, failed, `${rest} rows from here to the end lost: ${message(e)}`);
+          return;
+        }
         ctx.stats.countRead(groupRows);
         ctx.stats.drop(READ, CORRUPT, groupRows);
         warnings.warn(`row group ${g} (${groupBytes(metadata, g)})`, CORRUPT, `${groupRows} rows lost: ${message(e)}`);

@@ -1,21 +1,23 @@
 // The decompressed bytes of an s3:// or http(s):// input, streamed through the storage layer: stat once (size
 // and ETag, so a resumed download of another version fails), sniff the first bytes, then one read that resumes
 // at the byte reached (storage/read.ts). A download that failed for good becomes the CompressedInputError
-// every reader already drops a record for (`object_changed`, `download_failed`). Damaged gzip members end the
-// stream here (the member-by-member recovery of gzip-members.ts seeks in a local file).
+// every reader already drops a record for (`object_changed`, `download_failed`). Gzip goes through
+// gzip-members.ts as a local file does: one stream, and after damage member by member over ranged reads, so a
+// damaged member of a remote WARC loses that record and no more.
 
 import { createGunzip, type ZlibOptions } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { readBytes, readStream, statObject, StorageChangedError, StorageNotFoundError, StorageReadError } from '../../storage/index.js';
 import { CompressedInputError, type Compression } from './decompress-error.js';
 import { unzstdSource } from './zstd-stream.js';
+import { gunzipMembers, type GzipDamage, type GzipSource } from './gzip-members.js';
 
 const INFLATE_CHUNK = 256 << 10;
 
 export interface RemoteDecompressed {
   head: Buffer;
   fileBytes: number;
-  chunks: (compression: Compression, state: { out: number }) => AsyncGenerator<Buffer>;
+  chunks: (compression: Compression, state: { out: number }, onGzipDamage?: (damage: GzipDamage) => void) => AsyncGenerator<Buffer>;
 }
 
 export async function openRemote(path: string): Promise<RemoteDecompressed> {
@@ -27,9 +29,32 @@ export async function openRemote(path: string): Promise<RemoteDecompressed> {
   return {
     head,
     fileBytes: info.size,
-    chunks: (compression, state) =>
-      compression === 'gzip' ? gunzipStream(path, state, bytes()) : compression === 'zstd' ? unzstdStream(path, state, bytes()) : plainStream(path, state, bytes()),
+    chunks: (compression, state, onGzipDamage) => {
+      if (compression === 'gzip') {
+        // the member-by-member pass needs the size to read by ranges; an HTTP server that does not say it gets one stream
+        return version.size !== undefined ? gunzipRemote(path, remoteGzipSource(path, version as { etag?: string; size: number }), state, onGzipDamage) : gunzipStream(path, state, bytes());
+      }
+      return compression === 'zstd' ? unzstdStream(path, state, bytes()) : plainStream(path, state, bytes());
+    },
   };
+}
+
+/** The object as gzip-members.ts reads it: one stream, then 1 MiB ranged reads, each checked against the version listed. */
+function remoteGzipSource(path: string, version: { etag?: string; size: number }): GzipSource {
+  return {
+    size: version.size,
+    stream: () => readStream(path, version),
+    readAt: (position, length) => readBytes(path, { start: position, end: Math.min(position + length, version.size), ...version }),
+    close: async () => {},
+  };
+}
+
+async function* gunzipRemote(path: string, source: GzipSource, state: { out: number }, onDamage?: (d: GzipDamage) => void): AsyncGenerator<Buffer> {
+  try {
+    yield* gunzipMembers(path, source, state, onDamage);
+  } catch (e) {
+    throw asInputError(path, e, state.out);
+  }
 }
 
 function asInputError(path: string, e: unknown, decompressed: number): unknown {

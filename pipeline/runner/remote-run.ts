@@ -14,7 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deleteObject, joinLocation, listObjects, readStream, statObject, writeObject, type ObjectInfo } from '../../storage/index.js';
+import { deleteObject, deletePrefix, joinLocation, listObjects, readStream, statObject, writeObject, type ObjectInfo } from '../../storage/index.js';
 import type { Plan } from './plan.js';
 import { runPaths } from './layout.js';
 import type { FileRecord } from './file-record.js';
@@ -57,7 +57,7 @@ export async function openMirror(url: string, opts: MirrorOptions = {}): Promise
   const root = url.replace(/\/+$/, '');
   const dir = mirrorDir(root, opts.private);
   if (opts.force) {
-    for await (const o of listObjects(root)) await deleteObject(o.location);
+    await deletePrefix(root);
     await fs.rm(dir, { recursive: true, force: true });
   }
   await fs.mkdir(dir, { recursive: true });

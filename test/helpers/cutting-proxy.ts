@@ -1,5 +1,6 @@
 // A TCP proxy that drops connections in the middle of a response: the first `cuts` connections whose
-// response passes `afterBytes` are destroyed there, the way a flaky network or a load balancer does.
+// response passes `afterBytes` are destroyed there, the way a flaky network or a load balancer does. With
+// `mbps` each connection carries at most that many MB/s, as one connection to a real object store does.
 
 import { createServer, connect, type Server } from 'node:net';
 
@@ -9,16 +10,23 @@ export interface CuttingProxy {
   readonly cut: number;
   /** The request line of every request it passed on (`PUT /bucket/key?uploadId=… HTTP/1.1`). */
   readonly requests: string[];
+  /** The most connections open at once (an HTTP client opens one for each request it runs at the same time). */
+  readonly peakConnections: number;
   close(): Promise<void>;
 }
 
-export async function startCuttingProxy(targetPort: number, opts: { cuts: number; afterBytes: number }): Promise<CuttingProxy> {
+export async function startCuttingProxy(targetPort: number, opts: { cuts: number; afterBytes: number; mbps?: number }): Promise<CuttingProxy> {
   let left = opts.cuts;
   let cut = 0;
+  let open = 0;
+  let peakConnections = 0;
   const requests: string[] = [];
   const server: Server = createServer((client) => {
+    peakConnections = Math.max(peakConnections, ++open);
+    client.once('close', () => open--);
     const upstream = connect(targetPort, '127.0.0.1');
     let seen = 0;
+    let due = performance.now();
     const doomed = { armed: true };
     client.on('data', (chunk: Buffer) => {
       for (const m of chunk.toString('latin1').matchAll(/^(GET|PUT|POST|HEAD|DELETE) \S+ HTTP\/1\.1/gm)) requests.push(m[0]);
@@ -35,6 +43,14 @@ export async function startCuttingProxy(targetPort: number, opts: { cuts: number
         return;
       }
       client.write(chunk);
+      if (opts.mbps) {
+        due = Math.max(due, performance.now()) + chunk.length / (opts.mbps * 1e3);
+        const wait = due - performance.now();
+        if (wait > 1) {
+          upstream.pause();
+          setTimeout(() => upstream.resume(), wait);
+        }
+      }
     });
     upstream.on('end', () => client.end());
     upstream.on('error', () => client.destroy());
@@ -47,6 +63,9 @@ export async function startCuttingProxy(targetPort: number, opts: { cuts: number
     endpoint: `http://127.0.0.1:${port}`,
     get cut() {
       return cut;
+    },
+    get peakConnections() {
+      return peakConnections;
     },
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

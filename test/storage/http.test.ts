@@ -1,11 +1,14 @@
 // The HTTP(S) backend against a local node:http server serving real files from ../shared/data: with and
-// without Range support, answering 503 at first, cutting bodies short; and the local-file backend.
+// without Range support, answering 503 at first, cutting bodies short; read-ahead over HTTP; and the
+// local-file backend.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, promises as fs } from 'node:fs';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listGlob, readBytes, setRetryListener, statObject, StorageNotFoundError, StorageReadError, writeObject, renameObject } from '../../storage/index.js';
+import { readAhead } from '../../storage/read-ahead.js';
+import { httpBackend } from '../../storage/http.js';
 import { startFileServer, type FileServer } from '../helpers/file-server.js';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
@@ -45,7 +48,12 @@ describe.skipIf(!haveData)('HTTP storage on a local file server', () => {
     server = await startFileServer(DATA, { fail503: 2 });
     const want = await fs.readFile(path.join(DATA, WARC));
     expect((await readBytes(`${server.url}/${WARC}`, { policy: { retries: 3, backoffMs: 5 } })).equals(want)).toBe(true);
-    expect(server.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+    // the first block of a read-ahead (8 MiB) is the whole of this file
+    expect(server.requests.map((r) => [r.range, r.status])).toEqual([
+      ['bytes=0-8388607', 503],
+      ['bytes=0-8388607', 503],
+      ['bytes=0-8388607', 206],
+    ]);
     expect(notices[0]).toMatch(new RegExp(`^${server.url}/${WARC}:0: .*HTTP 503; retry 1/3 in 5 ms from byte 0$`));
   });
 
@@ -54,13 +62,13 @@ describe.skipIf(!haveData)('HTTP storage on a local file server', () => {
     const want = await fs.readFile(path.join(DATA, WARC));
     expect((await readBytes(`${server.url}/${WARC}`, { policy: { retries: 3, backoffMs: 5 } })).equals(want)).toBe(true);
     expect(server.requests.map((r) => [r.range, r.status])).toEqual([
-      [undefined, 200],
+      ['bytes=0-8388607', 206],
       ['bytes=40000-135895', 206],
       ['bytes=80000-135895', 206],
     ]);
   });
 
-  it('resumes a cut body on a server without ranges by skipping what it already has', async () => {
+  it('resumes a cut body on a server without ranges by skipping what it already has, as one stream', async () => {
     server = await startFileServer(DATA, { ranges: false, cutBodies: 1, cutAfter: 50_000 });
     const want = await fs.readFile(path.join(DATA, WARC));
     expect((await readBytes(`${server.url}/${WARC}`, { policy: { retries: 3, backoffMs: 5 } })).equals(want)).toBe(true);
@@ -88,6 +96,33 @@ describe.skipIf(!haveData)('HTTP storage on a local file server', () => {
     server = await startFileServer(DATA);
     await expect(listGlob(`${server.url}/warc/*.warc.gz`)).rejects.toThrow(/HTTP\(S\) has no listing.*--input-list/);
     await expect(writeObject(`${server.url}/x`, 'y')).rejects.toThrow(/read-only/);
+  });
+});
+
+describe('HTTP read-ahead', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'biglm-http-ahead-'));
+  const data = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 7919) % 251));
+  writeFileSync(path.join(dir, 'big.bin'), data);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tuning = { blockBytes: 128 << 10, concurrency: 3 };
+
+  it('reads a file larger than a block as ranged GETs, in order', async () => {
+    server = await startFileServer(dir);
+    const parts: Buffer[] = [];
+    for await (const c of readAhead(httpBackend, `${server.url}/big.bin`, {}, tuning)) parts.push(c);
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    expect(server.requests.map((r) => [r.range, r.status])).toEqual(
+      Array.from({ length: 8 }, (_, i) => [`bytes=${i * (128 << 10)}-${(i + 1) * (128 << 10) - 1}`, 206]),
+    );
+  });
+
+  it('reads on as one stream from a server that answers the first range with the whole file', async () => {
+    server = await startFileServer(dir, { ranges: false });
+    const parts: Buffer[] = [];
+    for await (const c of readAhead(httpBackend, `${server.url}/big.bin`, {}, tuning)) parts.push(c);
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    // the first block, then the rest as one stream: two downloads, not one a block
+    expect(server.requests.map((r) => r.status)).toEqual([200, 200]);
   });
 });
 
