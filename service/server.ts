@@ -12,6 +12,7 @@ import { viewJob } from './job-view.js';
 import { jobsRoutes } from './jobs-routes.js';
 import { jobsOptionsSchema, type JobsOptions } from './options.js';
 import { statusPage } from './status-page.js';
+import { consoleLogger } from '../lib/log.js';
 
 export interface Service {
   url: string;
@@ -82,6 +83,6 @@ async function openJobs(options: JobsOptions) {
   const data = await realRoot(opts.dataRoot, '--data-root');
   const runs = await realRoot(opts.runsRoot, '--runs-root');
   const manager = await JobManager.open({ runsRoot: runs.dir, dataRoot: data.dir, maxJobs: opts.maxJobs, jobWorkers: opts.jobWorkers });
-  manager.on('warning', (message: string) => process.stderr.write(`biglm serve: ${message}\n`));
+  manager.on('warning', consoleLogger('biglm serve: ').warn);
   return { token, manager, runsRoot: runs.dir, routes: jobsRoutes(manager, { data, runs, allowedSchemes: opts.allowedSchemes }) };
 }

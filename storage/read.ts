@@ -9,6 +9,7 @@ import { StorageChangedError, StorageReadError } from './errors.js';
 import { displayLocation } from './location.js';
 import { backoff, isExpiredCredentials, isRetryable, retryPolicy, sleep, TruncatedBodyError, type RetryPolicy } from './retry.js';
 import { resetS3Clients } from './s3-client.js';
+import { consoleLogger } from '../lib/log.js';
 
 export interface ReadOptions extends ReadRange {
   /** The version listed or stat'ed earlier: a read of another version fails with StorageChangedError. */
@@ -30,7 +31,7 @@ export interface ObjectVersion {
 
 export type RetryListener = (message: string) => void;
 
-let onRetry: RetryListener = (message) => process.stderr.write(`biglm: ${message}\n`);
+let onRetry: RetryListener = consoleLogger('biglm: ').info;
 
 /** Where retry notices go (the CLI's logger; by default stderr). */
 export function setRetryListener(listener: RetryListener): void {
