@@ -8,7 +8,8 @@ import { localBackend } from './local.js';
 import { schemeOf } from './location.js';
 import { readableOf, readRanged, type ReadOptions } from './read.js';
 import { S3_DELETE_BATCH, s3Backend } from './s3.js';
-import { readAhead, readAheadTuning } from './read-ahead.js';
+import { readAheadTuning } from './read-ahead.js';
+import { readAdaptive } from './read-adaptive.js';
 import { matchListing, splitGlob } from './glob.js';
 import { isExpiredCredentials } from './retry.js';
 import { resetS3Clients } from './s3-client.js';
@@ -68,15 +69,15 @@ export function statObject(location: string): Promise<ObjectInfo | undefined> {
 }
 
 /**
- * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 and HTTP(S) as
- * several ranged GETs at once (read-ahead.ts; a server that ignores ranges is read as one stream) unless
- * `BIGLM_READ_CONCURRENCY=1` asks for one GET stream.
+ * The bytes of an object as they arrive, resuming after dropped connections (read.ts); from S3 and HTTP(S) as one
+ * GET stream at the reader's pace, or as several ranged GETs at once while the reader waits on one and more bring
+ * more (read-adaptive.ts), unless `BIGLM_READ_CONCURRENCY=1` asks for one GET stream always.
  */
 export function readChunks(location: string, opts: ReadOptions = {}): AsyncGenerator<Buffer> {
   const backend = backendFor(location);
   if (backend !== localBackend) {
     const tuning = readAheadTuning();
-    if (tuning.concurrency > 1) return readAhead(backend, location, opts, tuning);
+    if (tuning.concurrency > 1) return readAdaptive(backend, location, opts, tuning);
   }
   return readRanged(backend, location, opts);
 }

@@ -1,8 +1,9 @@
 // Reading a large object as several ranged GETs at once, passed on in order: one HTTP stream from an object
 // store tops out well below what the disk or the decompressor takes (on AWS about 100 MB/s a connection), so,
-// like the AWS CLI and s5cmd, the next blocks are requested while the reader drains the current one. Each block is its own `readRanged` read,
-// so it keeps that read's retries, resumption at the byte reached and ETag check; memory is bounded by
-// `concurrency × blockBytes` of bytes received and not yet passed on; GETs are added while the reader waits.
+// like the AWS CLI and s5cmd, the next blocks are requested while the reader drains the current one
+// (./read-adaptive.ts decides when that pays). Each block is its own `readRanged` read, so it keeps that read's
+// retries, resumption at the byte reached and ETag check; memory is bounded by `concurrency × blockBytes` of
+// bytes received and not yet passed on; GETs are added while the reader waits.
 
 import type { Backend } from './backend.js';
 import { readRanged, type ObjectVersion, type ReadOptions } from './read.js';

@@ -1,6 +1,7 @@
 // A TCP proxy that drops connections in the middle of a response: the first `cuts` connections whose
 // response passes `afterBytes` are destroyed there, the way a flaky network or a load balancer does. With
-// `mbps` each connection carries at most that many MB/s, as one connection to a real object store does.
+// `mbps` each connection carries at most that many MB/s, as one connection to a real object store does; with
+// `sharedMbps` all of them together do, as a store whose own limit (CPU, disk) more connections do not lift.
 
 import { createServer, connect, type Server } from 'node:net';
 
@@ -15,18 +16,20 @@ export interface CuttingProxy {
   close(): Promise<void>;
 }
 
-export async function startCuttingProxy(targetPort: number, opts: { cuts: number; afterBytes: number; mbps?: number }): Promise<CuttingProxy> {
+export async function startCuttingProxy(targetPort: number, opts: { cuts: number; afterBytes: number; mbps?: number; sharedMbps?: number }): Promise<CuttingProxy> {
   let left = opts.cuts;
   let cut = 0;
   let open = 0;
   let peakConnections = 0;
   const requests: string[] = [];
+  const mbps = opts.mbps ?? opts.sharedMbps;
+  const sharedPace = { due: performance.now() };
   const server: Server = createServer((client) => {
     peakConnections = Math.max(peakConnections, ++open);
     client.once('close', () => open--);
     const upstream = connect(targetPort, '127.0.0.1');
     let seen = 0;
-    let due = performance.now();
+    const pace = opts.sharedMbps ? sharedPace : { due: performance.now() };
     const doomed = { armed: true };
     client.on('data', (chunk: Buffer) => {
       for (const m of chunk.toString('latin1').matchAll(/^(GET|PUT|POST|HEAD|DELETE) \S+ HTTP\/1\.1/gm)) requests.push(m[0]);
@@ -42,15 +45,23 @@ export async function startCuttingProxy(targetPort: number, opts: { cuts: number
         upstream.destroy();
         return;
       }
-      client.write(chunk);
-      if (opts.mbps) {
-        due = Math.max(due, performance.now()) + chunk.length / (opts.mbps * 1e3);
-        const wait = due - performance.now();
-        if (wait > 1) {
-          upstream.pause();
-          setTimeout(() => upstream.resume(), wait);
-        }
+      if (!mbps) {
+        client.write(chunk);
+        return;
       }
+      // each chunk waits for its turn on the link (a burst as each connection opens would lift the limit)
+      const now = performance.now();
+      const turn = Math.max(pace.due, now);
+      pace.due = turn + chunk.length / (mbps * 1e3);
+      if (turn - now <= 1) {
+        client.write(chunk);
+        return;
+      }
+      upstream.pause();
+      setTimeout(() => {
+        if (!client.destroyed) client.write(chunk);
+        upstream.resume();
+      }, turn - now);
     });
     upstream.on('end', () => client.end());
     upstream.on('error', () => client.destroy());
