@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { gzipSync, inflateRawSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { readWarc, warcSchema } from '../../pipeline/readers/warc.js';
 import { jsonlSchema, readJsonl } from '../../pipeline/readers/jsonl.js';
 import { collect, makeTestContext } from '../helpers/context.js';
 import { conversionRecord, gzipMembers, tempDir, writeTemp } from './fixtures.js';
+import { memberOffsets } from '../helpers/gzip-member-offsets.js';
 
 // A corrupt gzip member costs the record in it: every member before it is read whole, the warning names
 // the member's compressed offset, the loss is counted as read:corrupt_gzip with the bytes skipped, and
@@ -12,16 +13,6 @@ import { conversionRecord, gzipMembers, tempDir, writeTemp } from './fixtures.js
 
 const dir = tempDir('biglm-gzip-damage-');
 
-/** Compressed offsets of every member (each inflated to find its end). */
-function memberOffsets(gz: Buffer): number[] {
-  const offsets: number[] = [];
-  for (let at = 0; at < gz.length; ) {
-    offsets.push(at);
-    const r = inflateRawSync(gz.subarray(at + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
-    at += 10 + r.engine.bytesWritten + 8;
-  }
-  return offsets;
-}
 
 function flipInMember(gz: Buffer, offsets: number[], m: number): { damaged: Buffer; at: number } {
   const end = offsets[m + 1] ?? gz.length;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, promises as fs } from '
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gzipSync, inflateRawSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { readerRegistry } from '../../pipeline/readers/index.js';
 import { configureS3, setRetryListener, writeObject } from '../../storage/index.js';
@@ -16,6 +16,7 @@ import { startFileServer, type FileServer } from '../helpers/file-server.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
 import { conversionRecord, gzipMembers, zstdRleFrame } from './fixtures.js';
+import { memberOffsets } from '../helpers/gzip-member-offsets.js';
 
 const DATA = path.resolve(__dirname, '../../../shared/data');
 const haveData = existsSync(path.join(DATA, 'warc/warcfile.warc.gz'));
@@ -114,16 +115,6 @@ describe('readers on a network that fails', () => {
   });
 });
 
-/** Compressed offsets of every member of a multi-member gzip file. */
-function memberOffsets(gz: Buffer): number[] {
-  const offsets: number[] = [];
-  for (let at = 0; at < gz.length; ) {
-    offsets.push(at);
-    const r = inflateRawSync(gz.subarray(at + 10), { info: true }) as unknown as { engine: { bytesWritten: number } };
-    at += 10 + r.engine.bytesWritten + 8;
-  }
-  return offsets;
-}
 
 /** One byte flipped in the middle of member `m`. */
 function damageMember(gz: Buffer, m: number): Buffer {

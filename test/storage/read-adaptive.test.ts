@@ -3,14 +3,13 @@
 // once when it waits on a connection and more connections bring more, back to one stream when they do not.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { configureS3, setRetryListener, StorageChangedError, statObject, writeObject } from '../../storage/index.js';
 import { readAdaptive } from '../../storage/read-adaptive.js';
 import type { ReadOptions } from '../../storage/read.js';
 import { s3Backend } from '../../storage/s3.js';
-import { Rng } from '../../lib/rng.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startCuttingProxy, type CuttingProxy } from '../helpers/cutting-proxy.js';
+import { randomBytes, sha256 as sha } from '../helpers/random-bytes.js';
 
 let s3: TestS3;
 beforeAll(async () => {
@@ -25,14 +24,7 @@ const BLOCK = 512 * KiB;
 // Slow enough that four connections stay far below what the test's one thread (reader, proxy and s3rver) can
 // carry on a busy machine, so more GETs do bring more; a window of the stream is 8 of s3rver's 64 KiB chunks.
 const MBPS = 6;
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-function randomBytes(n: number, seed: number): Buffer {
-  const rng = new Rng(seed);
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i += 4) b.writeUInt32LE(Math.floor(rng.next() * 2 ** 32) >>> 0, i);
-  return b;
-}
 
 async function through<T>(opts: Parameters<typeof startCuttingProxy>[1], f: (proxy: CuttingProxy) => Promise<T>): Promise<T> {
   const proxy = await startCuttingProxy(s3.port, opts);

@@ -3,13 +3,12 @@
 // and no more held than the blocks in flight.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { configureS3, setRetryListener, StorageChangedError, statObject, writeObject } from '../../storage/index.js';
 import { readAhead, readAheadTuning } from '../../storage/read-ahead.js';
 import { s3Backend } from '../../storage/s3.js';
-import { Rng } from '../../lib/rng.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
+import { randomBytes, sha256 as sha } from '../helpers/random-bytes.js';
 
 let s3: TestS3;
 beforeAll(async () => {
@@ -19,14 +18,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-function randomBytes(n: number, seed: number): Buffer {
-  const rng = new Rng(seed);
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i += 4) b.writeUInt32LE(Math.floor(rng.next() * 2 ** 32) >>> 0, i);
-  return b;
-}
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const KiB = 1 << 10;
 
 async function drain(it: AsyncIterable<Buffer>, each?: (c: Buffer, n: number) => Promise<void>): Promise<Buffer> {

@@ -3,7 +3,6 @@
 // wrong credentials, a connection cut mid-read, an object replaced between listing and reading).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import {
   configureS3,
   deleteObject,
@@ -19,9 +18,9 @@ import {
   writeObject,
 } from '../../storage/index.js';
 import { s3Backend } from '../../storage/s3.js';
-import { Rng } from '../../lib/rng.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { startCuttingProxy } from '../helpers/cutting-proxy.js';
+import { randomBytes, sha256 as sha } from '../helpers/random-bytes.js';
 
 let s3: TestS3;
 beforeAll(async () => {
@@ -31,14 +30,7 @@ afterAll(async () => {
   await s3?.close();
 });
 
-function randomBytes(n: number, seed: number): Buffer {
-  const rng = new Rng(seed);
-  const b = Buffer.alloc(n);
-  for (let i = 0; i < n; i += 4) b.writeUInt32LE(Math.floor(rng.next() * 2 ** 32) >>> 0, i);
-  return b;
-}
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
